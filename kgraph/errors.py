@@ -1,0 +1,17 @@
+"""The one error type users see: a bad input, named by file and line."""
+
+from __future__ import annotations
+
+
+class InputError(Exception):
+    """Bad user input; the CLI prints it as one line and exits with status 2."""
+
+    def __init__(self, path: str, message: str, line: int | None = None) -> None:
+        self.path = str(path)
+        self.line = line
+        self.message = message
+        super().__init__(str(self))
+
+    def __str__(self) -> str:
+        where = f"{self.path}:{self.line}" if self.line is not None else self.path
+        return f"{where}: {self.message}"

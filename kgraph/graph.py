@@ -1,0 +1,115 @@
+"""The knowledge graph as a networkx MultiDiGraph.
+
+Nodes are ``paper:<id>``, ``method:<slug>``, ``benchmark:<slug>``, ``metric:<slug>`` and
+``organization:<slug>``, each with ``type`` (Paper, Method, Benchmark, Metric, Organization),
+``label`` and ``aliases``; papers also carry their bibliographic attributes.
+
+Edges carry ``type`` and are keyed by it: ``proposes``, ``evaluated_on``, ``compared_with``,
+``uses_metric``, ``mentions_organization`` (paper -> entity) and ``outperforms`` (method ->
+method, with ``benchmark``/``metric`` node ids, ``margin`` and ``paper``). Every edge keeps its
+evidence: ``evidence`` (sentence), ``evidence_start``/``evidence_end`` (offsets in
+``evidence_field`` of the paper), ``rule`` and ``confidence``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+import networkx as nx
+
+from kgraph.model import Claim, Evidence, Extraction, Mention, Paper
+from kgraph.resolve import Resolution, slugify
+
+NODE_TYPES = {"method": "Method", "benchmark": "Benchmark", "metric": "Metric", "organization": "Organization"}
+
+MENTION_EDGES = (
+    ("proposed", "proposes"),
+    ("benchmarks", "evaluated_on"),
+    ("baselines", "compared_with"),
+    ("metrics", "uses_metric"),
+    ("organizations", "mentions_organization"),
+)
+
+
+def paper_node_id(paper: Paper) -> str:
+    """Papers are named by arXiv id when known, else by a slug of the title."""
+    return f"paper:{paper.arxiv_id}" if paper.arxiv_id else f"paper:{slugify(paper.title)}"
+
+
+def _evidence_attrs(evidence: Evidence, rule: str, confidence: float) -> dict[str, object]:
+    return {
+        "evidence": evidence.text,
+        "evidence_start": evidence.start,
+        "evidence_end": evidence.end,
+        "evidence_field": evidence.field,
+        "rule": rule,
+        "confidence": round(confidence, 3),
+    }
+
+
+def build_graph(papers: Iterable[Paper], extractions: dict[str, Extraction], resolution: Resolution) -> nx.MultiDiGraph:
+    """Assemble papers, their extractions and the resolved entities into one graph."""
+    graph = nx.MultiDiGraph()
+    for entity in sorted(resolution.entities.values(), key=lambda e: e.id):
+        graph.add_node(entity.id, type=NODE_TYPES[entity.kind], label=entity.label, aliases=list(entity.aliases))
+
+    for paper in sorted(papers, key=paper_node_id):
+        paper_id = paper_node_id(paper)
+        graph.add_node(
+            paper_id,
+            type="Paper",
+            label=paper.title,
+            aliases=[],
+            title=paper.title,
+            abstract=paper.abstract,
+            date=paper.date,
+            url=paper.url,
+            arxiv_id=paper.arxiv_id,
+            upvotes=paper.upvotes,
+            authors=paper.authors,
+            sources=[str(s) for s in paper.sources],
+            urls=list(paper.urls),
+        )
+        extraction = extractions.get(paper.key)
+        if extraction is None:
+            continue
+        for field_name, edge_type in MENTION_EDGES:
+            for mention in getattr(extraction, field_name):
+                _add_mention_edge(graph, resolution, paper, paper_id, mention, edge_type)
+        for claim in extraction.claims:
+            _add_claim_edge(graph, resolution, paper, paper_id, claim)
+    return graph
+
+
+def _add_mention_edge(graph: nx.MultiDiGraph, resolution: Resolution, paper: Paper, paper_id: str,
+                      mention: Mention, edge_type: str) -> None:
+    target = resolution.entity_id(mention.kind, mention.name, paper.key)
+    if graph.has_edge(paper_id, target, key=edge_type):
+        return  # one edge per paper and entity; the first (earliest) evidence is kept
+    graph.add_edge(paper_id, target, key=edge_type, type=edge_type, name=mention.name,
+                   name_start=mention.start, name_end=mention.end,
+                   **_evidence_attrs(mention.evidence, mention.rule, mention.confidence))
+
+
+def _add_claim_edge(graph: nx.MultiDiGraph, resolution: Resolution, paper: Paper, paper_id: str, claim: Claim) -> None:
+    winner = resolution.entity_id("method", claim.winner, paper.key)
+    loser = resolution.entity_id("method", claim.loser, paper.key)
+    if winner == loser:
+        return
+    benchmark = resolution.entity_id("benchmark", claim.benchmark, paper.key) if claim.benchmark else None
+    metric = resolution.entity_id("metric", claim.metric, paper.key) if claim.metric else None
+    key = f"outperforms|{paper_id}|{benchmark or ''}|{metric or ''}"
+    if graph.has_edge(winner, loser, key=key):
+        return
+    graph.add_edge(winner, loser, key=key, type="outperforms", paper=paper_id, benchmark=benchmark,
+                   metric=metric, margin=claim.margin,
+                   **_evidence_attrs(claim.evidence, claim.rule, claim.confidence))
+
+
+def summary(graph: nx.MultiDiGraph) -> dict[str, int]:
+    """Counts a user checks first: papers, entities by type, claims."""
+    counts: dict[str, int] = {t: 0 for t in ("Paper", *NODE_TYPES.values())}
+    for _, node_type in graph.nodes(data="type"):
+        counts[node_type] = counts.get(node_type, 0) + 1
+    counts["claims"] = sum(1 for *_, t in graph.edges(data="type") if t == "outperforms")
+    return counts

@@ -1,0 +1,152 @@
+"""Records that flow between the stages: ingest -> extract -> resolve -> graph.
+
+Plain dataclasses so that every stage is a function over data, and every record
+round-trips through JSON (``to_dict`` / ``from_dict``) for ``papers.jsonl``, caches
+and process pools.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import unicodedata
+from dataclasses import dataclass, field
+from typing import Any
+
+ENTITY_KINDS = ("method", "benchmark", "metric", "organization")
+
+
+def normalize_name(text: str) -> str:
+    """Key under which two spellings count as one name: case, accents, punctuation and spaces folded.
+
+    It is the normalisation of the gold guidelines (``ImageNet-1K`` = ``imagenet 1k``).
+    """
+    folded = unicodedata.normalize("NFKD", text).casefold()
+    return "".join(ch for ch in folded if ch.isalnum())
+
+
+@dataclass(frozen=True)
+class Source:
+    """Where a paper record was read: file path and 1-based line of its title."""
+
+    file: str
+    line: int
+
+    def __str__(self) -> str:
+        return f"{self.file}:{self.line}"
+
+
+@dataclass
+class Paper:
+    """One paper as read from an input file, before any extraction."""
+
+    title: str
+    abstract: str
+    sources: list[Source] = field(default_factory=list)
+    date: str | None = None  # ISO 8601 (YYYY-MM-DD) when known
+    upvotes: int | None = None
+    authors: int | None = None  # number of authors when the listing gives it
+    author_names: list[str] = field(default_factory=list)
+    organizations: list[str] = field(default_factory=list)  # given by the input, not extracted
+    urls: list[str] = field(default_factory=list)  # URLs found in the abstract or given by the input
+    url: str | None = None  # the paper's own page (arXiv abs page), when known
+    arxiv_id: str | None = None
+    notes: list[str] = field(default_factory=list)  # e.g. which abstract won a merge and why
+
+    @property
+    def key(self) -> str:
+        """Identity used to merge the same paper read from several inputs."""
+        return normalize_name(self.title)
+
+    def to_dict(self) -> dict[str, Any]:
+        data = dataclasses.asdict(self)
+        data["sources"] = [str(s) for s in self.sources]
+        return data
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Paper:
+        values = dict(data)
+        values["sources"] = [Source(*_split_source(s)) for s in values.get("sources", [])]
+        names = {f.name for f in dataclasses.fields(cls)}
+        return cls(**{k: v for k, v in values.items() if k in names})
+
+
+def _split_source(text: str) -> tuple[str, int]:
+    path, _, line = text.rpartition(":")
+    return path, int(line)
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """The sentence a fact was read from, with its character offsets in the paper's field."""
+
+    text: str
+    start: int
+    end: int
+    field: str = "abstract"  # "abstract" or "title"
+
+
+@dataclass
+class Mention:
+    """A named entity that a paper proposes, evaluates on, compares against, uses or names.
+
+    ``start``/``end`` are the name's own offsets in ``evidence.field``; ``aliases`` holds other
+    surface forms the paper itself gives (an acronym and its expansion).
+    """
+
+    name: str
+    kind: str  # one of ENTITY_KINDS
+    evidence: Evidence
+    start: int
+    end: int
+    rule: str
+    confidence: float
+    aliases: list[str] = field(default_factory=list)
+
+
+@dataclass
+class Claim:
+    """A statement that ``winner`` does better than ``loser`` (optionally on a benchmark, by a margin)."""
+
+    winner: str
+    loser: str
+    evidence: Evidence
+    rule: str
+    confidence: float
+    benchmark: str | None = None
+    metric: str | None = None
+    margin: str | None = None
+
+
+@dataclass
+class Extraction:
+    """Everything read out of one paper; a pure function of that paper."""
+
+    paper_key: str
+    proposed: list[Mention] = field(default_factory=list)
+    benchmarks: list[Mention] = field(default_factory=list)
+    baselines: list[Mention] = field(default_factory=list)
+    metrics: list[Mention] = field(default_factory=list)
+    organizations: list[Mention] = field(default_factory=list)
+    claims: list[Claim] = field(default_factory=list)
+    abbreviations: list[tuple[str, str]] = field(default_factory=list)  # (short, long)
+
+    def to_dict(self) -> dict[str, Any]:
+        data = dataclasses.asdict(self)
+        data["abbreviations"] = [list(pair) for pair in self.abbreviations]
+        return data
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Extraction:
+        def mentions(items: list[dict[str, Any]]) -> list[Mention]:
+            return [Mention(**{**m, "evidence": Evidence(**m["evidence"])}) for m in items]
+
+        return cls(
+            paper_key=data["paper_key"],
+            proposed=mentions(data.get("proposed", [])),
+            benchmarks=mentions(data.get("benchmarks", [])),
+            baselines=mentions(data.get("baselines", [])),
+            metrics=mentions(data.get("metrics", [])),
+            organizations=mentions(data.get("organizations", [])),
+            claims=[Claim(**{**c, "evidence": Evidence(**c["evidence"])}) for c in data.get("claims", [])],
+            abbreviations=[(s, l) for s, l in data.get("abbreviations", [])],
+        )

@@ -1,0 +1,179 @@
+"""Entity resolution: decide which surface names across papers are one entity.
+
+Names are one entity when they normalise alike (case, hyphens, spaces), when a paper defines
+one as the abbreviation of the other ("Skeleton Sequence Learning (SSL)"), or when they differ
+by a typo (a fuzzy match on long names whose digits agree). An acronym that different papers
+expand differently ("SSL" as two different things) is linked to an expansion only inside the
+paper that defines it, so that unrelated methods are not fused through a shared acronym.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter, defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from rapidfuzz import fuzz, process
+
+from kgraph.model import Extraction, normalize_name
+
+# Typos are only merged between fairly long names: short ones (acronyms, "NTU 60") differ
+# meaningfully by one character.
+FUZZY_MIN_LENGTH = 9
+FUZZY_MIN_SCORE = 92.0
+
+
+@dataclass
+class Entity:
+    """One resolved entity: a stable id, a display label and every surface form seen."""
+
+    id: str
+    kind: str
+    label: str
+    aliases: list[str] = field(default_factory=list)
+
+
+@dataclass
+class Resolution:
+    """Answers "which entity is this name, as written in this paper?"."""
+
+    entities: dict[str, Entity]
+    _by_key: dict[tuple[str, str], str]
+    _local: dict[tuple[str, str, str], str]
+
+    def entity_id(self, kind: str, name: str, paper_key: str | None = None) -> str:
+        key = normalize_name(name)
+        if paper_key is not None and (paper_key, kind, key) in self._local:
+            return self._local[(paper_key, kind, key)]
+        return self._by_key[(kind, key)]
+
+
+class _UnionFind:
+    def __init__(self) -> None:
+        self.parent: dict[str, str] = {}
+
+    def add(self, item: str) -> None:
+        self.parent.setdefault(item, item)
+
+    def find(self, item: str) -> str:
+        root = item
+        while self.parent[root] != root:
+            root = self.parent[root]
+        while self.parent[item] != root:
+            self.parent[item], item = root, self.parent[item]
+        return root
+
+    def union(self, a: str, b: str) -> None:
+        ra, rb = self.find(a), self.find(b)
+        if ra != rb:
+            # the smaller key wins so that the result does not depend on input order
+            self.parent[max(ra, rb)] = min(ra, rb)
+
+
+def slugify(text: str) -> str:
+    """Readable IRI/node-id segment: lower case, runs of other characters become one hyphen."""
+    slug = re.sub(r"[^0-9a-z]+", "-", text.casefold()).strip("-")
+    return slug or "x"
+
+
+def names_by_kind(extraction: Extraction) -> Iterable[tuple[str, str]]:
+    """Every (kind, surface name) an extraction mentions, claims included."""
+    for mention in (*extraction.proposed, *extraction.benchmarks, *extraction.baselines,
+                    *extraction.metrics, *extraction.organizations):
+        yield mention.kind, mention.name
+        for alias in mention.aliases:
+            yield mention.kind, alias
+    for claim in extraction.claims:
+        yield "method", claim.winner
+        yield "method", claim.loser
+        if claim.benchmark:
+            yield "benchmark", claim.benchmark
+        if claim.metric:
+            yield "metric", claim.metric
+
+
+def _alias_pairs(extraction: Extraction) -> Iterable[tuple[str, str, str]]:
+    """(kind, short, long) pairs that the paper itself states."""
+    for mention in (*extraction.proposed, *extraction.benchmarks, *extraction.baselines,
+                    *extraction.metrics, *extraction.organizations):
+        for alias in mention.aliases:
+            yield mention.kind, mention.name, alias
+
+
+def _digits(key: str) -> str:
+    return "".join(ch for ch in key if ch.isdigit())
+
+
+def _fuzzy_pairs(keys: list[str]) -> Iterable[tuple[str, str]]:
+    """Pairs of long keys that look like typos of each other (same digits, high similarity)."""
+    long_keys = sorted(k for k in keys if len(k) >= FUZZY_MIN_LENGTH)
+    blocks: dict[tuple[str, str], list[str]] = defaultdict(list)
+    for key in long_keys:
+        blocks[(key[:2], _digits(key))].append(key)
+    for block in blocks.values():
+        if len(block) < 2:
+            continue
+        matrix = process.cdist(block, block, scorer=fuzz.ratio, score_cutoff=FUZZY_MIN_SCORE)
+        for i, j in zip(*matrix.nonzero(), strict=True):
+            if i < j:
+                yield block[i], block[j]
+
+
+def resolve(extractions: Iterable[Extraction]) -> Resolution:
+    """Cluster the names of all extractions into entities with deterministic ids."""
+    extractions = list(extractions)
+    forms: dict[str, Counter[str]] = defaultdict(Counter)  # "kind\tkey" -> surface forms
+    finders: dict[str, _UnionFind] = defaultdict(_UnionFind)
+    expansions: dict[tuple[str, str], set[str]] = defaultdict(set)
+
+    for extraction in extractions:
+        for kind, name in names_by_kind(extraction):
+            key = normalize_name(name)
+            if key:
+                forms[f"{kind}\t{key}"][name] += 1
+                finders[kind].add(key)
+        for kind, short, long in _alias_pairs(extraction):
+            expansions[(kind, normalize_name(short))].add(normalize_name(long))
+
+    local: dict[tuple[str, str, str], str] = {}
+    for extraction in extractions:
+        for kind, short, long in _alias_pairs(extraction):
+            short_key, long_key = normalize_name(short), normalize_name(long)
+            if not short_key or not long_key:
+                continue
+            if len(expansions[(kind, short_key)]) == 1:
+                finders[kind].union(short_key, long_key)
+            else:  # ambiguous acronym: bind it to this paper's expansion only
+                local[(extraction.paper_key, kind, short_key)] = long_key
+
+    for kind, finder in finders.items():
+        for a, b in _fuzzy_pairs(list(finder.parent)):
+            finder.union(a, b)
+
+    entities: dict[str, Entity] = {}
+    by_key: dict[tuple[str, str], str] = {}
+    for kind in sorted(finders):
+        finder = finders[kind]
+        clusters: dict[str, list[str]] = defaultdict(list)
+        for key in finder.parent:
+            clusters[finder.find(key)].append(key)
+        for root in sorted(clusters):
+            counts: Counter[str] = Counter()
+            for key in clusters[root]:
+                counts.update(forms[f"{kind}\t{key}"])
+            label = _pick_label(counts)
+            entity_id = f"{kind}:{slugify(label)}"
+            while entity_id in entities:  # distinct clusters whose labels slug alike
+                entity_id += "-x"
+            entities[entity_id] = Entity(entity_id, kind, label, sorted(set(counts) - {label}))
+            for key in clusters[root]:
+                by_key[(kind, key)] = entity_id
+
+    resolved_local = {k: by_key[(k[1], long_key)] for k, long_key in local.items()}
+    return Resolution(entities, by_key, resolved_local)
+
+
+def _pick_label(counts: Counter[str]) -> str:
+    """Most frequent surface form; ties go to the one with capitals (as authors write names), then the shortest."""
+    return min(counts, key=lambda s: (-counts[s], s == s.lower(), len(s), s))
