@@ -1,0 +1,221 @@
+"""Baselines and comparison claims: who beats whom, on what, by how much.
+
+Only sentences with a comparison trigger are analysed (outperforms, surpasses, beats, exceeds,
+improves over, better than, compared to/with, versus, against, "matches or exceeds").
+The objects of the trigger, a coordinated list of names, are the baselines. A claim is made
+when the trigger says "better" and is neither negated ("does not outperform") nor hedged
+("comparable to"); "lower ... than" is better only for lower-is-better metrics (latency, FID).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from spacy.tokens import Doc, Span
+
+from kgraph.extract.evidence import clean_name, evidence_of, mention
+from kgraph.extract.names import is_generic, is_strong_name, name_at
+from kgraph.extract.vocabulary import load
+from kgraph.model import Claim, Mention, normalize_name
+
+WIN_STEMS = ("outperform", "surpass", "exceed", "outpac", "outscor", "beat", "eclips", "overtak")
+OVER_WORDS = {"improves", "improve", "improved", "improving", "improvement", "improvements", "gain", "gains",
+              "speedup", "speedups", "speed-up", "advantage", "advantages", "edge", "boost", "boosts"}
+NEUTRAL_PAIRS = {("compared", "to"), ("compared", "with"), ("comparison", "to"), ("comparison", "with"),
+                 ("relative", "to"), ("superior", "to"), ("contrast", "to"), ("contrast", "with")}
+NEUTRAL_WORDS = {"versus", "vs", "vs.", "against"}
+HEDGES = {"comparable", "par", "competitive", "similar", "close", "matches", "match", "matching", "rivals", "rival", "akin"}
+NEGATIONS = {"not", "n't", "never", "cannot", "fail", "fails", "failed", "without", "no"}
+POSITIVE = re.compile(r"\b(better|higher|faster|greater|stronger|superior|improv\w*|gains?|speed-?ups?|boost\w*|"
+                      r"outperform\w*|surpass\w*|exceed\w*|more (accurate|efficient|robust)|fewer|less|lower|reduc\w*|"
+                      r"smaller|cheaper|savings?|\d+(\.\d+)?\s?[x×])\b")
+DECREASE = re.compile(r"\b(lower|fewer|less|reduc\w*|smaller|cheaper|savings?|cuts?|decreas\w*)\b")
+SKIP_BEFORE_NAMES = {"the", "a", "an", "strong", "existing", "previous", "prior", "recent", "popular", "standard",
+                     "competitive", "conventional", "vanilla", "original", "baseline", "baselines", "methods", "models",
+                     "approaches", "such", "as", "including", "like", "e.g.", "both", "all", "other", "leading",
+                     "several", "many", "its", "their", "both", "base", "full", "larger", "powerful", "widely-used",
+                     "state-of-the-art", "sota", "representative", "well-known", "established", "counterparts",
+                     "baseline", "systems", "frameworks", "techniques", "ones", "even", "those", "of", "current"}
+LIST_JOINERS = {",", "and", "or", "&", "/", "as", "well", "(", ")", "including", "e.g.", "such", "the", "both", "respectively"}
+AUTHOR_CUES = {"our", "we", "proposed", "it", "this", "approach", "method", "model", "framework", "system", "ours"}
+MARGIN = re.compile(
+    r"\bby (?:up to |over |about |around |nearly |approximately |an average of |on average |roughly |~|at least )?"
+    r"(\d+(?:\.\d+)?\s?(?:%|x|×|times|points?|pp|percentage points?|dB|BLEU|AP|mIoU|FID)?)"
+    r"|(\d+(?:\.\d+)?\s?(?:%|x|×|times))\s+(?:higher|lower|faster|better|fewer|less|more|larger|smaller|improvement|speedup|reduction)"
+)
+
+
+@dataclass
+class Comparison:
+    """One trigger in a sentence and what it compares."""
+
+    sent: Span
+    trigger: int  # token index
+    objects: list[Span]
+    wins: bool
+
+
+def _lower_is_better() -> set[str]:
+    return {normalize_name(t.pref_label) for t in load("metrics") if t.lower_is_better}
+
+
+def _trigger_at(doc: Doc, k: int, sent: Span) -> tuple[int, str] | None:
+    """(first object token, kind) when token ``k`` opens a comparison; kind is win, neutral, than or hedge."""
+    lower = doc[k].lower_
+    nxt = doc[k + 1].lower_ if k + 1 < sent.end else ""
+    if lower in HEDGES and lower.startswith("match") and nxt == "or" and k + 2 < sent.end \
+            and doc[k + 2].lower_.startswith(WIN_STEMS):
+        return k + 3, "win"
+    if lower in HEDGES and (nxt in {"to", "with"} or lower.startswith("match") or lower.startswith("rival")):
+        return (k + 2 if nxt in {"to", "with"} else k + 1), "hedge"
+    if lower == "par" and nxt == "with":
+        return k + 2, "hedge"
+    if lower.startswith(WIN_STEMS) and not (k > sent.start and doc[k - 1].lower_ in {"or", "and"} and k > sent.start + 1
+                                            and doc[k - 2].lower_.startswith("match")):
+        return k + 1, "win"
+    if lower in OVER_WORDS and nxt in {"over", "upon"}:
+        return k + 2, "win"
+    if (lower, nxt) in NEUTRAL_PAIRS:
+        return k + 2, "win" if lower == "superior" else "neutral"
+    if lower in NEUTRAL_WORDS:
+        return k + 1, "neutral"
+    if lower == "than":
+        return k + 1, "than"
+    return None
+
+
+def _objects(doc: Doc, start: int, sent: Span) -> list[Span]:
+    """The coordinated names a trigger compares against: "X, Y and Z", "strong baselines such as X"."""
+    names: list[Span] = []
+    j, skipped = start, 0
+    while j < sent.end:
+        token = doc[j]
+        name = name_at(doc, j, allow_title=True)
+        if name is not None and not is_generic(name.text) and not (name.end < sent.end and doc[name.end].lower_ in {"%", "x"}):
+            names.append(name)
+            j = name.end
+            continue
+        lower = token.lower_
+        if names and lower in LIST_JOINERS:
+            j += 1
+            continue
+        if not names and (lower in SKIP_BEFORE_NAMES or lower in LIST_JOINERS) and skipped < 6:
+            skipped += 1
+            j += 1
+            continue
+        if not names and token.is_lower and token.is_alpha and skipped < 3 and doc[j + 1:j + 2].text[:1].isupper():
+            skipped += 1  # a modifier before a name ("disaggregated vLLM")
+            j += 1
+            continue
+        break
+    return names
+
+
+def find_comparisons(doc: Doc) -> list[Comparison]:
+    comparisons = []
+    lower_better = _lower_is_better()
+    metric_spans = list(doc.spans["metric"])
+    for sent in doc.sents:
+        for k in range(sent.start, sent.end):
+            found = _trigger_at(doc, k, sent)
+            if found is None:
+                continue
+            start, kind = found
+            objects = _objects(doc, start, sent)
+            if not objects:
+                continue
+            negated = any(doc[i].lower_ in NEGATIONS for i in range(max(sent.start, k - 3), k))
+            if kind == "win":
+                wins = True
+            elif kind in {"neutral", "than"}:
+                before = doc[sent.start:k].text.lower() if kind == "neutral" else doc[max(sent.start, k - 6):k].text.lower()
+                context = before if kind == "than" else sent.text.lower()
+                wins = POSITIVE.search(context) is not None
+                if wins and DECREASE.search(before if kind == "than" else context):
+                    metrics = [s for s in metric_spans if s.sent == sent]
+                    wins = not metrics or any(normalize_name(s.label_) in lower_better for s in metrics) \
+                        or re.search(r"\b(cost|time|latency|memory|error|parameters|flops|overhead)\b", context) is not None
+            else:
+                wins = False
+            comparisons.append(Comparison(sent, k, objects, wins and not negated))
+    return comparisons
+
+
+def find_baselines_and_claims(doc: Doc, proposed: list[Mention], primary: str | None,
+                              benchmarks: list[Mention], metrics: list[Mention]) -> tuple[list[Mention], list[Claim]]:
+    own = {normalize_name(n) for m in proposed for n in (m.name, *m.aliases)}
+    bench_keys = {normalize_name(b.name) for b in benchmarks}
+    baselines: dict[str, Mention] = {}
+    claims: list[Claim] = []
+    for comp in find_comparisons(doc):
+        losers = [o for o in comp.objects if normalize_name(o.text) not in own and normalize_name(o.text) not in bench_keys]
+        for loser in losers:
+            baselines.setdefault(normalize_name(loser.text), mention(loser, "method", "comparison-object", 0.75))
+        if not comp.wins or not losers:
+            continue
+        winner, confidence = _winner(doc, comp, own, primary)
+        if winner is None:
+            continue
+        sent_benchmarks = [b for b in benchmarks if comp.sent.start_char <= b.start < comp.sent.end_char
+                           and normalize_name(b.name) not in {normalize_name(l.text) for l in losers}]
+        margin = _margin(comp.sent.text)
+        metric = next((m.name for m in metrics if comp.sent.start_char <= m.start < comp.sent.end_char), None)
+        for loser in losers:
+            for bench in sent_benchmarks or [None]:
+                claims.append(Claim(winner=winner, loser=clean_name(loser.text), evidence=evidence_of(loser),
+                                    rule="comparison", confidence=confidence,
+                                    benchmark=bench.name if bench else None, metric=metric, margin=margin))
+    for sent in doc.sents:  # "a strong X baseline"
+        for token in sent:
+            if token.lower_ in {"baseline", "baselines"} and token.i > sent.start:
+                name = _name_ending_at(doc, token.i, sent)
+                if name is not None and normalize_name(name.text) not in own:
+                    baselines.setdefault(normalize_name(name.text), mention(name, "method", "baseline-noun", 0.7))
+    return list(baselines.values()), claims
+
+
+def _name_ending_at(doc: Doc, end: int, sent: Span) -> Span | None:
+    for start in range(max(sent.start, end - 4), end):
+        name = name_at(doc, start, allow_title=True)
+        if name is not None and name.end == end and is_strong_name(name[0].text):
+            return name
+    return None
+
+
+def _winner(doc: Doc, comp: Comparison, own: set[str], primary: str | None) -> tuple[str | None, float]:
+    """The method the sentence says is better: a proposed name before the trigger, else "our method"."""
+    sent, objects = comp.sent, comp.objects
+    object_tokens = {i for o in objects for i in range(o.start, o.end)}
+    left = [doc[i] for i in range(sent.start, comp.trigger)]
+    fronted = comp.trigger - sent.start <= 2  # "Compared with X, our method ..."
+    scope = [t for t in sent if t.i not in object_tokens] if fronted else left
+    best = None
+    i = 0
+    while i < len(scope):
+        name = name_at(doc, scope[i].i, allow_title=True)
+        if name is not None and name.end <= (sent.end if fronted else comp.trigger):
+            key = normalize_name(name.text)
+            if key in own:
+                best = clean_name(name.text)
+            i += len(name)
+            continue
+        i += 1
+    if best is not None:
+        return best, 0.85
+    if primary is not None and any(t.lower_ in AUTHOR_CUES for t in scope):
+        return primary, 0.75
+    strangers = [name_at(doc, t.i, allow_title=False) for t in scope]
+    strangers = [n for n in strangers if n is not None and not is_generic(n.text)]
+    if strangers:
+        return clean_name(strangers[0].text), 0.5
+    if primary is not None:
+        return primary, 0.5
+    return None, 0.0
+
+
+def _margin(text: str) -> str | None:
+    match = MARGIN.search(text)
+    if not match:
+        return None
+    return (match.group(1) or match.group(2)).strip()

@@ -1,0 +1,175 @@
+"""Benchmarks, metrics and organizations a paper names.
+
+Benchmarks come from the curated vocabulary, from evaluation contexts ("experiments on X, Y and
+Z datasets"), and from names shaped like benchmarks (MT-Bench, TextVQA, EvalPlus). Metrics come
+from the vocabulary. Organizations come from the vocabulary, from institutional suffixes
+("... University", "... Research"), from the owners of code addresses (github.com/<org>,
+known research domains; personal accounts left out) and from the listing itself.
+"""
+
+from __future__ import annotations
+
+import re
+from urllib.parse import urlparse
+
+from spacy.tokens import Doc, Span
+
+from kgraph.extract.evidence import clean_name, mention
+from kgraph.extract.names import is_generic, is_strong_name, name_at
+from kgraph.extract.vocabulary import load
+from kgraph.model import Evidence, Mention, Paper, normalize_name
+
+EVAL_CUES = re.compile(r"experiment|evaluat|result|benchmark|dataset|tested|test on|achiev|outperform|surpass|"
+                       r"state-of-the-art|sota|accuracy|performance|validate|demonstrat|report")
+LIST_PREPOSITIONS = {"on", "across", "including", "like", "as", "in"}
+DATASET_WORDS = {"benchmark", "benchmarks", "dataset", "datasets", "corpus", "corpora", "suite", "set", "sets",
+                 "split", "test", "leaderboard", "challenge"}
+BENCHMARK_SHAPE = re.compile(r"(Bench|bench|QA|Eval|EVAL|GLUE)(\+|-\w+)?$")
+INSTITUTION_SUFFIXES = {"University", "Institute", "Laboratory", "Laboratories", "Lab", "Labs", "Research",
+                        "Academy", "College", "Foundation", "Inc", "Corporation"}
+CODE_HOSTS = {"github.com", "gitlab.com", "huggingface.co", "bitbucket.org", "gitee.com"}
+NON_OWNER_SEGMENTS = {"collections", "spaces", "datasets", "models", "papers", "orgs", "organizations"}
+ORG_WORDS = {"lab", "labs", "labo", "ai", "research", "group", "team", "nlp", "org", "inc", "corp", "institute",
+             "university", "uni", "academy", "foundation", "project", "robotics", "vision", "ml", "ailab", "cv", "mmlab"}
+
+
+def find_metrics(doc: Doc) -> list[Mention]:
+    return _dedupe(mention(span, "metric", "vocabulary", 0.8, _pref_alias(span)) for span in doc.spans["metric"])
+
+
+def _pref_alias(span: Span) -> list[str]:
+    return [span.label_] if normalize_name(span.label_) != normalize_name(span.text) else []
+
+
+def find_benchmarks(doc: Doc, exclude: set[str]) -> list[Mention]:
+    """Benchmarks named in the abstract; ``exclude`` holds normalised names known to be methods."""
+    found = [mention(span, "benchmark", "vocabulary", 0.9, _pref_alias(span)) for span in doc.spans["benchmark"]]
+    taken = {i for span in doc.spans["benchmark"] for i in range(span.start, span.end)}
+    metric_keys = {normalize_name(s.text) for s in doc.spans["metric"]}
+    for sent in doc.sents:
+        cued = EVAL_CUES.search(sent.text.lower()) is not None
+        i = sent.start
+        while i < sent.end:
+            name = name_at(doc, i, allow_title=True)
+            if name is None or i in taken:
+                i += 1
+                continue
+            key = normalize_name(name.text)
+            if key in exclude or key in metric_keys or is_generic(name.text):
+                i = name.end
+                continue
+            after = doc[name.end].lower_ if name.end < sent.end else ""
+            before = doc[name.start - 1].lower_ if name.start > sent.start else ""
+            rule = None
+            if BENCHMARK_SHAPE.search(name.text) and is_strong_name(name[0].text):
+                rule, confidence = "benchmark-shape", 0.75
+            elif after in DATASET_WORDS and (is_strong_name(name[0].text) or len(name) > 1):
+                rule, confidence = "dataset-word", 0.75
+            elif cued and is_strong_name(name[0].text) and _in_evaluation_list(doc, name, sent):
+                rule, confidence = "evaluation-list", 0.6
+            if rule is not None and before not in {"our", "the proposed"}:
+                found.append(mention(name, "benchmark", rule, confidence))
+            i = name.end
+    return _dedupe(found)
+
+
+def _in_evaluation_list(doc: Doc, name: Span, sent: Span) -> bool:
+    """Is the name inside a list that a preposition like "on" opens ("on FineGym, Diving48 and NTU 60")?"""
+    j = name.start - 1
+    while j >= sent.start:
+        text = doc[j].lower_
+        if text in LIST_PREPOSITIONS:
+            return True
+        if text in {",", "and", "the", "&", "(", "both", "such", "e.g.", "including"} or name_at(doc, j, True) is not None:
+            j -= 1
+            continue
+        if j > sent.start and doc[j - 1].i >= sent.start and name_at(doc, j, True) is None and doc[j].is_digit:
+            j -= 1
+            continue
+        return False
+    return False
+
+
+def find_organizations(doc: Doc, paper: Paper) -> list[Mention]:
+    found = [mention(span, "organization", "vocabulary", 0.85, _pref_alias(span)) for span in doc.spans["organization"]]
+    for sent in doc.sents:
+        for token in sent:
+            if token.text in INSTITUTION_SUFFIXES and token.i > sent.start:
+                span = _institution_span(doc, token.i, sent)
+                if span is not None:
+                    found.append(mention(span, "organization", "institution-suffix", 0.7))
+    found.extend(_url_owners(doc))
+    for org in paper.organizations:
+        evidence = Evidence(org, 0, len(org), "listing")
+        found.append(Mention(org, "organization", evidence, 0, len(org), "listing", 0.95))
+    return _dedupe(found)
+
+
+def _institution_span(doc: Doc, i: int, sent: Span) -> Span | None:
+    """Capitalised words ending in an institutional suffix, or "University of X"."""
+    start = i
+    while start > sent.start and (doc[start - 1].text[:1].isupper() or doc[start - 1].text in {"'s"}) \
+            and not doc[start - 1].is_sent_start and doc[start - 1].lower_ not in {"the", "we", "our"}:
+        start -= 1
+    end = i + 1
+    if doc[i].text in {"University", "Institute", "Academy", "College"} and end + 1 < sent.end and doc[end].lower_ == "of":
+        end += 2
+        while end < sent.end and doc[end].text[:1].isupper():
+            end += 1
+    if end - start < 2:
+        return None
+    return doc[start:end]
+
+
+def _url_owners(doc: Doc) -> list[Mention]:
+    """Organizations that own the code or project addresses in the text."""
+    domains = [t for t in load("organizations") if "." in t.label]
+    handles = {t.label.casefold(): t.pref_label for t in load("organizations")}
+    found = []
+    for token in doc:
+        if not token.like_url:
+            continue
+        url = token.text if "://" in token.text else f"https://{token.text}"
+        parsed = urlparse(url)
+        host = (parsed.hostname or "").removeprefix("www.")
+        span = doc[token.i:token.i + 1]
+        domain = next((t for t in domains if host == t.label or host.endswith("." + t.label)), None)
+        if domain is not None:
+            found.append(_owner_mention(span, domain.pref_label, [], "research-domain"))
+            continue
+        if host not in CODE_HOSTS:
+            continue
+        segments = [s for s in parsed.path.split("/") if s]
+        while segments and segments[0] in NON_OWNER_SEGMENTS:
+            segments.pop(0)
+        if not segments:
+            continue
+        owner = segments[0]
+        pref = handles.get(owner.casefold())
+        if pref is not None or _looks_like_organization(owner):
+            found.append(_owner_mention(span, owner, [pref] if pref and pref != owner else [], "code-owner"))
+    return found
+
+
+def _owner_mention(span: Span, name: str, aliases: list[str], rule: str) -> Mention:
+    found = mention(span, "organization", rule, 0.8, aliases)
+    found.name = name
+    return found
+
+
+def _looks_like_organization(handle: str) -> bool:
+    """Personal accounts (jdoe123, HongYan1123) are left out; lab- and company-like handles are kept."""
+    if re.search(r"\d{2,}$", handle):
+        return False
+    words = {w.lower() for w in re.split(r"[-_.]|(?<=[a-z])(?=[A-Z])", handle) if w}
+    return bool(words & ORG_WORDS) or any(handle.lower().endswith(w) for w in ("lab", "labs", "ai", "research"))
+
+
+def _dedupe(mentions) -> list[Mention]:
+    """First mention of each name wins (earliest evidence)."""
+    seen: dict[str, Mention] = {}
+    for m in mentions:
+        key = normalize_name(clean_name(m.name))
+        if key and key not in seen:
+            seen[key] = m
+    return list(seen.values())

@@ -1,0 +1,48 @@
+"""Curated vocabularies, read from the SKOS concept schemes in ``ontology/vocab/``.
+
+The same Turtle files serve the extractor (every label is a pattern) and the graph (prefLabel
+is the display name), so a new benchmark or metric is added as data, not code.
+"""
+
+from __future__ import annotations
+
+import functools
+from dataclasses import dataclass
+from importlib import resources
+
+from rdflib import Graph, Literal, Namespace
+from rdflib.namespace import SKOS
+
+KG = Namespace("https://w3id.org/kgraph/ontology#")
+SCHEMES = ("benchmarks", "metrics", "organizations", "generic")
+
+
+@dataclass(frozen=True)
+class Term:
+    """One label of a concept: the label as written, its concept's prefLabel, and metric direction."""
+
+    label: str
+    pref_label: str
+    lower_is_better: bool = False
+
+
+@functools.cache
+def load(scheme: str) -> tuple[Term, ...]:
+    """All labels (prefLabel and altLabel) of one scheme, sorted for deterministic matching."""
+    graph = Graph()
+    source = resources.files("kgraph.ontology") / "vocab" / f"{scheme}.ttl"
+    graph.parse(data=source.read_text(encoding="utf-8"), format="turtle")
+    terms = []
+    for concept, pref in graph.subject_objects(SKOS.prefLabel):
+        if (concept, SKOS.inScheme, None) not in graph:
+            continue  # the scheme itself
+        lower = (concept, KG.lowerIsBetter, Literal(True)) in graph
+        for label in (pref, *graph.objects(concept, SKOS.altLabel)):
+            terms.append(Term(str(label), str(pref), lower))
+    return tuple(sorted(terms, key=lambda t: (t.label, t.pref_label)))
+
+
+@functools.cache
+def generic_terms() -> frozenset[str]:
+    """Case-sensitive set of words that look like names but are not (LLM, GPU, SOTA ...)."""
+    return frozenset(term.label for term in load("generic"))
