@@ -1,0 +1,76 @@
+"""Ingest stage: read paper records from input files and merge the same paper read twice.
+
+The format of each file is chosen by its extension, by its content when the extension says
+nothing, or by the caller. Any bad input raises ``InputError`` naming the file (and line).
+"""
+
+from __future__ import annotations
+
+import csv
+import os
+from collections.abc import Callable, Iterable
+from pathlib import Path
+
+from kgraph.errors import InputError
+from kgraph.ingest.arxiv import parse_arxiv
+from kgraph.ingest.dailypapers import parse_dailypapers
+from kgraph.ingest.files import read_text
+from kgraph.ingest.merge import merge_papers
+from kgraph.ingest.tabular import REQUIRED, parse_csv, parse_jsonl
+from kgraph.model import Paper
+
+FORMATS = ("dailypapers", "jsonl", "csv", "arxiv")
+EXTENSIONS = {
+    ".txt": "dailypapers",
+    ".jsonl": "jsonl",
+    ".ndjson": "jsonl",
+    ".csv": "csv",
+    ".xml": "arxiv",
+    ".atom": "arxiv",
+}
+_PARSERS: dict[str, Callable[[str, str], list[Paper]]] = {
+    "dailypapers": parse_dailypapers,
+    "jsonl": parse_jsonl,
+    "csv": parse_csv,
+    "arxiv": parse_arxiv,
+}
+
+__all__ = ["EXTENSIONS", "FORMATS", "detect_format", "merge_papers", "read_file", "read_papers", "sniff_format"]
+
+PathLike = str | os.PathLike[str]
+
+
+def read_papers(paths: Iterable[PathLike] | PathLike, fmt: str | None = None) -> list[Paper]:
+    """All papers of all inputs, duplicates (same title key) merged, in order of first appearance."""
+    if isinstance(paths, (str, os.PathLike)):  # one path, not an iterable of its characters
+        paths = [paths]
+    return merge_papers(paper for path in paths for paper in read_file(path, fmt))
+
+
+def read_file(path: PathLike, fmt: str | None = None) -> list[Paper]:
+    """The papers of one input, unmerged; a file without any paper is an error, not an empty result."""
+    if fmt is not None and fmt not in FORMATS:
+        raise ValueError(f"unknown input format {fmt!r}; expected one of {', '.join(FORMATS)}")
+    text = read_text(path)
+    chosen = fmt or detect_format(path, text)
+    papers = _PARSERS[chosen](text, str(path))
+    if not papers:
+        raise InputError(path, f"no papers found (read as {chosen})")
+    return papers
+
+
+def detect_format(path: PathLike, text: str) -> str:
+    """The format its extension names, else the one its content looks like."""
+    return EXTENSIONS.get(Path(path).suffix.lower()) or sniff_format(text)
+
+
+def sniff_format(text: str) -> str:
+    """XML, a JSON object, a CSV header naming title and abstract, or else a saved listing."""
+    head = text.lstrip()
+    if head.startswith("<"):
+        return "arxiv"
+    if head.startswith("{"):
+        return "jsonl"
+    first_line = head.split("\n", 1)[0]
+    columns = {name.strip().lower() for name in next(csv.reader([first_line]), [])}
+    return "csv" if set(REQUIRED) <= columns else "dailypapers"

@@ -1,0 +1,80 @@
+"""Merge records of the same paper (same ``Paper.key``) read from several inputs or entries.
+
+Nothing is dropped silently: every source is kept, lists are united, and when inputs disagree
+the choice made is written to the paper's notes.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from kgraph.ingest.records import unique
+from kgraph.model import Paper
+
+
+def merge_papers(papers: Iterable[Paper]) -> list[Paper]:
+    """One Paper per key, in order of first appearance."""
+    groups: dict[str, list[Paper]] = {}
+    for paper in papers:
+        groups.setdefault(paper.key, []).append(paper)
+    return [group[0] if len(group) == 1 else _merge(group) for group in groups.values()]
+
+
+def _merge(group: list[Paper]) -> Paper:
+    notes = unique(note for paper in group for note in paper.notes)
+    return Paper(
+        title=_first_known(group, "title", notes),
+        abstract=_abstract(group, notes),
+        sources=unique(source for paper in group for source in paper.sources),
+        date=_date(group, notes),
+        upvotes=_first_known(group, "upvotes", notes),
+        authors=_first_known(group, "authors", notes),
+        author_names=list(next((paper.author_names for paper in group if paper.author_names), [])),
+        organizations=unique(org for paper in group for org in paper.organizations),
+        urls=unique(url for paper in group for url in paper.urls),
+        url=_first_known(group, "url", notes),
+        arxiv_id=_first_known(group, "arxiv_id", notes),
+        notes=notes,
+    )
+
+
+def _abstract(group: list[Paper], notes: list[str]) -> str:
+    """The longest abstract (a revision usually adds); on equal length the later-read one."""
+    winner = max(reversed(group), key=lambda paper: len(paper.abstract))
+    versions = len({paper.abstract for paper in group})
+    if versions > 1:
+        notes.append(f"abstract from {_where(winner)} (longest of {versions} different versions)")
+    return winner.abstract
+
+
+def _date(group: list[Paper], notes: list[str]) -> str | None:
+    """The first full date, else the first month-day (``--MM-DD``); a clash is noted."""
+    full = [paper for paper in group if paper.date and not paper.date.startswith("--")]
+    dated = full + [paper for paper in group if paper.date and paper.date.startswith("--")]
+    if not dated:
+        return None
+    chosen = dated[0].date
+    if len({paper.date for paper in full}) > 1 or len({paper.date[-5:] for paper in dated}) > 1:
+        notes.append(_clash("date", chosen, dated))
+    return chosen
+
+
+def _first_known(group: list[Paper], name: str, notes: list[str]) -> Any:
+    """The first value that is given; other values are noted, not lost."""
+    known = [paper for paper in group if getattr(paper, name) is not None]
+    if not known:
+        return None
+    chosen = getattr(known[0], name)
+    if any(getattr(paper, name) != chosen for paper in known):
+        notes.append(_clash(name, chosen, known))
+    return chosen
+
+
+def _clash(name: str, chosen: Any, papers: list[Paper]) -> str:
+    values = "; ".join(f"{getattr(paper, name)!r} at {_where(paper)}" for paper in papers)
+    return f"{name} differs across inputs ({values}); kept {chosen!r}"
+
+
+def _where(paper: Paper) -> str:
+    return ", ".join(map(str, paper.sources)) or "an input without a source"
