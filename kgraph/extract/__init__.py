@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from kgraph.extract.claims import find_baselines_and_claims
+from kgraph.extract.claims import find_baselines_and_claims, find_comparisons
 from kgraph.extract.evidence import clean_name
 from kgraph.extract.mentions import find_benchmarks, find_metrics, find_organizations
 from kgraph.extract.names import is_generic
@@ -20,10 +20,12 @@ def extract_paper(paper: Paper) -> Extraction:
     proposed, primary = find_proposed(doc, paper.title, abbreviations)
     own = {normalize_name(n) for m in proposed for n in (m.name, *m.aliases)}
     metrics = find_metrics(doc)
-    benchmarks = find_benchmarks(doc, exclude=own)
+    comparisons = find_comparisons(doc)
+    compared = {normalize_name(o.text) for c in comparisons for o in c.objects}
+    benchmarks = find_benchmarks(doc, exclude=own | compared)
     benchmarks += [m for m in proposed if m.kind == "benchmark" and doc.text.count(m.name) > 1
                    and normalize_name(m.name) not in {normalize_name(b.name) for b in benchmarks}]
-    baselines, claims = find_baselines_and_claims(doc, proposed, primary, benchmarks, metrics)
+    baselines, claims = find_baselines_and_claims(doc, comparisons, proposed, primary, benchmarks, metrics)
     bench_keys = {normalize_name(b.name) for b in benchmarks}
     baselines = [b for b in baselines if normalize_name(b.name) not in bench_keys]
     return Extraction(

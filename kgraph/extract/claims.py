@@ -25,9 +25,12 @@ OVER_WORDS = {"improves", "improve", "improved", "improving", "improvement", "im
 NEUTRAL_PAIRS = {("compared", "to"), ("compared", "with"), ("comparison", "to"), ("comparison", "with"),
                  ("relative", "to"), ("superior", "to"), ("contrast", "to"), ("contrast", "with")}
 NEUTRAL_WORDS = {"versus", "vs", "vs.", "against"}
+GROUP_NOUNS = {"methods", "approaches", "models", "baselines", "techniques", "frameworks", "systems", "architectures",
+               "variants", "counterparts", "strategies", "algorithms", "detectors", "tokenizers", "networks"}
+HEDGE_CONTEXT = re.compile(r"\b(comparable|on par|on-par|competitive with|similar to)\b")
 HEDGES = {"comparable", "par", "competitive", "similar", "close", "matches", "match", "matching", "rivals", "rival", "akin"}
 NEGATIONS = {"not", "n't", "never", "cannot", "fail", "fails", "failed", "without", "no"}
-POSITIVE = re.compile(r"\b(better|higher|faster|greater|stronger|superior|improv\w*|gains?|speed-?ups?|boost\w*|"
+POSITIVE = re.compile(r"\b(record|best|state-of-the-art|sota|leading|better|higher|faster|greater|stronger|superior|improv\w*|gains?|speed-?ups?|boost\w*|"
                       r"outperform\w*|surpass\w*|exceed\w*|more (accurate|efficient|robust)|fewer|less|lower|reduc\w*|"
                       r"smaller|cheaper|savings?|\d+(\.\d+)?\s?[x×])\b")
 DECREASE = re.compile(r"\b(lower|fewer|less|reduc\w*|smaller|cheaper|savings?|cuts?|decreas\w*)\b")
@@ -76,6 +79,10 @@ def _trigger_at(doc: Doc, k: int, sent: Span) -> tuple[int, str] | None:
         return k + 1, "win"
     if lower in OVER_WORDS and nxt in {"over", "upon"}:
         return k + 2, "win"
+    if lower in {"over", "upon"} and not (k + 1 < sent.end and (doc[k + 1].like_num or doc[k + 1].lower_ in {"the", "a", "time", "all"})):
+        window = doc[max(sent.start, k - 8):k].text.lower()
+        if any(word in window.split() for word in OVER_WORDS) or re.search(r"\d\s?%|\d[x×]\b|improv", window):
+            return k + 1, "win"
     if (lower, nxt) in NEUTRAL_PAIRS:
         return k + 2, "win" if lower == "superior" else "neutral"
     if lower in NEUTRAL_WORDS:
@@ -93,6 +100,12 @@ def _objects(doc: Doc, start: int, sent: Span) -> list[Span]:
         token = doc[j]
         name = name_at(doc, j, allow_title=True)
         if name is not None and not is_generic(name.text) and not (name.end < sent.end and doc[name.end].lower_ in {"%", "x"}):
+            if name.end < sent.end and doc[name.end].lower_ in GROUP_NOUNS:
+                j = name.end + 1  # "SSL methods": a group, not a named baseline
+                continue
+            if not names and j > start and doc[j - 1].is_lower and doc[j - 1].is_alpha \
+                    and doc[j - 1].lower_ not in SKIP_BEFORE_NAMES | LIST_JOINERS:
+                name = doc[j - 1:name.end]  # keep a modifier that is part of the name ("disaggregated vLLM")
             names.append(name)
             j = name.end
             continue
@@ -104,8 +117,8 @@ def _objects(doc: Doc, start: int, sent: Span) -> list[Span]:
             skipped += 1
             j += 1
             continue
-        if not names and token.is_lower and token.is_alpha and skipped < 3 and doc[j + 1:j + 2].text[:1].isupper():
-            skipped += 1  # a modifier before a name ("disaggregated vLLM")
+        if not names and (token.is_lower or token.text in {",", "("}) and skipped < 8:
+            skipped += 1  # descriptive words before the first name ("complex segmentation models such as")
             j += 1
             continue
         break
@@ -138,17 +151,18 @@ def find_comparisons(doc: Doc) -> list[Comparison]:
                         or re.search(r"\b(cost|time|latency|memory|error|parameters|flops|overhead)\b", context) is not None
             else:
                 wins = False
-            comparisons.append(Comparison(sent, k, objects, wins and not negated))
+            hedged = HEDGE_CONTEXT.search(sent.text.lower()) is not None and kind != "win"
+            comparisons.append(Comparison(sent, k, objects, wins and not negated and not hedged))
     return comparisons
 
 
-def find_baselines_and_claims(doc: Doc, proposed: list[Mention], primary: str | None,
+def find_baselines_and_claims(doc: Doc, comparisons: list[Comparison], proposed: list[Mention], primary: str | None,
                               benchmarks: list[Mention], metrics: list[Mention]) -> tuple[list[Mention], list[Claim]]:
     own = {normalize_name(n) for m in proposed for n in (m.name, *m.aliases)}
     bench_keys = {normalize_name(b.name) for b in benchmarks}
     baselines: dict[str, Mention] = {}
     claims: list[Claim] = []
-    for comp in find_comparisons(doc):
+    for comp in comparisons:
         losers = [o for o in comp.objects if normalize_name(o.text) not in own and normalize_name(o.text) not in bench_keys]
         for loser in losers:
             baselines.setdefault(normalize_name(loser.text), mention(loser, "method", "comparison-object", 0.75))

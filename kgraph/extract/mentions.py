@@ -19,11 +19,12 @@ from kgraph.extract.names import is_generic, is_strong_name, name_at
 from kgraph.extract.vocabulary import load
 from kgraph.model import Evidence, Mention, Paper, normalize_name
 
-EVAL_CUES = re.compile(r"experiment|evaluat|result|benchmark|dataset|tested|test on|achiev|outperform|surpass|"
-                       r"state-of-the-art|sota|accuracy|performance|validate|demonstrat|report")
-LIST_PREPOSITIONS = {"on", "across", "including", "like", "as", "in"}
+EVAL_CUES = re.compile(r"experiment|evaluat|results? on|benchmark|dataset|tested|test on|state-of-the-art|sota")
+LIST_PREPOSITIONS = {"on", "across"}
+LIST_OPENERS = {"including", "like", "as"}  # after a dataset word: "datasets such as X"
 DATASET_WORDS = {"benchmark", "benchmarks", "dataset", "datasets", "corpus", "corpora", "suite", "set", "sets",
                  "split", "test", "leaderboard", "challenge"}
+MODEL_SIZE = re.compile(r"\d+(\.\d+)?[BMK]\b")  # Vicuna-7B: a model, not a benchmark
 BENCHMARK_SHAPE = re.compile(r"(Bench|bench|QA|Eval|EVAL|GLUE)(\+|-\w+)?$")
 INSTITUTION_SUFFIXES = {"University", "Institute", "Laboratory", "Laboratories", "Lab", "Labs", "Research",
                         "Academy", "College", "Foundation", "Inc", "Corporation"}
@@ -33,8 +34,17 @@ ORG_WORDS = {"lab", "labs", "labo", "ai", "research", "group", "team", "nlp", "o
              "university", "uni", "academy", "foundation", "project", "robotics", "vision", "ml", "ailab", "cv", "mmlab"}
 
 
+RESULT_CONTEXT = re.compile(r"\d|\b(better|higher|lower|faster|fewer|less|more|improv\w*|reduc\w*|gains?|"
+                            r"boost\w*|outperform\w*|surpass\w*|state-of-the-art|sota|competitive|superior)\b")
+
+
 def find_metrics(doc: Doc) -> list[Mention]:
-    return _dedupe(mention(span, "metric", "vocabulary", 0.8, _pref_alias(span)) for span in doc.spans["metric"])
+    """Vocabulary metrics; a common word ("memory", "parameters") counts only where results are reported."""
+    return _dedupe(
+        mention(span, "metric", "vocabulary", 0.8, _pref_alias(span))
+        for span in doc.spans["metric"]
+        if not span.text.islower() or RESULT_CONTEXT.search(span.sent.text.lower())
+    )
 
 
 def _pref_alias(span: Span) -> list[str]:
@@ -42,9 +52,14 @@ def _pref_alias(span: Span) -> list[str]:
 
 
 def find_benchmarks(doc: Doc, exclude: set[str]) -> list[Mention]:
-    """Benchmarks named in the abstract; ``exclude`` holds normalised names known to be methods."""
-    found = [mention(span, "benchmark", "vocabulary", 0.9, _pref_alias(span)) for span in doc.spans["benchmark"]]
-    taken = {i for span in doc.spans["benchmark"] for i in range(span.start, span.end)}
+    """Benchmarks named in the abstract; ``exclude`` holds normalised names known to be methods.
+
+    Short vocabulary labels ("GQA", "MATH") are ambiguous and count only in evaluation sentences.
+    """
+    found = [mention(span, "benchmark", "vocabulary", 0.9, _pref_alias(span)) for span in doc.spans["benchmark"]
+             if len(span.text) > 4 or EVAL_CUES.search(span.sent.text.lower())]
+    taken = {i for group in ("benchmark", "model", "organization") for span in doc.spans[group]
+             for i in range(span.start, span.end)}
     metric_keys = {normalize_name(s.text) for s in doc.spans["metric"]}
     for sent in doc.sents:
         cued = EVAL_CUES.search(sent.text.lower()) is not None
@@ -65,7 +80,8 @@ def find_benchmarks(doc: Doc, exclude: set[str]) -> list[Mention]:
                 rule, confidence = "benchmark-shape", 0.75
             elif after in DATASET_WORDS and (is_strong_name(name[0].text) or len(name) > 1):
                 rule, confidence = "dataset-word", 0.75
-            elif cued and is_strong_name(name[0].text) and _in_evaluation_list(doc, name, sent):
+            elif cued and _in_evaluation_list(doc, name, sent) and not MODEL_SIZE.search(name.text) \
+                    and (is_strong_name(name[0].text) or (DATASET_WORDS | {"tasks"}) & {t.lower_ for t in sent}):
                 rule, confidence = "evaluation-list", 0.6
             if rule is not None and before not in {"our", "the proposed"}:
                 found.append(mention(name, "benchmark", rule, confidence))
@@ -78,7 +94,8 @@ def _in_evaluation_list(doc: Doc, name: Span, sent: Span) -> bool:
     j = name.start - 1
     while j >= sent.start:
         text = doc[j].lower_
-        if text in LIST_PREPOSITIONS:
+        if text in LIST_PREPOSITIONS or (text in LIST_OPENERS and j > sent.start and
+                                         doc[j - 1].lower_ in DATASET_WORDS | {"tasks", "such"}):
             return True
         if text in {",", "and", "the", "&", "(", "both", "such", "e.g.", "including"} or name_at(doc, j, True) is not None:
             j -= 1
@@ -162,7 +179,7 @@ def _looks_like_organization(handle: str) -> bool:
     if re.search(r"\d{2,}$", handle):
         return False
     words = {w.lower() for w in re.split(r"[-_.]|(?<=[a-z])(?=[A-Z])", handle) if w}
-    return bool(words & ORG_WORDS) or any(handle.lower().endswith(w) for w in ("lab", "labs", "ai", "research"))
+    return bool(words & ORG_WORDS) or any(w.endswith(("lab", "labs", "ai", "research")) for w in words)
 
 
 def _dedupe(mentions) -> list[Mention]:

@@ -20,6 +20,8 @@ _VERSION = re.compile(r"^(v\d+(\.\d+)*|\d+(\.\d+)*[A-Za-z]?|\+\+|[IVX]{1,4}|[A-Z
 _ROMAN = re.compile(r"^[IVX]+$")
 _NUMBERISH = re.compile(r"^[\d.,%x×~]+$")
 _TITLE = re.compile(r"^[A-Z][a-z]+(?:[-'][A-Za-z]+)*$")
+# "2-bit", "DETR-like", "LLM-based": descriptive compounds, not names
+_DESCRIPTIVE = re.compile(r"^\d+(\.\d+)?-[a-z]+$|-(like|based|style|type|wise|level|specific|free|scale|shot|sized|only)$", re.I)
 
 
 def is_generic(text: str) -> bool:
@@ -30,9 +32,11 @@ def is_strong_name(text: str) -> bool:
     """A word that only a name looks like: inner capitals, or letters mixed with digits."""
     if len(text) < 2 or not _HAS_LETTER.search(text) or is_generic(text) or _ROMAN.match(text):
         return False
+    if _DESCRIPTIVE.search(text) and not re.search(r"[A-Z].*-Only$", text):
+        return False
     if _NUMBERISH.match(text) or re.match(r"^\d+(\.\d+)?[a-zA-Z×]{1,2}$", text):  # 2.2x, 4K, 1B
         return False
-    return bool(_INNER_CAPITAL.search(text) or _HAS_DIGIT.search(text))
+    return bool(_INNER_CAPITAL.search(text) or _HAS_DIGIT.search(text) or re.match(r"^[A-Z][\w-]*\+\+?$", text))
 
 
 def is_title_word(text: str) -> bool:
@@ -59,7 +63,7 @@ def name_at(doc: Doc, i: int, allow_title: bool = True) -> Span | None:
         tok = doc[end]
         if tok.is_sent_start:
             break
-        if is_strong_name(tok.text) or is_title_word(tok.text):
+        if is_strong_name(tok.text) or _TITLE.match(tok.text) or tok.text in {"Transformer", "Transformers"}:
             end += 1
         elif _VERSION.match(tok.text) and doc[end - 1].whitespace_ in {"", " "} and (strong or end > i + 1 or tok.text in {"++"} or tok.text.startswith("v")):
             end += 1

@@ -21,7 +21,8 @@ from kgraph.extract.vocabulary import load
 
 # Labels this short are matched case-sensitively ("AP", "MATH"); longer ones in any case.
 CASE_SENSITIVE_BELOW = 5
-VOCABULARY_SCHEMES = {"benchmark": "benchmarks", "metric": "metrics", "organization": "organizations"}
+VOCABULARY_SCHEMES = {"benchmark": "benchmarks", "metric": "metrics", "organization": "organizations",
+                      "model": "models"}
 
 
 class VocabularyMatcher:

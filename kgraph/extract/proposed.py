@@ -30,32 +30,45 @@ CATEGORY_NOUNS = {"framework", "method", "model", "approach", "algorithm", "arch
                   "metric", "task", "objective", "policy", "procedure", "recipe", "layer", "block", "operator",
                   "tokenizer", "codec", "solution", "engine", "tool", "methodology", "design", "variant", "corpus",
                   "methods", "models", "frameworks", "techniques", "strategies", "modules", "variants", "datasets"}
-NAMING_WORDS = {"named", "called", "dubbed", "termed", "coined", "nicknamed", "denoted"}
+NAMING_WORDS = {"named", "called", "call", "dubbed", "termed", "coined", "nicknamed", "denoted"}
 DATASET_WORDS = {"benchmark", "benchmarks", "dataset", "datasets", "corpus", "suite", "testbed", "leaderboard"}
 COMPARISON_CUES = re.compile(r"outperform|surpass|exceed|beat|better than|compared (to|with)|versus|\bvs\b|superior to")
 MAX_SKIPPED = 6
 
 
-def author_trigger(sent: Span) -> int | None:
-    """Index of the proposing verb when the authors are its subject ("we propose", "this paper introduces")."""
-    seen_author = False
+def author_triggers(sent: Span, own: set[str]) -> list[int]:
+    """Indexes of proposing verbs whose subject is the authors ("we propose", "this paper introduces",
+    "X introduces" for the paper's own X, "... is proposed")."""
+    triggers, seen_author = [], False
     for token in sent:
         lower = token.lower_
-        if lower in AUTHOR_WORDS:
+        if lower in AUTHOR_WORDS or normalize_name(token.text) in own:
             seen_author = True
-        elif seen_author and lower.startswith(PROPOSE_STEMS):
-            return token.i
-    return None
+        elif lower.startswith(PROPOSE_STEMS) and (seen_author or _is_passive(token)):
+            triggers.append(token.i)
+    return triggers
+
+
+def _is_passive(token) -> bool:
+    return token.i > 0 and token.nbor(-1).lower_ in {"is", "are", "was", "were", "be", "been"}
 
 
 def _names_after_trigger(doc: Doc, trigger: int, end: int) -> list[Span]:
-    """Names that are the object of the proposing verb, with their coordinated siblings."""
+    """Names that are the object of the proposing verb, with their coordinated siblings.
+
+    A name directly followed by a category noun is a modifier ("a novel Real-ISR method, AdcSR"),
+    so the scan goes on past it.
+    """
     found: list[Span] = []
     skipped, j = 0, trigger + 1
     while j < end and skipped <= MAX_SKIPPED:
         token = doc[j]
         name = name_at(doc, j, allow_title=True)
         if name is not None and not is_generic(name.text):
+            following = [t.lower_ for t in doc[name.end:min(name.end + 3, end)]]
+            if any(word in CATEGORY_NOUNS for word in following[:2]) and "," in following:
+                j = name.end
+                continue
             found.append(name)
             j = name.end
             if j + 1 < end and doc[j].text in {",", "and"} and name_at(doc, j + 1, allow_title=True) is not None:
@@ -69,6 +82,9 @@ def _names_after_trigger(doc: Doc, trigger: int, end: int) -> list[Span]:
         if token.text == "," and doc[j - 1].lower_ in CATEGORY_NOUNS:
             j += 1
             continue
+        if lower == "and" and j + 1 < end and doc[j + 1].lower_.startswith(PROPOSE_STEMS):
+            j += 2
+            continue
         if token.is_alpha or "-" in token.text:
             if lower in STOP_WORDS or not token.text.islower() and not token.text[0].islower():
                 break
@@ -80,6 +96,14 @@ def _names_after_trigger(doc: Doc, trigger: int, end: int) -> list[Span]:
             continue
         break
     return found
+
+
+def _expand(name: Span, abbreviations: list[tuple[Span, Span]]) -> Span:
+    """A name that begins an abbreviation's long form stands for the whole long form."""
+    for _, long in abbreviations:
+        if long.start == name.start and long.end > name.end:
+            return long
+    return name
 
 
 def _named_term(doc: Doc, k: int, end: int) -> Span | None:
@@ -110,8 +134,9 @@ def title_name(title: str, abstract: str) -> str | None:
     in_abstract = re.search(rf"(?<!\w){re.escape(prefix)}(?!\w)", abstract) is not None
     if len(words) == 1:
         return prefix if is_strong_name(prefix) or (in_abstract and prefix[:1].isupper()) else None
-    versioned = all(is_strong_name(w) or is_title_word(w) or re.match(r"^v?\d", w) for w in words)
-    if versioned and (in_abstract or any(is_strong_name(w) for w in words)):
+    if not all(is_strong_name(w) or is_title_word(w) or re.match(r"^v?\d", w) for w in words):
+        return None
+    if in_abstract or (len(words) == 2 and is_strong_name(words[0]) and re.match(r"^v?\d", words[1])):
         return prefix
     return None
 
@@ -119,20 +144,24 @@ def title_name(title: str, abstract: str) -> str | None:
 def find_proposed(doc: Doc, title: str, abbreviations: list[tuple[Span, Span]]) -> tuple[list[Mention], str | None]:
     """Proposed names with evidence, and the paper's primary name (what "our method" stands for)."""
     found: list[tuple[Span, str, float]] = []
+    prefix = title_name(title, doc.text)
+    own = {normalize_name(prefix)} if prefix else set()
     for sent in doc.sents:
         cut = _comparison_start(sent)
-        trigger = author_trigger(sent)
-        if trigger is not None and trigger < cut:
+        for trigger in author_triggers(sent, own):
+            if trigger >= cut:
+                continue
             for name in _names_after_trigger(doc, trigger, cut):
-                found.append((name, "propose-verb", 0.85))
-            for short, long in abbreviations:
-                if trigger < long.start and short.end <= cut and not is_generic(short.text):
-                    found.append((long, "abbreviation", 0.75))
+                found.append((_expand(name, abbreviations), "propose-verb", 0.85))
+            if _is_passive(doc[trigger]):  # "a ... block (DEAB) consisting of ... (DEConv) is proposed"
+                for short, long in abbreviations:
+                    if sent.start <= long.start and short.end <= trigger and not is_generic(short.text):
+                        found.append((long, "abbreviation", 0.75))
         for token in sent:
             if token.lower_ in NAMING_WORDS and token.i < cut:
                 term = _named_term(doc, token.i, sent.end)
                 if term is not None and not is_generic(term.text):
-                    found.append((term, "naming-word", 0.8))
+                    found.append((_expand(term, abbreviations), "naming-word", 0.8))
             elif token.lower_ == "our" and token.i + 1 < sent.end:
                 j = token.i + 1
                 if doc[j].lower_ in CATEGORY_NOUNS and j + 1 < sent.end:
@@ -143,7 +172,6 @@ def find_proposed(doc: Doc, title: str, abbreviations: list[tuple[Span, Span]]) 
 
     mentions = _merge([_to_mention(doc, span, rule, conf, abbreviations) for span, rule, conf in found])
     primary = None
-    prefix = title_name(title, doc.text)
     if prefix:
         start = title.find(prefix)
         evidence = Evidence(title, 0, len(title), "title")
@@ -201,5 +229,5 @@ def _names_a_dataset(doc: Doc, m: Mention) -> bool:
         return True
     if m.evidence.field != "abstract":
         return False
-    after = doc.text[m.end:m.end + 40].lower()
-    return any(word in after.split()[:5] for word in DATASET_WORDS)
+    after = doc.text[m.end:m.end + 60].lower()
+    return any(word in after.split()[:8] for word in DATASET_WORDS)

@@ -14,7 +14,7 @@ from rdflib import Graph, Literal, Namespace
 from rdflib.namespace import SKOS
 
 KG = Namespace("https://w3id.org/kgraph/ontology#")
-SCHEMES = ("benchmarks", "metrics", "organizations", "generic")
+SCHEMES = ("benchmarks", "metrics", "organizations", "models", "generic")
 
 
 @dataclass(frozen=True)
