@@ -34,7 +34,7 @@ def extract_paper(paper: Paper) -> Extraction:
         benchmarks=benchmarks,
         baselines=baselines,
         metrics=metrics,
-        organizations=find_organizations(doc, paper),
+        organizations=find_organizations(doc),
         claims=claims,
         abbreviations=[(clean_name(s.text), clean_name(l.text)) for s, l in abbreviations if not is_generic(s.text)],
     )

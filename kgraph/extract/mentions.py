@@ -12,12 +12,12 @@ from __future__ import annotations
 import re
 from urllib.parse import urlparse
 
-from spacy.tokens import Doc, Span
+from spacy.tokens import Doc, Span, Token
 
 from kgraph.extract.evidence import clean_name, mention
 from kgraph.extract.names import is_generic, is_strong_name, name_at
 from kgraph.extract.vocabulary import load
-from kgraph.model import Evidence, Mention, Paper, normalize_name
+from kgraph.model import Mention, normalize_name
 
 EVAL_CUES = re.compile(r"experiment|evaluat|results? on|benchmark|dataset|tested|test on|state-of-the-art|sota")
 LIST_PREPOSITIONS = {"on", "across"}
@@ -107,7 +107,7 @@ def _in_evaluation_list(doc: Doc, name: Span, sent: Span) -> bool:
     return False
 
 
-def find_organizations(doc: Doc, paper: Paper) -> list[Mention]:
+def find_organizations(doc: Doc) -> list[Mention]:
     found = [mention(span, "organization", "vocabulary", 0.85, _pref_alias(span)) for span in doc.spans["organization"]]
     for sent in doc.sents:
         for token in sent:
@@ -116,9 +116,6 @@ def find_organizations(doc: Doc, paper: Paper) -> list[Mention]:
                 if span is not None:
                     found.append(mention(span, "organization", "institution-suffix", 0.7))
     found.extend(_url_owners(doc))
-    for org in paper.organizations:
-        evidence = Evidence(org, 0, len(org), "listing")
-        found.append(Mention(org, "organization", evidence, 0, len(org), "listing", 0.95))
     return _dedupe(found)
 
 
@@ -149,10 +146,9 @@ def _url_owners(doc: Doc) -> list[Mention]:
         url = token.text if "://" in token.text else f"https://{token.text}"
         parsed = urlparse(url)
         host = (parsed.hostname or "").removeprefix("www.")
-        span = doc[token.i:token.i + 1]
         domain = next((t for t in domains if host == t.label or host.endswith("." + t.label)), None)
         if domain is not None:
-            found.append(_owner_mention(span, domain.pref_label, [], "research-domain"))
+            found.append(_owner_mention(token, host, [domain.pref_label], "research-domain"))
             continue
         if host not in CODE_HOSTS:
             continue
@@ -164,13 +160,16 @@ def _url_owners(doc: Doc) -> list[Mention]:
         owner = segments[0]
         pref = handles.get(owner.casefold())
         if pref is not None or _looks_like_organization(owner):
-            found.append(_owner_mention(span, owner, [pref] if pref and pref != owner else [], "code-owner"))
+            found.append(_owner_mention(token, owner, [pref] if pref and pref != owner else [], "code-owner"))
     return found
 
 
-def _owner_mention(span: Span, name: str, aliases: list[str], rule: str) -> Mention:
+def _owner_mention(token: Token, name: str, aliases: list[str], rule: str) -> Mention:
+    """The owner's part of the address, with its own offsets so the evidence points at it exactly."""
+    start = token.idx + token.text.index(name)
+    span = token.doc.char_span(token.idx, token.idx + len(token.text))
     found = mention(span, "organization", rule, 0.8, aliases)
-    found.name = name
+    found.name, found.start, found.end = name, start, start + len(name)
     return found
 
 

@@ -1,0 +1,263 @@
+"""Export the networkx graph as RDF in the kgraph ontology (``ontology/kgraph.ttl``).
+
+Every node gets a readable IRI under ``https://w3id.org/kgraph/id/`` made from its node id
+(``method:foo-net`` -> ``.../id/method/foo-net``); claims and mentions, which have no node id,
+get a stable hash of what identifies them. Each edge becomes both a direct triple for simple
+queries and an n-ary ``kg:Claim`` / ``kg:Mention`` node that keeps its evidence. The standard
+super-classes and super-properties declared in the ontology are written too, so PROV-O,
+DCTERMS and schema.org consumers need no reasoner. Output is deterministic: the same graph
+gives the same bytes whatever the insertion order.
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import json
+import os
+import re
+from decimal import Decimal
+from importlib.resources import files
+from urllib.parse import urlsplit, urlunsplit
+
+import networkx as nx
+from rdflib import RDF, RDFS, SKOS, XSD, Graph, Literal, Namespace, URIRef
+from rdflib.namespace import DCTERMS, PROV, SDO
+
+from kgraph.atomic import write_text
+
+KG = Namespace("https://w3id.org/kgraph/ontology#")
+DATA = "https://w3id.org/kgraph/id/"
+
+NODE_CLASSES = {
+    "Paper": KG.Paper,
+    "Method": KG.Method,
+    "Benchmark": KG.Benchmark,
+    "Metric": KG.Metric,
+    "Organization": KG.Organization,
+}
+MENTION_RELATIONS = {
+    "proposes": KG.proposes,
+    "evaluated_on": KG.evaluatedOn,
+    "compared_with": KG.comparedWith,
+    "uses_metric": KG.usesMetric,
+    "mentions_organization": KG.mentionsOrganization,
+}
+EVIDENCE_FIELDS = {"abstract": KG.abstract, "title": DCTERMS.title}
+DATA_PREFIXES = ("paper", "method", "benchmark", "metric", "organization", "claim", "mention")
+FORMATS = ("turtle", "nt")
+
+# RFC 3987: punctuation an IRI path/query/fragment may hold raw (iunreserved and sub-delims).
+_IRI_PUNCTUATION = "-._~!$&'()*+,;="
+_LONE_PERCENT_OR_CHAR = re.compile(r"%(?![0-9A-Fa-f]{2})|[^%]")
+_SCHEME = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*")
+_AUTHORITY = re.compile(r"(?:[\w.~-]+(?::[\w.~-]*)?@)?(?:[\w.-]+|\[[0-9A-Fa-f:.]+\])(?::[0-9]{0,5})?")
+
+
+def node_iri(node_id: str) -> URIRef:
+    """``kind:local`` -> ``<DATA>kind/local``, percent-encoding anything outside [A-Za-z0-9-._~].
+
+    Node ids are slugs already; the encoding keeps the IRI valid (and readable as a Turtle
+    prefixed name) for any id a caller might build.
+    """
+    kind, sep, local = node_id.partition(":")
+    if not sep or not kind or not local:
+        raise ValueError(f"node id {node_id!r} is not of the form kind:local")
+    return URIRef(f"{DATA}{_segment(kind)}/{_segment(local)}")
+
+
+def _segment(text: str) -> str:
+    return "".join(ch if ch.isascii() and (ch.isalnum() or ch in "-._~") else _percent(ch) for ch in text)
+
+
+def _percent(ch: str) -> str:
+    return "".join(f"%{byte:02X}" for byte in ch.encode("utf-8"))
+
+
+def _hashed_iri(kind: str, *parts: str | None) -> URIRef:
+    """Stable name for a node with no id of its own: a hash of what makes it unique."""
+    digest = hashlib.sha256(json.dumps(parts).encode("utf-8")).hexdigest()[:16]
+    return URIRef(f"{DATA}{kind}/{digest}")
+
+
+def web_iri(url: str) -> URIRef | None:
+    """A valid IRI for a link taken from input text, or None when it names no host (no link).
+
+    As a browser does, ``https://`` is assumed when no scheme is given (``github.com/x/y``);
+    characters RFC 3987 forbids in the path, query or fragment are percent-encoded, since one
+    bad character would make the whole Turtle file unreadable to strict parsers.
+    """
+    text = url.strip()
+    try:
+        parts = urlsplit(text if "://" in text else "https://" + text)
+    except ValueError:  # e.g. an unclosed IPv6 bracket
+        return None
+    if not _SCHEME.fullmatch(parts.scheme) or not _AUTHORITY.fullmatch(parts.netloc):
+        return None
+    return URIRef(urlunsplit((parts.scheme, parts.netloc, _iri_part(parts.path, "/:@"),
+                              _iri_part(parts.query, "/:@?"), _iri_part(parts.fragment, "/:@?"))))
+
+
+def _iri_part(text: str, allowed: str) -> str:
+    """Percent-encode what an IRI component may not hold raw, keeping valid ``%XX`` escapes."""
+    def encode(match: re.Match[str]) -> str:
+        ch = match.group()
+        keep = (ch.isalnum() or ch in _IRI_PUNCTUATION or ch in allowed) if ch.isascii() else ch.isprintable()
+        return ch if keep else _percent(ch)
+
+    return _LONE_PERCENT_OR_CHAR.sub(encode, text)
+
+
+def _decimal(value: float) -> Literal:
+    """xsd:decimal with a plain lexical form (never exponent notation, which xsd forbids)."""
+    return Literal(format(Decimal(repr(float(value))), "f"), datatype=XSD.decimal)
+
+
+@functools.cache
+def _ontology_supers() -> dict[URIRef, tuple[URIRef, ...]]:
+    """Every kg class/property -> its super-classes/super-properties declared in the ontology."""
+    ontology = Graph().parse(data=(files("kgraph.ontology") / "kgraph.ttl").read_text("utf-8"), format="turtle")
+    supers: dict[URIRef, tuple[URIRef, ...]] = {}
+    for link in (RDFS.subClassOf, RDFS.subPropertyOf):
+        for term in set(ontology.subjects(link, None)):
+            if isinstance(term, URIRef):
+                found = set(ontology.transitive_objects(term, link)) - {term}
+                supers[term] = tuple(sorted(s for s in found if isinstance(s, URIRef)))
+    return supers
+
+
+def _materialize_supers(rdf: Graph) -> None:
+    """Add the super-class and super-property triples the ontology entails for our terms."""
+    supers = _ontology_supers()
+    for s, p, o in list(rdf):
+        if p == RDF.type:
+            for sup in supers.get(o, ()):
+                rdf.add((s, RDF.type, sup))
+        else:
+            for sup in supers.get(p, ()):
+                rdf.add((s, sup, o))
+
+
+def _bind_prefixes(rdf: Graph) -> None:
+    for prefix, namespace in (("kg", KG), ("schema", SDO), ("dcterms", DCTERMS), ("prov", PROV),
+                              ("skos", SKOS), ("xsd", XSD), ("rdfs", RDFS)):
+        rdf.bind(prefix, namespace, replace=True)
+    for prefix in DATA_PREFIXES:
+        rdf.bind(prefix, Namespace(f"{DATA}{prefix}/"), replace=True)
+
+
+def _add_node(rdf: Graph, node_id: str, data: dict) -> None:
+    node_type = data.get("type")
+    if node_type not in NODE_CLASSES:
+        raise ValueError(f"node {node_id!r} has unknown type {node_type!r}")
+    subject = node_iri(node_id)
+    rdf.add((subject, RDF.type, NODE_CLASSES[node_type]))
+    if node_type == "Paper":
+        _add_paper(rdf, subject, data)
+    else:
+        rdf.add((subject, SKOS.prefLabel, Literal(data["label"])))
+        for alias in data.get("aliases") or ():
+            rdf.add((subject, SKOS.altLabel, Literal(alias)))
+
+
+def _add_paper(rdf: Graph, subject: URIRef, data: dict) -> None:
+    rdf.add((subject, DCTERMS.title, Literal(data.get("title") or data["label"])))
+    optional = (
+        (DCTERMS.date, data.get("date"), XSD.date),
+        (KG.abstract, data.get("abstract"), None),
+        (KG.arxivId, data.get("arxiv_id"), None),
+        (KG.upvotes, data.get("upvotes"), None),
+        (KG.authorCount, data.get("authors"), None),
+    )
+    for predicate, value, datatype in optional:
+        if value is not None:
+            rdf.add((subject, predicate, Literal(value, datatype=datatype)))
+    links = [(SDO.url, web_iri(data["url"]))] if data.get("url") else []
+    links += [(RDFS.seeAlso, web_iri(url)) for url in data.get("urls") or ()]
+    for predicate, link in links:
+        if link is not None:
+            rdf.add((subject, predicate, link))
+    for source in data.get("sources") or ():
+        rdf.add((subject, KG.sourceLocation, Literal(str(source))))
+
+
+def _add_evidence(rdf: Graph, subject: URIRef, data: dict) -> None:
+    field = data.get("evidence_field", "abstract")
+    if field not in EVIDENCE_FIELDS:
+        raise ValueError(f"evidence field {field!r} is not one of {sorted(EVIDENCE_FIELDS)}")
+    rdf.add((subject, KG.evidenceText, Literal(data["evidence"])))
+    rdf.add((subject, KG.evidenceStart, Literal(int(data["evidence_start"]))))
+    rdf.add((subject, KG.evidenceEnd, Literal(int(data["evidence_end"]))))
+    rdf.add((subject, KG.evidenceField, EVIDENCE_FIELDS[field]))
+    rdf.add((subject, KG.extractionRule, Literal(data["rule"])))
+    rdf.add((subject, KG.confidence, _decimal(data["confidence"])))
+
+
+def _add_mention(rdf: Graph, paper_id: str, entity_id: str, data: dict) -> None:
+    relation = MENTION_RELATIONS[data["type"]]
+    paper, entity = node_iri(paper_id), node_iri(entity_id)
+    rdf.add((paper, relation, entity))
+    mention = _hashed_iri("mention", paper_id, data["type"], entity_id)
+    rdf.add((mention, RDF.type, KG.Mention))
+    rdf.add((mention, KG.mentionOf, entity))
+    rdf.add((mention, KG.inPaper, paper))
+    rdf.add((mention, KG.relation, relation))
+    if data.get("name") is not None:
+        rdf.add((mention, KG.surfaceForm, Literal(data["name"])))
+    if data.get("name_start") is not None:
+        rdf.add((mention, KG.surfaceStart, Literal(int(data["name_start"]))))
+        rdf.add((mention, KG.surfaceEnd, Literal(int(data["name_end"]))))
+    _add_evidence(rdf, mention, data)
+
+
+def _add_claim(rdf: Graph, winner_id: str, loser_id: str, data: dict) -> None:
+    winner, loser = node_iri(winner_id), node_iri(loser_id)
+    rdf.add((winner, KG.outperforms, loser))
+    paper_id, benchmark_id, metric_id = data["paper"], data.get("benchmark"), data.get("metric")
+    claim = _hashed_iri("claim", paper_id, winner_id, loser_id, benchmark_id, metric_id)
+    rdf.add((claim, RDF.type, KG.Claim))
+    rdf.add((claim, KG.winner, winner))
+    rdf.add((claim, KG.loser, loser))
+    rdf.add((claim, KG.statedIn, node_iri(paper_id)))
+    if benchmark_id:
+        rdf.add((claim, KG.onBenchmark, node_iri(benchmark_id)))
+    if metric_id:
+        rdf.add((claim, KG.withMetric, node_iri(metric_id)))
+    if data.get("margin") is not None:
+        rdf.add((claim, KG.margin, Literal(str(data["margin"]))))
+    _add_evidence(rdf, claim, data)
+
+
+def to_rdf(graph: nx.MultiDiGraph) -> Graph:
+    """The graph as RDF triples in the kgraph ontology, with readable prefixes bound."""
+    rdf = Graph()
+    _bind_prefixes(rdf)
+    for node_id, data in graph.nodes(data=True):
+        _add_node(rdf, node_id, data)
+    for source, target, data in graph.edges(data=True):
+        edge_type = data.get("type")
+        if edge_type == "outperforms":
+            _add_claim(rdf, source, target, data)
+        elif edge_type in MENTION_RELATIONS:
+            _add_mention(rdf, source, target, data)
+        else:
+            raise ValueError(f"edge {source!r} -> {target!r} has unknown type {edge_type!r}")
+    _materialize_supers(rdf)
+    return rdf
+
+
+def serialize(graph: nx.MultiDiGraph, fmt: str = "turtle") -> str:
+    """Turtle (prefixed, grouped by subject) or N-Triples (one sorted line per triple).
+
+    rdflib's Turtle writer sorts subjects, predicates and objects, and the export has no blank
+    nodes, so Turtle is byte-stable; its N-Triples writer follows set order, hence the sort.
+    """
+    if fmt not in FORMATS:
+        raise ValueError(f"format {fmt!r} is not one of {FORMATS}")
+    text = to_rdf(graph).serialize(format=fmt, encoding="utf-8").decode("utf-8")
+    return "".join(sorted(text.splitlines(keepends=True))) if fmt == "nt" else text
+
+
+def write_turtle(graph: nx.MultiDiGraph, path: str | os.PathLike[str]) -> None:
+    """Write the Turtle export whole or not at all."""
+    write_text(path, serialize(graph, "turtle"))
