@@ -30,7 +30,7 @@ def best_long_form(short: str, candidate: str) -> str | None:
     s_index, l_index = len(short) - 1, len(candidate) - 1
     while s_index >= 0:
         char = short[s_index].lower()
-        if not char.isalnum():
+        if not char.isalpha():  # digits and punctuation of "M2R2" need not be spelled out
             s_index -= 1
             continue
         while l_index >= 0 and (
@@ -84,7 +84,13 @@ def _forward(doc: Doc, sent: Span, open_i: int, inner: Span) -> tuple[Span, Span
     long_text = best_long_form(inner.text, window.text)
     if long_text is None or inner.text.lower() in long_text.lower().split():
         return None
-    long_span = doc.char_span(window.end_char - len(long_text), window.end_char, alignment_mode="expand")
+    while " " in long_text and long_text.rsplit(" ", 1)[1].islower():  # "... Pre-Training method (MaskDCPT)"
+        shorter = long_text.rsplit(" ", 1)[0]
+        if best_long_form(inner.text, shorter) != shorter:
+            break
+        long_text = shorter
+    window_end = window.start_char + window.text.find(long_text) + len(long_text)
+    long_span = doc.char_span(window_end - len(long_text), window_end, alignment_mode="expand")
     return (inner, long_span) if long_span is not None else None
 
 

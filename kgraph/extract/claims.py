@@ -79,7 +79,7 @@ def _trigger_at(doc: Doc, k: int, sent: Span) -> tuple[int, str] | None:
         return k + 1, "win"
     if lower in OVER_WORDS and nxt in {"over", "upon"}:
         return k + 2, "win"
-    if lower in {"over", "upon"} and not (k + 1 < sent.end and (doc[k + 1].like_num or doc[k + 1].lower_ in {"the", "a", "time", "all"})):
+    if lower in {"over", "upon"} and not (k + 1 < sent.end and (doc[k + 1].like_num or doc[k + 1].lower_ in {"the", "time", "all"})):
         window = doc[max(sent.start, k - 8):k].text.lower()
         if any(word in window.split() for word in OVER_WORDS) or re.search(r"\d\s?%|\d[x×]\b|improv", window):
             return k + 1, "win"
@@ -103,9 +103,6 @@ def _objects(doc: Doc, start: int, sent: Span) -> list[Span]:
             if name.end < sent.end and doc[name.end].lower_ in GROUP_NOUNS:
                 j = name.end + 1  # "SSL methods": a group, not a named baseline
                 continue
-            if not names and j > start and doc[j - 1].is_lower and doc[j - 1].is_alpha \
-                    and doc[j - 1].lower_ not in SKIP_BEFORE_NAMES | LIST_JOINERS:
-                name = doc[j - 1:name.end]  # keep a modifier that is part of the name ("disaggregated vLLM")
             names.append(name)
             j = name.end
             continue

@@ -67,8 +67,10 @@ def _names_after_trigger(doc: Doc, trigger: int, end: int) -> list[Span]:
         if name is not None and not is_generic(name.text):
             following = [t.lower_ for t in doc[name.end:min(name.end + 3, end)]]
             if any(word in CATEGORY_NOUNS for word in following[:2]) and "," in following:
-                j = name.end
-                continue
+                comma = name.end + following.index(",")
+                if comma + 1 < end and name_at(doc, comma + 1, allow_title=True) is not None:
+                    j = comma + 1  # "a novel Real-ISR method, AdcSR": the name comes after the comma
+                    continue
             found.append(name)
             j = name.end
             if j + 1 < end and doc[j].text in {",", "and"} and name_at(doc, j + 1, allow_title=True) is not None:
@@ -166,9 +168,10 @@ def find_proposed(doc: Doc, title: str, abbreviations: list[tuple[Span, Span]]) 
                 j = token.i + 1
                 if doc[j].lower_ in CATEGORY_NOUNS and j + 1 < sent.end:
                     j += 1
-                name = name_at(doc, j, allow_title=j > token.i + 1)
-                if name is not None and (is_strong_name(name[0].text) or j > token.i + 1):
-                    found.append((name, "our-name", 0.7))
+                name = name_at(doc, j, allow_title=True)
+                if name is not None and (is_strong_name(name[0].text) or j > token.i + 1
+                                         or any(long.start <= name.start < long.end for _, long in abbreviations)):
+                    found.append((_expand(name, abbreviations), "our-name", 0.7))
 
     mentions = _merge([_to_mention(doc, span, rule, conf, abbreviations) for span, rule, conf in found])
     primary = None
@@ -196,13 +199,12 @@ def _comparison_start(sent: Span) -> int:
 
 
 def _to_mention(doc: Doc, span: Span, rule: str, confidence: float, abbreviations: list[tuple[Span, Span]]) -> Mention:
-    aliases = []
+    """A proposed name; one the paper abbreviates is named by its abbreviation, the expansion kept as alias."""
     key = normalize_name(span.text)
     for short, long in abbreviations:
         if key == normalize_name(long.text) or (long.start <= span.start and span.end == long.end):
-            aliases.append(clean_name(short.text))
-        elif key == normalize_name(short.text):
-            aliases.append(clean_name(long.text))
+            return mention(short, "method", rule, confidence, [clean_name(long.text)])
+    aliases = [clean_name(long.text) for short, long in abbreviations if key == normalize_name(short.text)]
     return mention(span, "method", rule, confidence, sorted(set(aliases) - {clean_name(span.text)}))
 
 
