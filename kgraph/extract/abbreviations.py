@@ -84,7 +84,8 @@ def _forward(doc: Doc, sent: Span, open_i: int, inner: Span) -> tuple[Span, Span
     long_text = best_long_form(inner.text, window.text)
     if long_text is None or inner.text.lower() in long_text.lower().split():
         return None
-    while " " in long_text and long_text.rsplit(" ", 1)[1].islower():  # "... Pre-Training method (MaskDCPT)"
+    while " " in long_text and long_text.rsplit(" ", 1)[1].islower() \
+            and long_text.rsplit(" ", 1)[1][0] != inner.text[-1].lower():  # "... Pre-Training method (MaskDCPT)"
         shorter = long_text.rsplit(" ", 1)[0]
         if best_long_form(inner.text, shorter) != shorter:
             break

@@ -19,7 +19,8 @@ from kgraph.extract.names import is_generic, is_strong_name, name_at
 from kgraph.extract.vocabulary import load
 from kgraph.model import Mention, normalize_name
 
-EVAL_CUES = re.compile(r"experiment|evaluat|results? on|benchmark|dataset|tested|test on|state-of-the-art|sota")
+EVAL_CUES = re.compile(r"experiment|evaluat|results? on|benchmark|dataset|tested|test on|state-of-the-art|sota|"
+                       r"outperform|surpass|beats?\b|exceed")
 LIST_PREPOSITIONS = {"on", "across"}
 LIST_OPENERS = {"including", "like", "as"}  # after a dataset word: "datasets such as X"
 DATASET_WORDS = {"benchmark", "benchmarks", "dataset", "datasets", "corpus", "corpora", "suite", "set", "sets",
@@ -43,7 +44,7 @@ def find_metrics(doc: Doc) -> list[Mention]:
     return _dedupe(
         mention(span, "metric", "vocabulary", 0.8, _pref_alias(span))
         for span in doc.spans["metric"]
-        if not span.text.islower() or RESULT_CONTEXT.search(span.sent.text.lower())
+        if not span.label_.islower() or RESULT_CONTEXT.search(span.sent.text.lower())
     )
 
 

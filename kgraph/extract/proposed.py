@@ -68,7 +68,8 @@ def _names_after_trigger(doc: Doc, trigger: int, end: int) -> list[Span]:
             following = [t.lower_ for t in doc[name.end:min(name.end + 3, end)]]
             if any(word in CATEGORY_NOUNS for word in following[:2]) and "," in following:
                 comma = name.end + following.index(",")
-                if comma + 1 < end and name_at(doc, comma + 1, allow_title=True) is not None:
+                if comma + 1 < end and (name_at(doc, comma + 1, allow_title=True) is not None
+                                        or doc[comma + 1].lower_ in NAMING_WORDS):
                     j = comma + 1  # "a novel Real-ISR method, AdcSR": the name comes after the comma
                     continue
             found.append(name)
