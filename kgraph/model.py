@@ -8,6 +8,7 @@ and process pools.
 from __future__ import annotations
 
 import dataclasses
+import functools
 import unicodedata
 from dataclasses import dataclass, field
 from typing import Any
@@ -15,6 +16,7 @@ from typing import Any
 ENTITY_KINDS = ("method", "benchmark", "metric", "organization")
 
 
+@functools.lru_cache(maxsize=262144)
 def normalize_name(text: str) -> str:
     """Key under which two spellings count as one name: case, accents, punctuation and spaces folded.
 

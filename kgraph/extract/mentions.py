@@ -9,6 +9,7 @@ known research domains; personal accounts left out) and from the listing itself.
 
 from __future__ import annotations
 
+import functools
 import re
 from urllib.parse import urlparse
 
@@ -16,7 +17,7 @@ from spacy.tokens import Doc, Span, Token
 
 from kgraph.extract.evidence import clean_name, mention
 from kgraph.extract.names import is_generic, is_strong_name, name_at
-from kgraph.extract.vocabulary import load
+from kgraph.extract.vocabulary import Term, load
 from kgraph.model import Mention, normalize_name
 
 EVAL_CUES = re.compile(r"experiment|evaluat|results? on|benchmark|dataset|tested|test on|state-of-the-art|sota|"
@@ -138,8 +139,7 @@ def _institution_span(doc: Doc, i: int, sent: Span) -> Span | None:
 
 def _url_owners(doc: Doc) -> list[Mention]:
     """Organizations that own the code or project addresses in the text."""
-    domains = [t for t in load("organizations") if "." in t.label]
-    handles = {t.label.casefold(): t.pref_label for t in load("organizations")}
+    domains, handles = _organization_addresses()
     found = []
     for token in doc:
         if not token.like_url:
@@ -163,6 +163,13 @@ def _url_owners(doc: Doc) -> list[Mention]:
         if pref is not None or _looks_like_organization(owner):
             found.append(_owner_mention(token, owner, [pref] if pref and pref != owner else [], "code-owner"))
     return found
+
+
+@functools.cache
+def _organization_addresses() -> tuple[list[Term], dict[str, str]]:
+    """Research domains (aka.ms) and code-host account names (huawei-noah) of known organizations."""
+    terms = load("organizations")
+    return [t for t in terms if "." in t.label], {t.label.casefold(): t.pref_label for t in terms}
 
 
 def _owner_mention(token: Token, name: str, aliases: list[str], rule: str) -> Mention:

@@ -7,6 +7,7 @@ with letters (M2R2, GSM8K), hyphenated names with capitals (Focus-DETR), version
 
 from __future__ import annotations
 
+import functools
 import re
 
 from spacy.tokens import Doc, Span, Token
@@ -24,10 +25,12 @@ _TITLE = re.compile(r"^[A-Z][a-z]+(?:[-'][A-Za-z]+)*$")
 _DESCRIPTIVE = re.compile(r"^\d+(\.\d+)?-[a-z]+$|-(like|based|style|type|wise|level|specific|free|scale|shot|sized|only)$", re.I)
 
 
+@functools.lru_cache(maxsize=65536)
 def is_generic(text: str) -> bool:
     return text in generic_terms() or (text.endswith("s") and text[:-1] in generic_terms())
 
 
+@functools.lru_cache(maxsize=65536)
 def is_strong_name(text: str) -> bool:
     """A word that only a name looks like: inner capitals, or letters mixed with digits."""
     if len(text) < 2 or not _HAS_LETTER.search(text) or is_generic(text) or _ROMAN.match(text):
@@ -39,6 +42,7 @@ def is_strong_name(text: str) -> bool:
     return bool(_INNER_CAPITAL.search(text) or _HAS_DIGIT.search(text) or re.match(r"^[A-Z][\w-]*\+\+?$", text))
 
 
+@functools.lru_cache(maxsize=65536)
 def is_title_word(text: str) -> bool:
     return bool(_TITLE.match(text)) and not is_generic(text)
 
