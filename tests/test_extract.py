@@ -217,3 +217,19 @@ def test_extraction_is_pure_and_json_round_trips():
     record = gold_record(paper, first)
     assert set(record) >= {"title", "proposed", "benchmarks", "baselines", "outperforms", "organizations", "metrics"}
     assert {"winner": "QuickNet", "loser": "ResNet", "benchmark": "COCO"}.items() <= record["outperforms"][0].items()
+
+
+def test_third_party_subject_directly_before_the_trigger_is_the_winner():
+    ext = run("We study codecs. In prior work, SoundStream significantly outperforms Opus on speech.")
+    assert ("SoundStream", "Opus", None) in wins(ext)
+
+
+def test_a_name_far_from_the_trigger_is_not_taken_as_winner():
+    ext = run("Models like ELC-BERT already show that learned aggregation over depth can outperform DenseNet.")
+    assert not ext.claims
+    assert "DenseNet" in names(ext.baselines)
+
+
+def test_sentences_end_after_names_in_capitals():
+    ext = run("We propose QuickNet. It gains 4.1% over Qwen3-ViT. Codec-aligned tokens help.")
+    assert {c.loser for c in ext.claims} == {"Qwen3-ViT"}

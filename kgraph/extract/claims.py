@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from spacy.tokens import Doc, Span
 
 from kgraph.extract.evidence import clean_name, evidence_of, mention
-from kgraph.extract.names import is_generic, is_strong_name, name_at
+from kgraph.extract.names import is_generic, is_strong_name, name_at, names_in
 from kgraph.extract.vocabulary import load
 from kgraph.model import Claim, Mention, normalize_name
 
@@ -41,6 +41,8 @@ SKIP_BEFORE_NAMES = {"the", "a", "an", "strong", "existing", "previous", "prior"
                      "state-of-the-art", "sota", "representative", "well-known", "established", "counterparts",
                      "baseline", "systems", "frameworks", "techniques", "ones", "even", "those", "of", "current"}
 LIST_JOINERS = {",", "and", "or", "&", "/", "as", "well", "(", ")", "including", "e.g.", "such", "the", "both", "respectively"}
+SUBJECT_GAP = {"can", "could", "may", "might", "will", "would", "also", "further", "even", "still", "to", "does", "did",
+              "do", "always", "often", "all", "both"}
 AUTHOR_CUES = {"our", "we", "proposed", "it", "this", "approach", "method", "model", "framework", "system", "ours"}
 MARGIN = re.compile(
     r"\bby (?:up to |over |about |around |nearly |approximately |an average of |on average |roughly |~|at least )?"
@@ -173,6 +175,8 @@ def find_baselines_and_claims(doc: Doc, comparisons: list[Comparison], proposed:
         margin = _margin(comp.sent.text)
         metric = next((m.name for m in metrics if comp.sent.start_char <= m.start < comp.sent.end_char), None)
         for loser in losers:
+            if normalize_name(loser.text) == normalize_name(winner):
+                continue
             for bench in sent_benchmarks or [None]:
                 claims.append(Claim(winner=winner, loser=clean_name(loser.text), evidence=evidence_of(loser),
                                     rule="comparison", confidence=confidence,
@@ -183,7 +187,8 @@ def find_baselines_and_claims(doc: Doc, comparisons: list[Comparison], proposed:
                 name = _name_ending_at(doc, token.i, sent)
                 if name is not None and normalize_name(name.text) not in own:
                     baselines.setdefault(normalize_name(name.text), mention(name, "method", "baseline-noun", 0.7))
-    return list(baselines.values()), claims
+    unique = {(normalize_name(c.winner), normalize_name(c.loser), c.benchmark): c for c in reversed(claims)}
+    return list(baselines.values()), sorted(unique.values(), key=lambda c: (c.evidence.start, claims.index(c)))
 
 
 def _name_ending_at(doc: Doc, end: int, sent: Span) -> Span | None:
@@ -216,13 +221,23 @@ def _winner(doc: Doc, comp: Comparison, own: set[str], primary: str | None) -> t
         return best, 0.85
     if primary is not None and any(t.lower_ in AUTHOR_CUES for t in scope):
         return primary, 0.75
-    strangers = [name_at(doc, t.i, allow_title=False) for t in scope]
-    strangers = [n for n in strangers if n is not None and not is_generic(n.text)]
-    if strangers:
-        return clean_name(strangers[0].text), 0.5
-    if primary is not None:
+    subject = _subject_before(doc, comp.trigger, sent)
+    if subject is not None:  # a third party's claim: "SemantiCodec significantly outperforms X"
+        return clean_name(subject.text), 0.6
+    if primary is not None and fronted:
         return primary, 0.5
     return None, 0.0
+
+
+def _subject_before(doc: Doc, trigger: int, sent: Span) -> Span | None:
+    """A name that ends right before the trigger, adverbs and auxiliaries aside."""
+    j = trigger
+    while j > sent.start and (doc[j - 1].lower_.endswith("ly") or doc[j - 1].lower_ in SUBJECT_GAP):
+        j -= 1
+    for name in names_in(doc[max(sent.start, j - 6):j], allow_title=True):
+        if name.end == j and not is_generic(name.text):
+            return name
+    return None
 
 
 def _margin(text: str) -> str | None:

@@ -14,7 +14,7 @@ from spacy.lang.char_classes import HYPHENS
 from spacy.language import Language
 from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc, Span
-from spacy.util import compile_infix_regex
+from spacy.util import compile_infix_regex, compile_suffix_regex
 
 from kgraph.extract import abbreviations  # noqa: F401  (registers kgraph_abbreviations)
 from kgraph.extract.vocabulary import load
@@ -74,6 +74,10 @@ def build_nlp() -> Language:
     # Keep hyphenated names whole ("ARC-Encoder", "Focus-DETR"): drop the letter-hyphen-letter infix.
     infixes = [pattern for pattern in nlp.Defaults.infixes if HYPHENS not in pattern]
     nlp.tokenizer.infix_finditer = compile_infix_regex(infixes).finditer
+    # End a sentence after names in capitals or digits ("over Qwen3-ViT. Next ...", "256K."),
+    # which spaCy keeps whole to protect abbreviations such as "U.S.".
+    suffixes = [*nlp.Defaults.suffixes, r"(?<=[A-Za-z0-9][A-Z0-9])\.$"]
+    nlp.tokenizer.suffix_search = compile_suffix_regex(suffixes).search
     nlp.add_pipe("sentencizer")
     nlp.add_pipe("kgraph_abbreviations")
     nlp.add_pipe("kgraph_vocabulary")
