@@ -26,8 +26,8 @@ def extract_paper(paper: Paper) -> Extraction:
     benchmarks += [m for m in proposed if m.kind == "benchmark" and doc.text.count(m.name) > 1
                    and normalize_name(m.name) not in {normalize_name(b.name) for b in benchmarks}]
     baselines, claims = find_baselines_and_claims(doc, comparisons, proposed, primary, benchmarks, metrics)
-    bench_keys = {normalize_name(b.name) for b in benchmarks}
-    baselines = [b for b in baselines if normalize_name(b.name) not in bench_keys]
+    not_methods = {normalize_name(m.name) for m in (*benchmarks, *metrics)}
+    baselines = [b for b in baselines if normalize_name(b.name) not in not_methods]
     return Extraction(
         paper_key=paper.key,
         proposed=proposed,

@@ -19,7 +19,7 @@ _HAS_DIGIT = re.compile(r"\d")
 _HAS_LETTER = re.compile(r"[A-Za-z]")
 _VERSION = re.compile(r"^(v\d+(\.\d+)*|\d+(\.\d+)*[A-Za-z]?|\+\+|[IVX]{1,4}|[A-Z]|\d+[BMK])$")
 _ROMAN = re.compile(r"^[IVX]+$")
-_NUMBERISH = re.compile(r"^[\d.,%x×~]+$")
+_NUMBERISH = re.compile(r"^[\d.,%x×~]+(-[\d.,%x×~]+)?$")
 _TITLE = re.compile(r"^[A-Z][a-z]+(?:[-'][A-Za-z]+)*$")
 # "2-bit", "DETR-like", "LLM-based": descriptive compounds, not names
 _DESCRIPTIVE = re.compile(r"^\d+(\.\d+)?-[a-z]+$|-(like|based|style|type|wise|level|specific|free|scale|shot|sized|only)$", re.I)

@@ -110,15 +110,19 @@ def _expand(name: Span, abbreviations: list[tuple[Span, Span]]) -> Span:
 
 
 def _named_term(doc: Doc, k: int, end: int) -> Span | None:
-    """The term after a naming word: a name, or a short lower-case phrase up to punctuation."""
+    """The term after a naming word: the next name within a few words ("call this architecture a Pointer
+    Net"), else, right after "called/named/termed", a short lower-case phrase up to punctuation."""
+    for j in range(k + 1, min(k + 6, end)):
+        if doc[j].lower_ in STOP_WORDS - {"this", "it", "as"} or doc[j].is_punct and doc[j].text not in {'"', "``", "“", "'"}:
+            break
+        name = name_at(doc, j, allow_title=True)
+        if name is not None:
+            return name
     j = k + 1
-    while j < end and (doc[j].lower_ in {"as", "it", "this", "the"} or doc[j].text in {'"', "``", "“", "'"}):
+    while j < end and doc[j].text in {'"', "``", "“", "'"}:
         j += 1
-    if j >= end:
+    if doc[k].lower_ == "call":
         return None
-    name = name_at(doc, j, allow_title=True)
-    if name is not None:
-        return name
     stop = j
     while stop < end and stop < j + 4 and (doc[stop].is_alpha or "-" in doc[stop].text) and doc[stop].lower_ not in STOP_WORDS:
         stop += 1
