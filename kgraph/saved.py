@@ -1,0 +1,54 @@
+"""Read back what ``kgraph build`` saved (``papers.jsonl``), so later commands need not extract again."""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+import networkx as nx
+
+from kgraph.errors import InputError
+from kgraph.graph import build_graph
+from kgraph.model import Extraction, Paper
+from kgraph.resolve import resolve
+
+PAPERS_FILE = "papers.jsonl"
+
+
+def papers_path(path: str | os.PathLike[str]) -> Path:
+    """A build folder stands for its papers.jsonl."""
+    path = Path(path)
+    return path / PAPERS_FILE if path.is_dir() else path
+
+
+def read_saved(path: str | os.PathLike[str]) -> tuple[list[Paper], dict[str, Extraction]]:
+    """Papers and their extractions from a ``papers.jsonl`` written by ``kgraph build``."""
+    source = papers_path(path)
+    papers: list[Paper] = []
+    extractions: dict[str, Extraction] = {}
+    try:
+        handle = source.open(encoding="utf-8")
+    except OSError as error:
+        raise InputError(str(source), f"cannot read: {error.strerror or error}") from None
+    with handle:
+        for number, line in enumerate(handle, 1):
+            if not line.strip():
+                continue
+            try:
+                record = json.loads(line)
+                paper = Paper.from_dict(record["paper"])
+                extraction = Extraction.from_dict(record["extraction"])
+            except (ValueError, KeyError, TypeError) as error:
+                raise InputError(str(source), f"not a kgraph papers.jsonl record ({error})", number) from None
+            papers.append(paper)
+            extractions[paper.key] = extraction
+    if not papers:
+        raise InputError(str(source), "no papers found")
+    return papers, extractions
+
+
+def load_graph(path: str | os.PathLike[str]) -> nx.MultiDiGraph:
+    """The knowledge graph of a saved build (resolution and assembly are cheap; extraction is not redone)."""
+    papers, extractions = read_saved(path)
+    return build_graph(papers, extractions, resolve(extractions.values()))
