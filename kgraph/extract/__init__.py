@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+import functools
+import hashlib
+from importlib import resources
+from pathlib import Path
+
 from kgraph.extract.claims import find_baselines_and_claims, find_comparisons
 from kgraph.extract.evidence import clean_name
 from kgraph.extract.mentions import find_benchmarks, find_metrics, find_organizations
@@ -10,7 +15,19 @@ from kgraph.extract.pipeline import build_nlp
 from kgraph.extract.proposed import find_proposed
 from kgraph.model import Extraction, Paper, normalize_name
 
-__all__ = ["extract_paper"]
+__all__ = ["extract_paper", "extractor_version"]
+
+
+@functools.cache
+def extractor_version() -> str:
+    """A digest of the extractor's code and vocabularies: any change to them invalidates cached results."""
+    digest = hashlib.sha256()
+    vocab = resources.files("kgraph.ontology") / "vocab"
+    sources = sorted(Path(__file__).parent.glob("*.py")) + sorted(Path(str(vocab)).glob("*.ttl"))
+    for source in sources:
+        digest.update(source.name.encode())
+        digest.update(source.read_bytes())
+    return digest.hexdigest()[:16]
 
 
 def extract_paper(paper: Paper) -> Extraction:

@@ -1,0 +1,59 @@
+"""Per-paper extraction cache, so a rebuild only extracts new or changed papers.
+
+Entries are keyed by a hash of the paper's title and abstract and stored with the extractor's
+version; an entry from another version is a miss. SQLite commits each batch atomically, so an
+interrupted build keeps every batch it finished and never leaves a half-written entry.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import sqlite3
+from collections.abc import Iterable
+from pathlib import Path
+
+from kgraph.model import Extraction, Paper
+
+SCHEMA = "CREATE TABLE IF NOT EXISTS extraction (key TEXT PRIMARY KEY, version TEXT NOT NULL, data TEXT NOT NULL)"
+
+
+def content_key(paper: Paper) -> str:
+    """What extraction depends on: the title and the abstract, nothing else."""
+    return hashlib.sha256(f"{paper.title}\0{paper.abstract}".encode()).hexdigest()
+
+
+class ExtractionCache:
+    """A SQLite file of extractions; use as a context manager."""
+
+    def __init__(self, path: str | os.PathLike[str], version: str) -> None:
+        Path(path).parent.mkdir(parents=True, exist_ok=True)
+        self.version = version
+        self.db = sqlite3.connect(path)
+        self.db.execute("PRAGMA journal_mode=WAL")
+        self.db.execute(SCHEMA)
+
+    def __enter__(self) -> ExtractionCache:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.db.close()
+
+    def get_many(self, papers: Iterable[Paper]) -> dict[str, Extraction]:
+        """Cached extractions of these papers, by ``Paper.key``; stale versions are misses."""
+        found: dict[str, Extraction] = {}
+        for paper in papers:
+            row = self.db.execute("SELECT data FROM extraction WHERE key = ? AND version = ?",
+                                  (content_key(paper), self.version)).fetchone()
+            if row is not None:
+                found[paper.key] = Extraction.from_dict(json.loads(row[0]))
+        return found
+
+    def put_many(self, items: Iterable[tuple[Paper, Extraction]]) -> None:
+        """Store a batch in one transaction: all of it or none of it."""
+        with self.db:
+            self.db.executemany(
+                "INSERT OR REPLACE INTO extraction (key, version, data) VALUES (?, ?, ?)",
+                [(content_key(p), self.version, json.dumps(e.to_dict(), sort_keys=True)) for p, e in items],
+            )
