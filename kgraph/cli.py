@@ -90,6 +90,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except InputError as error:
         print(f"kgraph: error: {error}", file=sys.stderr)
         return 2
+    except OSError as error:  # e.g. an output folder without write permission
+        print(f"kgraph: error: {error.filename or ''}: {error.strerror or error}", file=sys.stderr)
+        return 2
     except KeyboardInterrupt:
         print("kgraph: interrupted; no output was half-written", file=sys.stderr)
         return 130

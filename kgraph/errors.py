@@ -15,3 +15,7 @@ class InputError(Exception):
     def __str__(self) -> str:
         where = f"{self.path}:{self.line}" if self.line is not None else self.path
         return f"{where}: {self.message}"
+
+
+class OutputError(InputError):
+    """An output path that cannot be written (a file where a folder should be, or the reverse)."""

@@ -276,3 +276,21 @@ def test_usage_error_exits_2(capsys):
         main(["build"])
     assert exit_info.value.code == 2
     assert "usage: kgraph build" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("command, target", [("build", "a-file"), ("extract", "a-folder")])
+def test_unwritable_output_path_is_one_error_line(tmp_path, capsys, command, target):
+    (tmp_path / "a-file").write_text("keep me\n", encoding="utf-8")
+    (tmp_path / "a-folder").mkdir()
+    out = tmp_path / target
+    assert main([command, str(EXAMPLE), "-o", str(out)]) == 2
+    _assert_one_error_line(capsys.readouterr().err, out, None)
+    assert (tmp_path / "a-file").read_text(encoding="utf-8") == "keep me\n"
+
+
+def test_outputs_get_ordinary_permissions(example_build):
+    folder, _ = example_build
+    old = os.umask(0o022)
+    os.umask(old)
+    for name in OUTPUTS:
+        assert (folder / name).stat().st_mode & 0o777 == 0o666 & ~old
