@@ -233,3 +233,23 @@ def test_a_name_far_from_the_trigger_is_not_taken_as_winner():
 def test_sentences_end_after_names_in_capitals():
     ext = run("We propose QuickNet. It gains 4.1% over Qwen3-ViT. Codec-aligned tokens help.")
     assert {c.loser for c in ext.claims} == {"Qwen3-ViT"}
+
+
+def test_each_comparison_keeps_its_own_benchmark_and_margin():
+    ext = run("We propose RTD. RTD outperforms Code Llama and StarCoder on HumanEval by 6.3 points, "
+              "and improves over Reflexion by 2.4 points on MBPP.")
+    claims = {(c.loser, c.benchmark): c.margin for c in ext.claims}
+    assert claims == {("Code Llama", "HumanEval"): "6.3 points", ("StarCoder", "HumanEval"): "6.3 points",
+                      ("Reflexion", "MBPP"): "2.4 points"}
+
+
+def test_fronted_benchmark_is_not_a_winner_and_the_subject_is():
+    ext = run("We introduce TrailSet, a benchmark. On TrailSet, RTD outperforms StarCoder by 9.5 points.")
+    assert wins(ext) == {("RTD", "StarCoder", "TrailSet")}
+    assert "RTD" not in names(ext.benchmarks)
+
+
+def test_metric_and_margin_before_than():
+    ext = run("We propose LatticeKV. LatticeKV achieves 2.5x lower TBT than vLLM.")
+    claim = ext.claims[0]
+    assert (claim.winner, claim.loser, claim.metric, claim.margin) == ("LatticeKV", "vLLM", "TBT", "2.5x")

@@ -81,7 +81,7 @@ def _trigger_at(doc: Doc, k: int, sent: Span) -> tuple[int, str] | None:
         return k + 1, "win"
     if lower in OVER_WORDS and nxt in {"over", "upon"}:
         return k + 2, "win"
-    if lower in {"over", "upon"} and not (k + 1 < sent.end and (doc[k + 1].like_num or doc[k + 1].lower_ in {"the", "time", "all"})):
+    if lower in {"over", "upon"} and doc[k - 1].lower_ not in OVER_WORDS and not (k + 1 < sent.end and (doc[k + 1].like_num or doc[k + 1].lower_ in {"the", "time", "all"})):
         window = doc[max(sent.start, k - 8):k].text.lower()
         if any(word in window.split() for word in OVER_WORDS) or re.search(r"\d\s?%|\d[x×]\b|improv", window):
             return k + 1, "win"
@@ -159,28 +159,36 @@ def find_baselines_and_claims(doc: Doc, comparisons: list[Comparison], proposed:
                               benchmarks: list[Mention], metrics: list[Mention]) -> tuple[list[Mention], list[Claim]]:
     own = {normalize_name(n) for m in proposed for n in (m.name, *m.aliases)}
     bench_keys = {normalize_name(b.name) for b in benchmarks}
+    not_methods = {i for m in (*benchmarks, *metrics) if m.evidence.field == "abstract"
+                   for i in _token_range(doc, m.start, m.end)}
     baselines: dict[str, Mention] = {}
     claims: list[Claim] = []
-    for comp in comparisons:
+    for comp, (clause_start, clause_end) in zip(comparisons, _clauses(doc, comparisons), strict=True):
         losers = [o for o in comp.objects if normalize_name(o.text) not in own and normalize_name(o.text) not in bench_keys]
         for loser in losers:
             baselines.setdefault(normalize_name(loser.text), mention(loser, "method", "comparison-object", 0.75))
         if not comp.wins or not losers:
             continue
-        winner, confidence = _winner(doc, comp, own, primary)
+        winner, confidence = _winner(doc, comp, own, primary, not_methods)
         if winner is None:
             continue
-        sent_benchmarks = [b for b in benchmarks if comp.sent.start_char <= b.start < comp.sent.end_char
-                           and normalize_name(b.name) not in {normalize_name(l.text) for l in losers}]
-        margin = _margin(comp.sent.text)
-        metric = next((m.name for m in metrics if comp.sent.start_char <= m.start < comp.sent.end_char), None)
+        loser_keys = {normalize_name(l.text) for l in losers}
+        same_sentence = [c for c in comparisons if c.sent == comp.sent]
+        fronted = (comp.sent.start_char, doc[same_sentence[0].trigger].idx)  # "On X, A beats B vs. C"
+        earlier = [c.trigger for c in same_sentence if c.trigger < comp.trigger]
+        before = (doc[earlier[-1]].idx if earlier else comp.sent.start_char, clause_start)  # "2x lower latency than"
+        in_clause = [b for b in _named_in(doc.text, clause_start, clause_end, benchmarks) if normalize_name(b) not in loser_keys] \
+            or _named_in(doc.text, *fronted, benchmarks)
+        margin = _margin(doc.text[clause_start:clause_end]) or _margin(doc.text[before[0]:before[1]])
+        metric = next(iter(_named_in(doc.text, clause_start, clause_end, metrics)), None) \
+            or next(iter(_named_in(doc.text, *before, metrics)), None)
         for loser in losers:
             if normalize_name(loser.text) == normalize_name(winner):
                 continue
-            for bench in sent_benchmarks or [None]:
+            for bench in in_clause or [None]:
                 claims.append(Claim(winner=winner, loser=clean_name(loser.text), evidence=evidence_of(loser),
                                     rule="comparison", confidence=confidence,
-                                    benchmark=bench.name if bench else None, metric=metric, margin=margin))
+                                    benchmark=bench, metric=metric, margin=margin))
     for sent in doc.sents:  # "a strong X baseline"
         for token in sent:
             if token.lower_ in {"baseline", "baselines"} and token.i > sent.start:
@@ -191,6 +199,31 @@ def find_baselines_and_claims(doc: Doc, comparisons: list[Comparison], proposed:
     return list(baselines.values()), sorted(unique.values(), key=lambda c: (c.evidence.start, claims.index(c)))
 
 
+def _named_in(text: str, start: int, end: int, mentions: list[Mention]) -> list[str]:
+    """Names of the mentions that occur in ``text[start:end]`` (any occurrence, not only the first), in order."""
+    found = []
+    for m in mentions:
+        match = re.search(rf"(?<![\w-]){re.escape(m.name)}(?![\w-])", text[start:end])
+        if match:
+            found.append((match.start(), m.name))
+    return [name for _, name in sorted(found)]
+
+
+def _token_range(doc: Doc, start_char: int, end_char: int) -> range:
+    span = doc.char_span(start_char, end_char, alignment_mode="expand")
+    return range(span.start, span.end) if span is not None else range(0)
+
+
+def _clauses(doc: Doc, comparisons: list[Comparison]) -> list[tuple[int, int]]:
+    """Character bounds of each comparison's clause: from its trigger to the next trigger of the
+    sentence, so "X beats A on B, and improves over C on D" keeps B and D apart."""
+    bounds = []
+    for i, comp in enumerate(comparisons):
+        following = comparisons[i + 1] if i + 1 < len(comparisons) and comparisons[i + 1].sent == comp.sent else None
+        bounds.append((doc[comp.trigger].idx, doc[following.trigger].idx if following else comp.sent.end_char))
+    return bounds
+
+
 def _name_ending_at(doc: Doc, end: int, sent: Span) -> Span | None:
     for start in range(max(sent.start, end - 4), end):
         name = name_at(doc, start, allow_title=True)
@@ -199,43 +232,36 @@ def _name_ending_at(doc: Doc, end: int, sent: Span) -> Span | None:
     return None
 
 
-def _winner(doc: Doc, comp: Comparison, own: set[str], primary: str | None) -> tuple[str | None, float]:
-    """The method the sentence says is better: a proposed name before the trigger, else "our method"."""
+def _winner(doc: Doc, comp: Comparison, own: set[str], primary: str | None,
+            not_methods: set[int]) -> tuple[str | None, float]:
+    """The method the sentence says is better: the trigger's subject, else a proposed name before the
+    trigger, else "our method"; benchmarks and metrics are never winners."""
     sent, objects = comp.sent, comp.objects
-    object_tokens = {i for o in objects for i in range(o.start, o.end)}
-    left = [doc[i] for i in range(sent.start, comp.trigger)]
     fronted = comp.trigger - sent.start <= 2  # "Compared with X, our method ..."
-    scope = [t for t in sent if t.i not in object_tokens] if fronted else left
-    best = None
-    i = 0
-    while i < len(scope):
-        name = name_at(doc, scope[i].i, allow_title=True)
-        if name is not None and name.end <= (sent.end if fronted else comp.trigger):
-            key = normalize_name(name.text)
-            if key in own:
-                best = clean_name(name.text)
-            i += len(name)
-            continue
-        i += 1
-    if best is not None:
-        return best, 0.85
-    if primary is not None and any(t.lower_ in AUTHOR_CUES for t in scope):
+    subject = None if fronted else _subject_before(doc, comp.trigger, sent, not_methods)
+    if subject is not None:
+        return clean_name(subject.text), 0.85 if normalize_name(subject.text) in own else 0.6
+    object_tokens = {i for o in objects for i in range(o.start, o.end)}
+    scope = doc[sent.start:sent.end] if fronted else doc[sent.start:comp.trigger]
+    owned = [n for n in names_in(scope, allow_title=True)
+             if normalize_name(n.text) in own and not object_tokens.intersection(range(n.start, n.end))
+             and not not_methods.intersection(range(n.start, n.end))]
+    if owned:
+        return clean_name(owned[-1].text), 0.85
+    if primary is not None and any(t.lower_ in AUTHOR_CUES for t in scope if t.i not in object_tokens):
         return primary, 0.75
-    subject = _subject_before(doc, comp.trigger, sent)
-    if subject is not None:  # a third party's claim: "SemantiCodec significantly outperforms X"
-        return clean_name(subject.text), 0.6
     if primary is not None and fronted:
         return primary, 0.5
     return None, 0.0
 
 
-def _subject_before(doc: Doc, trigger: int, sent: Span) -> Span | None:
+def _subject_before(doc: Doc, trigger: int, sent: Span, not_methods: set[int]) -> Span | None:
     """A name that ends right before the trigger, adverbs and auxiliaries aside."""
     j = trigger
     while j > sent.start and (doc[j - 1].lower_.endswith("ly") or doc[j - 1].lower_ in SUBJECT_GAP):
         j -= 1
     for name in names_in(doc[max(sent.start, j - 6):j], allow_title=True):
-        if name.end == j and not is_generic(name.text):
+        if name.end == j and not is_generic(name.text) and not not_methods.intersection(range(name.start, name.end)):
             return name
     return None
 

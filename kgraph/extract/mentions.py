@@ -21,7 +21,7 @@ from kgraph.extract.vocabulary import Term, load
 from kgraph.model import Mention, normalize_name
 
 EVAL_CUES = re.compile(r"experiment|evaluat|results? on|benchmark|dataset|tested|test on|state-of-the-art|sota|"
-                       r"outperform|surpass|beats?\b|exceed")
+                       r"outperform|surpass|beats?\b|exceed|comparable|competitive|on par")
 LIST_PREPOSITIONS = {"on", "across"}
 LIST_OPENERS = {"including", "like", "as"}  # after a dataset word: "datasets such as X"
 DATASET_WORDS = {"benchmark", "benchmarks", "dataset", "datasets", "corpus", "corpora", "suite", "set", "sets",
@@ -92,7 +92,12 @@ def find_benchmarks(doc: Doc, exclude: set[str]) -> list[Mention]:
 
 
 def _in_evaluation_list(doc: Doc, name: Span, sent: Span) -> bool:
-    """Is the name inside a list that a preposition like "on" opens ("on FineGym, Diving48 and NTU 60")?"""
+    """Is the name inside a list that a preposition like "on" opens ("on FineGym, Diving48 and NTU 60")?
+
+    A name followed by a verb is the subject of a new clause ("On X, RTD outperforms Y"), not a list item.
+    """
+    if name.end < sent.end and doc[name.end].is_lower and doc[name.end].lower_ not in DATASET_WORDS | {"and", "or"}:
+        return False
     j = name.start - 1
     while j >= sent.start:
         text = doc[j].lower_

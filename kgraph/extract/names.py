@@ -37,7 +37,7 @@ def is_strong_name(text: str) -> bool:
         return False
     if _DESCRIPTIVE.search(text) and not re.search(r"[A-Z].*-Only$", text):
         return False
-    if _NUMBERISH.match(text) or re.match(r"^\d+(\.\d+)?[a-zA-Z×]{1,2}$", text):  # 2.2x, 4K, 1B
+    if _NUMBERISH.match(text) or re.match(r"^\d+(\.\d+)?([a-z×]{1,2}|[KMBT])$", text):  # 2.2x, 4K, 1B
         return False
     return bool(_INNER_CAPITAL.search(text) or _HAS_DIGIT.search(text) or re.match(r"^[A-Z][\w-]*\+\+?$", text))
 
@@ -59,6 +59,9 @@ def name_at(doc: Doc, i: int, allow_title: bool = True) -> Span | None:
     the sentence; it extends over further strong or capitalised words and version suffixes.
     """
     first = doc[i]
+    known_end = doc.user_data.get("model_ends", {}).get(i)
+    if known_end is not None:
+        return doc[i:known_end]
     strong = is_strong_name(first.text)
     if not strong and not (allow_title and is_title_word(first.text) and not _is_sentence_start(first)):
         return None

@@ -48,6 +48,8 @@ class VocabularyMatcher:
             groups[kind].append(Span(doc, start, end, label=pref))
         for kind, spans in groups.items():
             doc.spans[kind] = sorted(spans, key=lambda s: s.start)
+        # Known model names are names even where their words look generic ("Code Llama").
+        doc.user_data["model_ends"] = {span.start: span.end for span in groups["model"]}
         return doc
 
 

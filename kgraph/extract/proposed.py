@@ -237,4 +237,4 @@ def _names_a_dataset(doc: Doc, m: Mention) -> bool:
     if m.evidence.field != "abstract":
         return False
     after = doc.text[m.end:m.end + 60].lower()
-    return any(word in after.split()[:8] for word in DATASET_WORDS)
+    return any(word in DATASET_WORDS for word in re.findall(r"[a-z]+", after)[:8])
