@@ -121,11 +121,14 @@ def _fuzzy_pairs(keys: list[str]) -> Iterable[tuple[str, str]]:
 
 
 def resolve(extractions: Iterable[Extraction]) -> Resolution:
-    """Cluster the names of all extractions into entities with deterministic ids."""
-    extractions = list(extractions)
+    """Cluster the names of all extractions into entities with deterministic ids.
+
+    One pass over the extractions, keeping only names, so a streamed corpus need not be held in memory.
+    """
     forms: dict[str, Counter[str]] = defaultdict(Counter)  # "kind\tkey" -> surface forms
     finders: dict[str, _UnionFind] = defaultdict(_UnionFind)
     expansions: dict[tuple[str, str], set[str]] = defaultdict(set)
+    pairs: list[tuple[str, str, str, str]] = []  # (paper, kind, short key, long key)
 
     for extraction in extractions:
         for kind, name in names_by_kind(extraction):
@@ -134,18 +137,17 @@ def resolve(extractions: Iterable[Extraction]) -> Resolution:
                 forms[f"{kind}\t{key}"][name] += 1
                 finders[kind].add(key)
         for kind, short, long in _alias_pairs(extraction):
-            expansions[(kind, normalize_name(short))].add(normalize_name(long))
+            short_key, long_key = normalize_name(short), normalize_name(long)
+            if short_key and long_key:
+                expansions[(kind, short_key)].add(long_key)
+                pairs.append((extraction.paper_key, kind, short_key, long_key))
 
     local: dict[tuple[str, str, str], str] = {}
-    for extraction in extractions:
-        for kind, short, long in _alias_pairs(extraction):
-            short_key, long_key = normalize_name(short), normalize_name(long)
-            if not short_key or not long_key:
-                continue
-            if len(expansions[(kind, short_key)]) == 1:
-                finders[kind].union(short_key, long_key)
-            else:  # ambiguous acronym: bind it to this paper's expansion only
-                local[(extraction.paper_key, kind, short_key)] = long_key
+    for paper_key, kind, short_key, long_key in pairs:
+        if len(expansions[(kind, short_key)]) == 1:
+            finders[kind].union(short_key, long_key)
+        else:  # ambiguous acronym: bind it to this paper's expansion only
+            local[(paper_key, kind, short_key)] = long_key
 
     for kind, finder in finders.items():
         for a, b in _fuzzy_pairs(list(finder.parent)):
@@ -175,5 +177,6 @@ def resolve(extractions: Iterable[Extraction]) -> Resolution:
 
 
 def _pick_label(counts: Counter[str]) -> str:
-    """Most frequent surface form; ties go to the one with capitals (as authors write names), then the shortest."""
-    return min(counts, key=lambda s: (-counts[s], s == s.lower(), len(s), s))
+    """Most frequent surface form; ties go to mixed case as authors write names (not all lower, not
+    shouted in capitals), then to the shortest."""
+    return min(counts, key=lambda s: (-counts[s], s.islower(), s.isupper(), len(s), s))

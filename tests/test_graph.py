@@ -1,0 +1,92 @@
+"""Entity resolution and the networkx graph: variants of one name are one node; ids are stable."""
+
+from __future__ import annotations
+
+import networkx as nx
+
+from conftest import sample_records
+from kgraph.graph import build_graph, paper_node_id, summary
+from kgraph.model import Claim, Evidence, Extraction, Mention, Paper
+from kgraph.resolve import resolve
+
+
+def _extraction(key: str, *methods: str, aliases: dict[str, list[str]] | None = None,
+                claims: tuple[tuple[str, str], ...] = ()) -> Extraction:
+    evidence = Evidence("s", 0, 1)
+    aliases = aliases or {}
+    return Extraction(
+        key,
+        proposed=[Mention(m, "method", evidence, 0, 1, "test", 0.9, aliases.get(m, [])) for m in methods],
+        claims=[Claim(w, l, evidence, "test", 0.8) for w, l in claims],
+    )
+
+
+def test_case_and_hyphen_variants_are_one_entity():
+    res = resolve([_extraction("a", "Focus-DETR"), _extraction("b", "focus detr"), _extraction("c", "FOCUS DETR")])
+    ids = {res.entity_id("method", n) for n in ("Focus-DETR", "focus detr", "FOCUS DETR")}
+    assert len(ids) == 1
+    entity = res.entities[ids.pop()]
+    assert entity.label == "Focus-DETR"  # the capitalised form wins a tie
+    assert set(entity.aliases) == {"focus detr", "FOCUS DETR"}
+
+
+def test_acronym_and_expansion_are_one_entity_across_papers():
+    res = resolve([_extraction("a", "SSL", aliases={"SSL": ["Skeleton Sequence Learning"]}),
+                   _extraction("b", "Skeleton Sequence Learning"), _extraction("c", "SSL")])
+    assert res.entity_id("method", "SSL") == res.entity_id("method", "Skeleton Sequence Learning")
+
+
+def test_ambiguous_acronym_is_linked_only_inside_its_paper():
+    res = resolve([_extraction("a", "SSL", aliases={"SSL": ["Skeleton Sequence Learning"]}),
+                   _extraction("b", "SSL", aliases={"SSL": ["Semi-Supervised Learning"]}),
+                   _extraction("c", "SSL")])
+    skeleton = res.entity_id("method", "Skeleton Sequence Learning")
+    semi = res.entity_id("method", "Semi-Supervised Learning")
+    assert skeleton != semi
+    assert res.entity_id("method", "SSL", "a") == skeleton
+    assert res.entity_id("method", "SSL", "b") == semi
+    assert res.entity_id("method", "SSL", "c") not in {skeleton, semi}
+
+
+def test_typos_merge_but_different_numbers_do_not():
+    res = resolve([_extraction("a", "Speculative Sampling"), _extraction("b", "Speculative Smapling"),
+                   _extraction("c", "NTU 60"), _extraction("d", "NTU 120"),
+                   _extraction("e", "ImageNet-1K"), _extraction("f", "ImageNet-22K")])
+    assert res.entity_id("method", "Speculative Sampling") == res.entity_id("method", "Speculative Smapling")
+    assert res.entity_id("method", "NTU 60") != res.entity_id("method", "NTU 120")
+    assert res.entity_id("method", "ImageNet-1K") != res.entity_id("method", "ImageNet-22K")
+
+
+def test_resolution_does_not_depend_on_input_order():
+    items = [_extraction("a", "Foo-Net", aliases={"Foo-Net": ["FN"]}), _extraction("b", "foo net"),
+             _extraction("c", "BarGAN", claims=(("BarGAN", "FN"),))]
+    forward, backward = resolve(items), resolve(reversed(items))
+    assert forward.entities == backward.entities
+
+
+def test_graph_nodes_edges_and_evidence(sample_graph):
+    counts = summary(sample_graph)
+    assert counts == {"Paper": 2, "Method": 3, "Benchmark": 2, "Metric": 1, "Organization": 1, "claims": 2}
+    claims = [(u, v, d) for u, v, d in sample_graph.edges(data=True) if d["type"] == "outperforms"]
+    winners_losers = {(sample_graph.nodes[u]["label"], sample_graph.nodes[v]["label"]) for u, v, _ in claims}
+    # "FN", "Foo-Net" and "foo net" are one node, so both claims touch it
+    foo = next(n for n, d in sample_graph.nodes(data=True) if "Foo-Net" in (d["label"], *d["aliases"]))
+    assert {u for u, _, _ in claims} | {v for _, v, _ in claims} >= {foo}
+    assert len(winners_losers) == 2
+    for _, _, data in claims:
+        assert data["evidence"] and data["rule"] == "test" and 0 < data["confidence"] <= 1
+        assert data["paper"].startswith("paper:")
+
+
+def test_graph_is_the_same_whatever_the_paper_order():
+    papers, extractions = sample_records()
+    res = resolve(extractions.values())
+    one = build_graph(papers, extractions, res)
+    other = build_graph(list(reversed(papers)), extractions, res)
+    assert nx.utils.graphs_equal(one, other)
+    assert list(one.nodes) == list(other.nodes)
+
+
+def test_papers_are_named_by_arxiv_id_else_title_slug():
+    assert paper_node_id(Paper("A Title: With Colon", "x", arxiv_id="2401.00001")) == "paper:2401.00001"
+    assert paper_node_id(Paper("A Title: With Colon", "x")) == "paper:a-title-with-colon"
