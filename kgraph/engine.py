@@ -10,15 +10,14 @@ from __future__ import annotations
 import itertools
 import os
 from collections.abc import Callable, Iterable, Iterator
-from concurrent.futures import Executor, ProcessPoolExecutor
-from contextlib import nullcontext
+from concurrent.futures import ProcessPoolExecutor
 
 from kgraph.cache import ExtractionCache
 from kgraph.extract import extract_paper
 from kgraph.extract.pipeline import build_nlp
 from kgraph.model import Extraction, Paper
 
-BATCH_SIZE = 256
+BATCH_SIZE = 512
 
 
 def default_jobs() -> int:
@@ -35,23 +34,63 @@ def _warm_up() -> None:
     build_nlp()  # load the vocabularies once per worker, not once per paper
 
 
+def extract_batch(papers: list[Paper]) -> list[Extraction]:
+    """One partition's extractions: the unit of work sent to a process or a Dask worker."""
+    return [extract_paper(p) for p in papers]
+
+
+class _Local:
+    """Extract batches in this process or in a pool of local processes."""
+
+    def __init__(self, jobs: int) -> None:
+        self.jobs = jobs
+        self.pool = ProcessPoolExecutor(jobs, initializer=_warm_up) if jobs > 1 else None
+
+    def run(self, todo: list[Paper]) -> list[Extraction]:
+        if self.pool is None or len(todo) < 2:
+            return extract_batch(todo)
+        parts = list(_batches(todo, max(1, len(todo) // (self.jobs * 4))))
+        return [e for part in self.pool.map(extract_batch, parts) for e in part]
+
+    def close(self) -> None:
+        if self.pool is not None:
+            self.pool.shutdown(cancel_futures=True)
+
+
+class _Dask:
+    """Extract batches on a Dask cluster: each partition goes to a worker, results come back in order."""
+
+    def __init__(self, address: str, jobs: int) -> None:
+        from distributed import Client  # optional dependency, only for --dask
+
+        self.client = Client(address, timeout="30s")
+        self.parts = max(1, jobs) * 4
+
+    def run(self, todo: list[Paper]) -> list[Extraction]:
+        if not todo:
+            return []
+        parts = list(_batches(todo, max(1, len(todo) // self.parts)))
+        futures = self.client.map(extract_batch, parts, pure=False)
+        return [e for part in self.client.gather(futures) for e in part]
+
+    def close(self) -> None:
+        self.client.close()
+
+
 def extract_stream(papers: Iterable[Paper], jobs: int = 1, cache: ExtractionCache | None = None,
                    on_batch: Callable[[int, int], None] | None = None,
-                   batch_size: int = BATCH_SIZE) -> Iterator[tuple[Paper, Extraction]]:
+                   batch_size: int = BATCH_SIZE, dask_address: str | None = None) -> Iterator[tuple[Paper, Extraction]]:
     """Yield (paper, extraction) in input order; ``on_batch(done, extracted)`` reports progress.
 
     Each batch's new results are committed to the cache before they are yielded, so an
     interrupted run loses at most the batch in flight.
     """
-    pool: Executor | nullcontext = ProcessPoolExecutor(jobs, initializer=_warm_up) if jobs > 1 else nullcontext()
-    with pool:
+    engine = _Dask(dask_address, jobs) if dask_address else _Local(jobs)
+    try:
         for batch in _batches(papers, batch_size):
             cached = cache.get_many(batch) if cache is not None else {}
             todo = [p for p in batch if p.key not in cached]
-            if isinstance(pool, Executor) and len(todo) > 1:
-                fresh = list(pool.map(extract_paper, todo, chunksize=max(1, len(todo) // (jobs * 4))))
-            else:
-                fresh = [extract_paper(p) for p in todo]
+            fresh = engine.run(todo)
             if cache is not None and todo:
                 cache.put_many(zip(todo, fresh, strict=True))
             results = {**cached, **{p.key: e for p, e in zip(todo, fresh, strict=True)}}
@@ -59,3 +98,5 @@ def extract_stream(papers: Iterable[Paper], jobs: int = 1, cache: ExtractionCach
                 on_batch(len(batch), len(todo))
             for paper in batch:
                 yield paper, results[paper.key]
+    finally:
+        engine.close()
