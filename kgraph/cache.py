@@ -38,6 +38,9 @@ class ExtractionCache:
         return self
 
     def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def close(self) -> None:
         self.db.close()
 
     def get_many(self, papers: Iterable[Paper]) -> dict[str, Extraction]:

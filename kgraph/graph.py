@@ -47,11 +47,17 @@ def _evidence_attrs(evidence: Evidence, rule: str, confidence: float) -> dict[st
     }
 
 
-def build_graph(papers: Iterable[Paper], extractions: dict[str, Extraction], resolution: Resolution) -> nx.MultiDiGraph:
-    """Assemble papers, their extractions and the resolved entities into one graph."""
+def build_graph(papers: Iterable[Paper], extractions: dict[str, Extraction], resolution: Resolution,
+                all_entities: bool = True) -> nx.MultiDiGraph:
+    """Assemble papers, their extractions and the resolved entities into one graph.
+
+    With ``all_entities=False`` only the entities these papers touch are added: the graph of one
+    batch of a streamed build.
+    """
     graph = nx.MultiDiGraph()
-    for entity in sorted(resolution.entities.values(), key=lambda e: e.id):
-        graph.add_node(entity.id, type=NODE_TYPES[entity.kind], label=entity.label, aliases=list(entity.aliases))
+    if all_entities:
+        for entity in sorted(resolution.entities.values(), key=lambda e: e.id):
+            _add_entity(graph, resolution, entity.id)
 
     for paper in sorted(papers, key=paper_node_id):
         paper_id = paper_node_id(paper)
@@ -81,9 +87,16 @@ def build_graph(papers: Iterable[Paper], extractions: dict[str, Extraction], res
     return graph
 
 
+def _add_entity(graph: nx.MultiDiGraph, resolution: Resolution, entity_id: str) -> None:
+    if entity_id not in graph:
+        entity = resolution.entities[entity_id]
+        graph.add_node(entity_id, type=NODE_TYPES[entity.kind], label=entity.label, aliases=list(entity.aliases))
+
+
 def _add_mention_edge(graph: nx.MultiDiGraph, resolution: Resolution, paper: Paper, paper_id: str,
                       mention: Mention, edge_type: str) -> None:
     target = resolution.entity_id(mention.kind, mention.name, paper.key)
+    _add_entity(graph, resolution, target)
     if graph.has_edge(paper_id, target, key=edge_type):
         return  # one edge per paper and entity; the first (earliest) evidence is kept
     graph.add_edge(paper_id, target, key=edge_type, type=edge_type, name=mention.name,
@@ -98,6 +111,9 @@ def _add_claim_edge(graph: nx.MultiDiGraph, resolution: Resolution, paper: Paper
         return
     benchmark = resolution.entity_id("benchmark", claim.benchmark, paper.key) if claim.benchmark else None
     metric = resolution.entity_id("metric", claim.metric, paper.key) if claim.metric else None
+    for entity_id in (winner, loser, benchmark, metric):
+        if entity_id is not None:
+            _add_entity(graph, resolution, entity_id)
     key = f"outperforms|{paper_id}|{benchmark or ''}|{metric or ''}"
     if graph.has_edge(winner, loser, key=key):
         return

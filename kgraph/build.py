@@ -1,0 +1,193 @@
+"""A whole build, streamed: read -> extract (cached, parallel) -> resolve -> RDF store -> exports.
+
+Phase 1 streams extractions into ``papers.jsonl``; phase 2 reads them back twice, once for the
+names (resolution) and once, batch by batch, to write each paper's RDF into the on-disk store.
+Only papers whose facts or resolved entities changed since the last build are rewritten, which
+makes ``kgraph build`` on a grown input, and ``--update``, incremental. Nothing holds the whole
+corpus as RDF; ``graph.ttl`` is dumped from the store.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from collections.abc import Callable, Iterator
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import networkx as nx
+
+from kgraph.atomic import atomic_writer, write_text
+from kgraph.cache import ExtractionCache
+from kgraph.engine import BATCH_SIZE, _batches, extract_stream
+from kgraph.extract import extractor_version
+from kgraph.graph import NODE_TYPES, build_graph, paper_node_id, summary
+from kgraph.model import Extraction, Paper
+from kgraph.rdf import node_iri, to_rdf
+from kgraph.resolve import Resolution, resolve
+from kgraph.saved import PAPERS_FILE, read_saved
+from kgraph.store import (dump_turtle, open_store, partition, refresh_shortcuts, remove_papers, replace_entities,
+                          replace_papers)
+from kgraph.viz import write_html
+
+STATE_DIR = ".kgraph"
+# Above this many papers the page shows only papers with claims: the page is about who beats whom.
+PAGE_ALL_PAPERS_LIMIT = 5000
+
+Progress = Callable[[str, int], Callable[[int], None]]  # (stage, total) -> advance(n)
+
+
+@dataclass
+class BuildReport:
+    counts: dict[str, int]
+    extracted: int = 0  # papers extracted now (not from the cache)
+    rewritten: int = 0  # papers whose RDF was (re)written
+    notes: list[str] = field(default_factory=list)
+
+
+def _record(paper: Paper, extraction: Extraction) -> str:
+    return json.dumps({"paper": paper.to_dict(), "extraction": extraction.to_dict()}, ensure_ascii=False,
+                      sort_keys=True)
+
+
+def _saved_records(path: Path) -> Iterator[tuple[Paper, Extraction]]:
+    with path.open(encoding="utf-8") as handle:
+        for line in handle:
+            data = json.loads(line)
+            yield Paper.from_dict(data["paper"]), Extraction.from_dict(data["extraction"])
+
+
+def _digest(*parts: str) -> str:
+    return hashlib.sha256("\0".join(parts).encode()).hexdigest()[:24]
+
+
+def _paper_fingerprint(paper: Paper, extraction: Extraction, resolution: Resolution) -> str:
+    """Changes when anything this paper's RDF is made of changes, the ids of its entities included."""
+    graph = build_graph([paper], {paper.key: extraction}, resolution, all_entities=False)
+    ids = sorted(n for n in graph.nodes if not n.startswith("paper:"))
+    return _digest(_record(paper, extraction), *ids)
+
+
+_WORKER_RESOLUTION: Resolution | None = None
+
+
+def _set_resolution(resolution: Resolution) -> None:
+    global _WORKER_RESOLUTION
+    _WORKER_RESOLUTION = resolution
+
+
+def _rdf_batch(items: list[tuple[Paper, Extraction]]) -> tuple[dict[str, list[tuple]], list[tuple]]:
+    """One batch's triples, split by paper; runs in a worker that holds the resolution."""
+    assert _WORKER_RESOLUTION is not None
+    papers = [p for p, _ in items]
+    graph = build_graph(papers, {p.key: e for p, e in items}, _WORKER_RESOLUTION, all_entities=False)
+    return partition(to_rdf(graph))
+
+
+def _entity_triples(resolution: Resolution, ids: list[str]) -> list[tuple]:
+    graph = nx.MultiDiGraph()
+    for entity_id in ids:
+        entity = resolution.entities[entity_id]
+        graph.add_node(entity_id, type=NODE_TYPES[entity.kind], label=entity.label, aliases=list(entity.aliases))
+    return list(to_rdf(graph))
+
+
+def build(papers: list[Paper], output: Path, jobs: int = 1, dask_address: str | None = None,
+          use_cache: bool = True, progress: Progress | None = None) -> BuildReport:
+    """Build (or bring up to date) the outputs in ``output`` for these papers."""
+    output.mkdir(parents=True, exist_ok=True)
+    state_dir = output / STATE_DIR
+    state_dir.mkdir(exist_ok=True)
+    advance = progress("extracting", len(papers)) if progress else None
+    report = BuildReport(counts={})
+
+    def on_batch(done: int, extracted: int) -> None:
+        report.extracted += extracted
+        if advance:
+            advance(done)
+
+    # Phase 1: extraction, streamed to papers.jsonl (renamed into place only when complete).
+    cache = ExtractionCache(state_dir / "cache.sqlite", extractor_version()) if use_cache else None
+    try:
+        with atomic_writer(output / PAPERS_FILE) as handle:
+            for paper, extraction in extract_stream(papers, jobs, cache, on_batch, dask_address=dask_address):
+                handle.write(_record(paper, extraction) + "\n")
+    finally:
+        if cache is not None:
+            cache.close()
+
+    # Phase 2: resolution over names only, then the store, paper by paper.
+    saved = output / PAPERS_FILE
+    resolution = resolve(e for _, e in _saved_records(saved))
+    state_path = state_dir / "state.json"
+    state = json.loads(state_path.read_text(encoding="utf-8")) if state_path.exists() else {"papers": {}, "entities": {}}
+    store = open_store(state_dir / "store")
+    try:
+        report.rewritten = _update_store(store, saved, resolution, state, jobs, progress)
+        entities = {eid: _digest(e.label, *e.aliases) for eid, e in resolution.entities.items()}
+        changed = sorted(eid for eid, digest in entities.items() if state["entities"].get(eid) != digest)
+        gone = sorted(set(state["entities"]) - set(entities))
+        replace_entities(store, [str(node_iri(e)) for e in (*changed, *gone)], _entity_triples(resolution, changed))
+        refresh_shortcuts(store)
+        store.flush()
+        dump_turtle(store, output / "graph.ttl")
+        state["entities"] = entities
+        write_text(state_path, json.dumps(state, sort_keys=True))
+    finally:
+        del store  # release the store's lock before anyone reopens it
+
+    graph = _page_graph(saved, resolution, report)
+    write_html(graph, output / "graph.html")
+    report.counts = summary(graph) if len(papers) <= PAGE_ALL_PAPERS_LIMIT else _counts(saved, resolution)
+    return report
+
+
+def _update_store(store, saved: Path, resolution: Resolution, state: dict, jobs: int,
+                  progress: Progress | None) -> int:
+    """Rewrite the papers whose fingerprint changed; drop papers no longer in the build."""
+    fingerprints: dict[str, str] = {}
+    changed: list[tuple[Paper, Extraction]] = []
+    for paper, extraction in _saved_records(saved):
+        iri = str(node_iri(paper_node_id(paper)))
+        fingerprints[iri] = _paper_fingerprint(paper, extraction, resolution)
+        if state["papers"].get(iri) != fingerprints[iri]:
+            changed.append((paper, extraction))
+    remove_papers(store, sorted(set(state["papers"]) - set(fingerprints)))
+    advance = progress("writing RDF", len(changed)) if progress and changed else None
+    batches = list(_batches(changed, BATCH_SIZE // 4))
+    if jobs > 1 and len(batches) > 1:
+        with ProcessPoolExecutor(jobs, initializer=_set_resolution, initargs=(resolution,)) as pool:
+            results = pool.map(_rdf_batch, batches)
+            _store_batches(store, zip(batches, results), advance)
+    else:
+        _set_resolution(resolution)
+        _store_batches(store, ((b, _rdf_batch(b)) for b in batches), advance)
+    state["papers"] = fingerprints  # saved by the caller once the whole store is consistent
+    return len(changed)
+
+
+def _store_batches(store, results, advance) -> None:
+    for batch, (papers, _entities) in results:
+        replace_papers(store, papers)
+        if advance:
+            advance(len(batch))
+
+
+def _page_graph(saved: Path, resolution: Resolution, report: BuildReport) -> nx.MultiDiGraph:
+    """The graph behind graph.html; on a large corpus only the papers that make claims."""
+    papers, extractions = read_saved(saved) if os.path.getsize(saved) else ([], {})
+    if len(papers) > PAGE_ALL_PAPERS_LIMIT:
+        papers = [p for p in papers if extractions[p.key].claims]
+        report.notes.append(f"graph.html shows the {len(papers)} papers that make claims "
+                            f"(the corpus is above {PAGE_ALL_PAPERS_LIMIT} papers)")
+    return build_graph(papers, extractions, resolution, all_entities=False)
+
+
+def _counts(saved: Path, resolution: Resolution) -> dict[str, int]:
+    counts = {"Paper": sum(1 for _ in _saved_records(saved))}
+    for entity in resolution.entities.values():
+        counts[NODE_TYPES[entity.kind]] = counts.get(NODE_TYPES[entity.kind], 0) + 1
+    counts["claims"] = sum(len(e.claims) for _, e in _saved_records(saved))
+    return counts
