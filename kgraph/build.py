@@ -154,23 +154,24 @@ def _update_store(store, saved: Path, resolution: Resolution, state: dict, jobs:
         fingerprints[iri] = _paper_fingerprint(paper, extraction, resolution)
         if state["papers"].get(iri) != fingerprints[iri]:
             changed.append((paper, extraction))
-    remove_papers(store, sorted(set(state["papers"]) - set(fingerprints)))
+    remove_papers(store, set(state["papers"]) - set(fingerprints))
+    known = set(state["papers"])
     advance = progress("writing RDF", len(changed)) if progress and changed else None
     batches = list(_batches(changed, BATCH_SIZE // 4))
     if jobs > 1 and len(batches) > 1:
         with ProcessPoolExecutor(jobs, initializer=_set_resolution, initargs=(resolution,)) as pool:
             results = pool.map(_rdf_batch, batches)
-            _store_batches(store, zip(batches, results), advance)
+            _store_batches(store, zip(batches, results), known, advance)
     else:
         _set_resolution(resolution)
-        _store_batches(store, ((b, _rdf_batch(b)) for b in batches), advance)
+        _store_batches(store, ((b, _rdf_batch(b)) for b in batches), known, advance)
     state["papers"] = fingerprints  # saved by the caller once the whole store is consistent
     return len(changed)
 
 
-def _store_batches(store, results, advance) -> None:
+def _store_batches(store, results, known: set[str], advance) -> None:
     for batch, (papers, _entities) in results:
-        replace_papers(store, papers)
+        replace_papers(store, papers, known)
         if advance:
             advance(len(batch))
 

@@ -1,9 +1,10 @@
 """The on-disk RDF store of a build (Oxigraph), updated paper by paper.
 
-Each paper's triples live in a named graph of their own, the entities' names and types in one
-graph, and the ``kg:outperforms`` shortcuts in another, recomputed from the claims. So a paper
-that changed is replaced without touching the others, an interrupted update is simply redone,
-and the union of the graphs, dumped as Turtle, is the build's ``graph.ttl``.
+A paper's triples are its own node's and those of its mentions and claims, so a paper that
+changed is replaced (SPARQL DELETE of exactly those, then an insert) without touching the
+others; entities' names and types are replaced entity by entity; the ``kg:outperforms``
+shortcuts are recomputed from the claims. An interrupted update is simply redone, and the
+store, dumped as Turtle by Oxigraph, is the build's ``graph.ttl``.
 """
 
 from __future__ import annotations
@@ -20,8 +21,6 @@ from kgraph.atomic import atomic_writer
 from kgraph.rdf import DATA, KG
 
 ENTITY_KINDS = ("method/", "benchmark/", "metric/", "organization/")
-ENTITIES_GRAPH = ox.NamedNode(f"{DATA}graph/entities")
-SHORTCUTS_GRAPH = ox.NamedNode(f"{DATA}graph/shortcuts")
 PREFIXES = {"kg": str(KG), "paper": f"{DATA}paper/", "method": f"{DATA}method/", "benchmark": f"{DATA}benchmark/",
             "metric": f"{DATA}metric/", "organization": f"{DATA}organization/", "claim": f"{DATA}claim/",
             "mention": f"{DATA}mention/", "skos": "http://www.w3.org/2004/02/skos/core#",
@@ -30,14 +29,16 @@ PREFIXES = {"kg": str(KG), "paper": f"{DATA}paper/", "method": f"{DATA}method/",
             "rdfs": "http://www.w3.org/2000/01/rdf-schema#"}
 REFRESH_SHORTCUTS = f"""
 PREFIX kg: <{KG}>
-DROP SILENT GRAPH <{SHORTCUTS_GRAPH.value}> ;
-INSERT {{ GRAPH <{SHORTCUTS_GRAPH.value}> {{ ?winner kg:outperforms ?loser }} }}
-WHERE {{ GRAPH ?paper {{ ?claim a kg:Claim ; kg:winner ?winner ; kg:loser ?loser }} }}
+DELETE {{ ?winner kg:outperforms ?loser }} WHERE {{ ?winner kg:outperforms ?loser }} ;
+INSERT {{ ?winner kg:outperforms ?loser }} WHERE {{ ?claim a kg:Claim ; kg:winner ?winner ; kg:loser ?loser }}
 """
-
-
-def paper_graph(paper_iri: str) -> ox.NamedNode:
-    return ox.NamedNode(f"{DATA}graph/{paper_iri.removeprefix(DATA)}")
+DELETE_PAPERS = f"""
+PREFIX kg: <{KG}>
+DELETE {{ ?node ?p ?o }} WHERE {{ VALUES ?paper {{ %s }} ?node kg:statedIn|kg:inPaper ?paper . ?node ?p ?o }} ;
+DELETE {{ ?paper ?p ?o }} WHERE {{ VALUES ?paper {{ %s }} ?paper ?p ?o }}
+"""
+DELETE_SUBJECTS = "DELETE { ?s ?p ?o } WHERE { VALUES ?s { %s } ?s ?p ?o }"
+UPDATE_CHUNK = 500  # IRIs per SPARQL update
 
 
 def is_entity(iri: str) -> bool:
@@ -77,8 +78,14 @@ def _ox_term(term) -> ox.NamedNode | ox.Literal | ox.BlankNode:
     return ox.Literal(str(term))
 
 
-def _quads(triples: Iterable[tuple], graph: ox.NamedNode) -> list[ox.Quad]:
-    return [ox.Quad(_ox_term(s), _ox_term(p), _ox_term(o), graph) for s, p, o in triples]
+def _quads(triples: Iterable[tuple]) -> list[ox.Quad]:
+    return [ox.Quad(_ox_term(s), _ox_term(p), _ox_term(o)) for s, p, o in triples]
+
+
+def _delete(store: ox.Store, template: str, iris: list[str]) -> None:
+    for start in range(0, len(iris), UPDATE_CHUNK):
+        values = " ".join(f"<{iri}>" for iri in iris[start:start + UPDATE_CHUNK])
+        store.update(template.replace("%s", values))
 
 
 def open_store(path: str | os.PathLike[str]) -> ox.Store:
@@ -86,26 +93,20 @@ def open_store(path: str | os.PathLike[str]) -> ox.Store:
     return ox.Store(str(path))
 
 
-def replace_papers(store: ox.Store, papers: dict[str, list[tuple]]) -> None:
-    """Each paper's graph becomes exactly these triples."""
-    for paper_iri, triples in papers.items():
-        remove_papers(store, [paper_iri])
-        store.extend(_quads(triples, paper_graph(paper_iri)))
+def replace_papers(store: ox.Store, papers: dict[str, list[tuple]], known: set[str]) -> None:
+    """Each paper's triples become exactly these; ``known`` papers are in the store already."""
+    _delete(store, DELETE_PAPERS, sorted(set(papers) & known))
+    store.extend(_quads(t for triples in papers.values() for t in triples))
 
 
 def remove_papers(store: ox.Store, paper_iris: Iterable[str]) -> None:
-    for paper_iri in paper_iris:
-        graph = paper_graph(paper_iri)
-        if store.contains_named_graph(graph):
-            store.remove_graph(graph)
+    _delete(store, DELETE_PAPERS, sorted(paper_iris))
 
 
 def replace_entities(store: ox.Store, entity_iris: Iterable[str], triples: Iterable[tuple]) -> None:
     """Drop what the store says about these entities, then add their current triples."""
-    for iri in entity_iris:
-        for quad in list(store.quads_for_pattern(ox.NamedNode(iri), None, None, ENTITIES_GRAPH)):
-            store.remove(quad)
-    store.extend(_quads(triples, ENTITIES_GRAPH))
+    _delete(store, DELETE_SUBJECTS, sorted(entity_iris))
+    store.extend(_quads(triples))
 
 
 def refresh_shortcuts(store: ox.Store) -> None:
@@ -113,9 +114,6 @@ def refresh_shortcuts(store: ox.Store) -> None:
 
 
 def dump_turtle(store: ox.Store, path: str | os.PathLike[str]) -> None:
-    """The union of all graphs as Turtle; the same store content gives the same bytes."""
-    graphs = sorted((g for g in store.named_graphs() if isinstance(g, ox.NamedNode)), key=lambda g: g.value)
+    """The store as Turtle; the same store content gives the same bytes."""
     with atomic_writer(path, "wb") as handle:
-        triples = (ox.Triple(q.subject, q.predicate, q.object)
-                   for g in graphs for q in store.quads_for_pattern(None, None, None, g))
-        ox.serialize(triples, handle, ox.RdfFormat.TURTLE, prefixes=PREFIXES)
+        store.dump(handle, ox.RdfFormat.TURTLE, from_graph=ox.DefaultGraph(), prefixes=PREFIXES)

@@ -11,6 +11,8 @@ from __future__ import annotations
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
+from kgraph.extract.evidence import sentences
+
 MAX_SHORT_CHARS = 12
 
 
@@ -53,7 +55,7 @@ def best_long_form(short: str, candidate: str) -> str | None:
 def find_abbreviations(doc: Doc) -> list[tuple[Span, Span]]:
     """(short, long) span pairs defined in the doc's sentences."""
     pairs: list[tuple[Span, Span]] = []
-    for sent in doc.sents:
+    for sent in sentences(doc):
         tokens = list(sent)
         for i, token in enumerate(tokens):
             if token.text != "(":

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 from spacy.tokens import Doc, Span
 
-from kgraph.extract.evidence import clean_name, evidence_of, mention
+from kgraph.extract.evidence import clean_name, evidence_of, mention, sentences
 from kgraph.extract.names import is_generic, is_strong_name, name_at, names_in
 from kgraph.extract.vocabulary import load
 from kgraph.model import Claim, Mention, normalize_name
@@ -128,7 +128,7 @@ def find_comparisons(doc: Doc) -> list[Comparison]:
     comparisons = []
     lower_better = _lower_is_better()
     metric_spans = list(doc.spans["metric"])
-    for sent in doc.sents:
+    for sent in sentences(doc):
         for k in range(sent.start, sent.end):
             found = _trigger_at(doc, k, sent)
             if found is None:
@@ -145,7 +145,7 @@ def find_comparisons(doc: Doc) -> list[Comparison]:
                 context = before if kind == "than" else sent.text.lower()
                 wins = POSITIVE.search(context) is not None
                 if wins and DECREASE.search(before if kind == "than" else context):
-                    metrics = [s for s in metric_spans if s.sent == sent]
+                    metrics = [s for s in metric_spans if sent.start <= s.start < sent.end]
                     wins = not metrics or any(normalize_name(s.label_) in lower_better for s in metrics) \
                         or re.search(r"\b(cost|time|latency|memory|error|parameters|flops|overhead)\b", context) is not None
             else:
@@ -177,11 +177,12 @@ def find_baselines_and_claims(doc: Doc, comparisons: list[Comparison], proposed:
         fronted = (comp.sent.start_char, doc[same_sentence[0].trigger].idx)  # "On X, A beats B vs. C"
         earlier = [c.trigger for c in same_sentence if c.trigger < comp.trigger]
         before = (doc[earlier[-1]].idx if earlier else comp.sent.start_char, clause_start)  # "2x lower latency than"
-        in_clause = [b for b in _named_in(doc.text, clause_start, clause_end, benchmarks) if normalize_name(b) not in loser_keys] \
-            or _named_in(doc.text, *fronted, benchmarks)
-        margin = _margin(doc.text[clause_start:clause_end]) or _margin(doc.text[before[0]:before[1]])
-        metric = next(iter(_named_in(doc.text, clause_start, clause_end, metrics)), None) \
-            or next(iter(_named_in(doc.text, *before, metrics)), None)
+        text = doc.text  # spaCy rebuilds doc.text on every access
+        in_clause = [b for b in _named_in(text, clause_start, clause_end, benchmarks) if normalize_name(b) not in loser_keys] \
+            or _named_in(text, *fronted, benchmarks)
+        margin = _margin(text[clause_start:clause_end]) or _margin(text[before[0]:before[1]])
+        metric = next(iter(_named_in(text, clause_start, clause_end, metrics)), None) \
+            or next(iter(_named_in(text, *before, metrics)), None)
         for loser in losers:
             if normalize_name(loser.text) == normalize_name(winner):
                 continue
@@ -189,7 +190,7 @@ def find_baselines_and_claims(doc: Doc, comparisons: list[Comparison], proposed:
                 claims.append(Claim(winner=winner, loser=clean_name(loser.text), evidence=evidence_of(loser),
                                     rule="comparison", confidence=confidence,
                                     benchmark=bench, metric=metric, margin=margin))
-    for sent in doc.sents:  # "a strong X baseline"
+    for sent in sentences(doc):  # "a strong X baseline"
         for token in sent:
             if token.lower_ in {"baseline", "baselines"} and token.i > sent.start:
                 name = _name_ending_at(doc, token.i, sent)

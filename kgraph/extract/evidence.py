@@ -2,13 +2,27 @@
 
 from __future__ import annotations
 
-from spacy.tokens import Span
+import bisect
+
+from spacy.tokens import Doc, Span
 
 from kgraph.model import Evidence, Mention
 
 
+def sentences(doc: Doc) -> list[Span]:
+    """The doc's sentences, computed once (spaCy's ``Span.sent`` rescans the doc on every call)."""
+    if "kgraph_sents" not in doc.user_data:
+        doc.user_data["kgraph_sents"] = list(doc.sents)
+    return doc.user_data["kgraph_sents"]
+
+
+def sentence_of(span: Span) -> Span:
+    sents = sentences(span.doc)
+    return sents[bisect.bisect_right([s.start for s in sents], span.start) - 1]
+
+
 def evidence_of(span: Span, field: str = "abstract") -> Evidence:
-    sent = span.sent
+    sent = sentence_of(span)
     return Evidence(sent.text, sent.start_char, sent.end_char, field)
 
 

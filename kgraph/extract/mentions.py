@@ -15,7 +15,7 @@ from urllib.parse import urlparse
 
 from spacy.tokens import Doc, Span, Token
 
-from kgraph.extract.evidence import clean_name, mention
+from kgraph.extract.evidence import clean_name, mention, sentence_of, sentences
 from kgraph.extract.names import is_generic, is_strong_name, name_at
 from kgraph.extract.vocabulary import Term, load
 from kgraph.model import Mention, normalize_name
@@ -45,7 +45,7 @@ def find_metrics(doc: Doc) -> list[Mention]:
     return _dedupe(
         mention(span, "metric", "vocabulary", 0.8, _pref_alias(span))
         for span in doc.spans["metric"]
-        if not span.label_.islower() or RESULT_CONTEXT.search(span.sent.text.lower())
+        if not span.label_.islower() or RESULT_CONTEXT.search(sentence_of(span).text.lower())
     )
 
 
@@ -59,11 +59,11 @@ def find_benchmarks(doc: Doc, exclude: set[str]) -> list[Mention]:
     Short vocabulary labels ("GQA", "MATH") are ambiguous and count only in evaluation sentences.
     """
     found = [mention(span, "benchmark", "vocabulary", 0.9, _pref_alias(span)) for span in doc.spans["benchmark"]
-             if len(span.text) > 4 or EVAL_CUES.search(span.sent.text.lower())]
+             if len(span.text) > 4 or EVAL_CUES.search(sentence_of(span).text.lower())]
     taken = {i for group in ("benchmark", "model", "organization") for span in doc.spans[group]
              for i in range(span.start, span.end)}
     metric_keys = {normalize_name(s.text) for s in doc.spans["metric"]}
-    for sent in doc.sents:
+    for sent in sentences(doc):
         cued = EVAL_CUES.search(sent.text.lower()) is not None
         i = sent.start
         while i < sent.end:
@@ -116,7 +116,7 @@ def _in_evaluation_list(doc: Doc, name: Span, sent: Span) -> bool:
 
 def find_organizations(doc: Doc) -> list[Mention]:
     found = [mention(span, "organization", "vocabulary", 0.85, _pref_alias(span)) for span in doc.spans["organization"]]
-    for sent in doc.sents:
+    for sent in sentences(doc):
         for token in sent:
             if token.text in INSTITUTION_SUFFIXES and token.i > sent.start:
                 span = _institution_span(doc, token.i, sent)

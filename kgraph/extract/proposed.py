@@ -14,7 +14,7 @@ import re
 
 from spacy.tokens import Doc, Span
 
-from kgraph.extract.evidence import clean_name, mention
+from kgraph.extract.evidence import clean_name, mention, sentences
 from kgraph.extract.names import is_generic, is_strong_name, is_title_word, name_at
 from kgraph.model import Evidence, Mention, normalize_name
 
@@ -153,7 +153,7 @@ def find_proposed(doc: Doc, title: str, abbreviations: list[tuple[Span, Span]]) 
     found: list[tuple[Span, str, float]] = []
     prefix = title_name(title, doc.text)
     own = {normalize_name(prefix)} if prefix else set()
-    for sent in doc.sents:
+    for sent in sentences(doc):
         cut = _comparison_start(sent)
         for trigger in author_triggers(sent, own):
             if trigger >= cut:
@@ -236,5 +236,7 @@ def _names_a_dataset(doc: Doc, m: Mention) -> bool:
         return True
     if m.evidence.field != "abstract":
         return False
-    after = doc.text[m.end:m.end + 60].lower()
+    doc_end = doc[-1].idx + len(doc[-1])
+    end = doc.char_span(m.end, min(m.end + 60, doc_end), alignment_mode="expand") if m.end < doc_end else None
+    after = end.text.lower() if end is not None else ""
     return any(word in DATASET_WORDS for word in re.findall(r"[a-z]+", after)[:8])
