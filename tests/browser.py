@@ -82,13 +82,17 @@ def chromium() -> Iterator[object]:
             browser.close()
 
 
-def open_local(browser, path: str | os.PathLike[str], viewport: tuple[int, int] = (1280, 800)):
+def open_local(browser, path: str | os.PathLike[str], viewport: tuple[int, int] = (1280, 800),
+               init_script: str | None = None):
     """Open ``path`` via file:// in a fresh context; returns (context, page, log).
 
-    Listeners are attached before navigation, so the log covers the whole load.
+    Listeners are attached before navigation, so the log covers the whole load; ``init_script``
+    runs in the page before any of its own scripts.
     """
     log = PageLog()
     context = browser.new_context(viewport={"width": viewport[0], "height": viewport[1]})
+    if init_script:
+        context.add_init_script(init_script)
 
     def route(route_request) -> None:
         if route_request.request.url.startswith(LOCAL_SCHEMES):
