@@ -27,6 +27,7 @@ from rdflib.namespace import DCTERMS, PROV, SDO
 from kgraph.atomic import write_text
 
 KG = Namespace("https://w3id.org/kgraph/ontology#")
+Triples = set[tuple[URIRef, URIRef, URIRef | Literal]]
 DATA = "https://w3id.org/kgraph/id/"
 
 NODE_CLASSES = {
@@ -45,7 +46,7 @@ MENTION_RELATIONS = {
 }
 EVIDENCE_FIELDS = {"abstract": KG.abstract, "title": DCTERMS.title}
 DATA_PREFIXES = ("paper", "method", "benchmark", "metric", "organization", "claim", "mention")
-FORMATS = ("turtle", "nt")
+FORMATS = ("turtle", "nt", "jsonld")
 
 # RFC 3987: punctuation an IRI path/query/fragment may hold raw (iunreserved and sub-delims).
 _IRI_PUNCTUATION = "-._~!$&'()*+,;="
@@ -126,7 +127,7 @@ def _ontology_supers() -> dict[URIRef, tuple[URIRef, ...]]:
     return supers
 
 
-def _materialize_supers(rdf: Graph) -> None:
+def _materialize_supers(rdf: Triples) -> None:
     """Add the super-class and super-property triples the ontology entails for our terms."""
     supers = _ontology_supers()
     for s, p, o in list(rdf):
@@ -146,7 +147,7 @@ def _bind_prefixes(rdf: Graph) -> None:
         rdf.bind(prefix, Namespace(f"{DATA}{prefix}/"), replace=True)
 
 
-def _add_node(rdf: Graph, node_id: str, data: dict) -> None:
+def _add_node(rdf: Triples, node_id: str, data: dict) -> None:
     node_type = data.get("type")
     if node_type not in NODE_CLASSES:
         raise ValueError(f"node {node_id!r} has unknown type {node_type!r}")
@@ -160,7 +161,7 @@ def _add_node(rdf: Graph, node_id: str, data: dict) -> None:
             rdf.add((subject, SKOS.altLabel, Literal(alias)))
 
 
-def _add_paper(rdf: Graph, subject: URIRef, data: dict) -> None:
+def _add_paper(rdf: Triples, subject: URIRef, data: dict) -> None:
     rdf.add((subject, DCTERMS.title, Literal(data.get("title") or data["label"])))
     optional = (
         (DCTERMS.date, data.get("date"), XSD.date),
@@ -181,7 +182,7 @@ def _add_paper(rdf: Graph, subject: URIRef, data: dict) -> None:
         rdf.add((subject, KG.sourceLocation, Literal(str(source))))
 
 
-def _add_evidence(rdf: Graph, subject: URIRef, data: dict) -> None:
+def _add_evidence(rdf: Triples, subject: URIRef, data: dict) -> None:
     field = data.get("evidence_field", "abstract")
     if field not in EVIDENCE_FIELDS:
         raise ValueError(f"evidence field {field!r} is not one of {sorted(EVIDENCE_FIELDS)}")
@@ -193,7 +194,7 @@ def _add_evidence(rdf: Graph, subject: URIRef, data: dict) -> None:
     rdf.add((subject, KG.confidence, _decimal(data["confidence"])))
 
 
-def _add_mention(rdf: Graph, paper_id: str, entity_id: str, data: dict) -> None:
+def _add_mention(rdf: Triples, paper_id: str, entity_id: str, data: dict) -> None:
     relation = MENTION_RELATIONS[data["type"]]
     paper, entity = node_iri(paper_id), node_iri(entity_id)
     rdf.add((paper, relation, entity))
@@ -210,7 +211,7 @@ def _add_mention(rdf: Graph, paper_id: str, entity_id: str, data: dict) -> None:
     _add_evidence(rdf, mention, data)
 
 
-def _add_claim(rdf: Graph, winner_id: str, loser_id: str, data: dict) -> None:
+def _add_claim(rdf: Triples, winner_id: str, loser_id: str, data: dict) -> None:
     winner, loser = node_iri(winner_id), node_iri(loser_id)
     rdf.add((winner, KG.outperforms, loser))
     paper_id, benchmark_id, metric_id = data["paper"], data.get("benchmark"), data.get("metric")
@@ -228,10 +229,9 @@ def _add_claim(rdf: Graph, winner_id: str, loser_id: str, data: dict) -> None:
     _add_evidence(rdf, claim, data)
 
 
-def to_rdf(graph: nx.MultiDiGraph) -> Graph:
-    """The graph as RDF triples in the kgraph ontology, with readable prefixes bound."""
-    rdf = Graph()
-    _bind_prefixes(rdf)
+def rdf_triples(graph: nx.MultiDiGraph) -> Triples:
+    """The graph's triples in the kgraph ontology, as a plain set (no rdflib store: fast for streaming)."""
+    rdf: Triples = set()
     for node_id, data in graph.nodes(data=True):
         _add_node(rdf, node_id, data)
     for source, target, data in graph.edges(data=True):
@@ -246,16 +246,59 @@ def to_rdf(graph: nx.MultiDiGraph) -> Graph:
     return rdf
 
 
+def to_rdf(graph: nx.MultiDiGraph) -> Graph:
+    """The graph as an rdflib Graph in the kgraph ontology, with readable prefixes bound."""
+    rdf = Graph()
+    _bind_prefixes(rdf)
+    for triple in rdf_triples(graph):
+        rdf.add(triple)
+    return rdf
+
+
 def serialize(graph: nx.MultiDiGraph, fmt: str = "turtle") -> str:
-    """Turtle (prefixed, grouped by subject) or N-Triples (one sorted line per triple).
+    """The graph in one of ``FORMATS``: see ``serialize_rdf``."""
+    if fmt not in FORMATS:
+        raise ValueError(f"format {fmt!r} is not one of {FORMATS}")
+    return serialize_rdf(to_rdf(graph), fmt)
+
+
+def serialize_rdf(rdf: Graph, fmt: str = "turtle") -> str:
+    """Turtle (prefixed, grouped by subject), N-Triples (one sorted line per triple) or JSON-LD.
 
     rdflib's Turtle writer sorts subjects, predicates and objects, and the export has no blank
-    nodes, so Turtle is byte-stable; its N-Triples writer follows set order, hence the sort.
+    nodes, so Turtle is byte-stable; its N-Triples and JSON-LD writers follow set order, hence
+    the sort of lines and of nodes. JSON-LD is compacted with the published context
+    (``ontology/context.jsonld``, embedded so the file reads offline).
     """
     if fmt not in FORMATS:
         raise ValueError(f"format {fmt!r} is not one of {FORMATS}")
-    text = to_rdf(graph).serialize(format=fmt, encoding="utf-8").decode("utf-8")
+    _bind_prefixes(rdf)
+    if fmt == "jsonld":
+        return _jsonld(rdf)
+    text = rdf.serialize(format=fmt, encoding="utf-8").decode("utf-8")
     return "".join(sorted(text.splitlines(keepends=True))) if fmt == "nt" else text
+
+
+@functools.cache
+def jsonld_context() -> str:
+    """The text of ``ontology/context.jsonld``: term names for every kg property and class."""
+    return (files("kgraph.ontology") / "context.jsonld").read_text("utf-8")
+
+
+def _jsonld(rdf: Graph) -> str:
+    context = json.loads(jsonld_context())["@context"]
+    document = json.loads(rdf.serialize(format="json-ld", context=context, encoding="utf-8"))
+    document.pop("@context", None)
+    if "graph" in document:
+        nodes = document["graph"] if isinstance(document["graph"], list) else [document["graph"]]
+    else:  # rdflib writes a lone node as the document itself
+        nodes = [document] if document else []
+    for node in nodes:
+        for key, value in node.items():
+            if isinstance(value, list):
+                node[key] = sorted(value, key=lambda v: json.dumps(v, sort_keys=True, ensure_ascii=False))
+    document = {"@context": context, "graph": sorted(nodes, key=lambda n: str(n.get("id")))}
+    return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
 
 
 def write_turtle(graph: nx.MultiDiGraph, path: str | os.PathLike[str]) -> None:
