@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
+from collections import Counter
 from collections.abc import Callable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
@@ -25,7 +25,7 @@ from kgraph.engine import BATCH_SIZE, _batches, extract_stream
 from kgraph.extract import extractor_version
 from kgraph.graph import NODE_TYPES, build_graph, paper_node_id, summary
 from kgraph.model import Extraction, Paper
-from kgraph.rdf import node_iri, to_rdf
+from kgraph.rdf import node_iri, rdf_triples
 from kgraph.resolve import Resolution, resolve
 from kgraph.saved import PAPERS_FILE, read_saved
 from kgraph.store import (dump_turtle, open_store, partition, refresh_shortcuts, remove_papers, replace_entities,
@@ -35,6 +35,7 @@ from kgraph.viz import write_html
 STATE_DIR = ".kgraph"
 # Above this many papers the page shows only papers with claims: the page is about who beats whom.
 PAGE_ALL_PAPERS_LIMIT = 5000
+PAGE_MAX_METHODS = 2000  # the page lays out what it holds; 2,000 methods render in under 3 s
 
 Progress = Callable[[str, int], Callable[[int], None]]  # (stage, total) -> advance(n)
 
@@ -83,7 +84,7 @@ def _rdf_batch(items: list[tuple[Paper, Extraction]]) -> tuple[dict[str, list[tu
     assert _WORKER_RESOLUTION is not None
     papers = [p for p, _ in items]
     graph = build_graph(papers, {p.key: e for p, e in items}, _WORKER_RESOLUTION, all_entities=False)
-    return partition(to_rdf(graph))
+    return partition(rdf_triples(graph))
 
 
 def _entity_triples(resolution: Resolution, ids: list[str]) -> list[tuple]:
@@ -91,7 +92,7 @@ def _entity_triples(resolution: Resolution, ids: list[str]) -> list[tuple]:
     for entity_id in ids:
         entity = resolution.entities[entity_id]
         graph.add_node(entity_id, type=NODE_TYPES[entity.kind], label=entity.label, aliases=list(entity.aliases))
-    return list(to_rdf(graph))
+    return sorted(rdf_triples(graph))
 
 
 def build(papers: list[Paper], output: Path, jobs: int = 1, dask_address: str | None = None,
@@ -177,13 +178,23 @@ def _store_batches(store, results, known: set[str], advance) -> None:
 
 
 def _page_graph(saved: Path, resolution: Resolution, report: BuildReport) -> nx.MultiDiGraph:
-    """The graph behind graph.html; on a large corpus only the papers that make claims."""
-    papers, extractions = read_saved(saved) if os.path.getsize(saved) else ([], {})
+    """The graph behind graph.html; on a large corpus only the papers that make claims, and among
+    their methods the most connected ones (the page lays out every method it holds)."""
+    papers, extractions = read_saved(saved)
     if len(papers) > PAGE_ALL_PAPERS_LIMIT:
         papers = [p for p in papers if extractions[p.key].claims]
         report.notes.append(f"graph.html shows the {len(papers)} papers that make claims "
                             f"(the corpus is above {PAGE_ALL_PAPERS_LIMIT} papers)")
-    return build_graph(papers, extractions, resolution, all_entities=False)
+    graph = build_graph(papers, extractions, resolution, all_entities=False)
+    degree: Counter[str] = Counter()
+    for winner, loser, kind in graph.edges(data="type"):
+        if kind == "outperforms":
+            degree.update((winner, loser))
+    if len(degree) > PAGE_MAX_METHODS:
+        keep = {m for m, _ in sorted(degree.items(), key=lambda item: (-item[1], item[0]))[:PAGE_MAX_METHODS]}
+        graph.remove_nodes_from([n for n, kind in list(graph.nodes(data="type")) if kind == "Method" and n not in keep])
+        report.notes.append(f"graph.html shows the {PAGE_MAX_METHODS} most compared of {len(degree)} methods")
+    return graph
 
 
 def _counts(saved: Path, resolution: Resolution) -> dict[str, int]:

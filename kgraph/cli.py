@@ -11,56 +11,173 @@ from pathlib import Path
 from tqdm import tqdm
 
 from kgraph.atomic import atomic_writer
+from kgraph.build import build
+from kgraph.engine import default_jobs, extract_stream
 from kgraph.errors import InputError
-from kgraph.extract import extract_paper
-from kgraph.graph import build_graph, summary
 from kgraph.ingest import FORMATS, read_papers
-from kgraph.model import Extraction, Paper
+from kgraph.ingest.merge import merge_papers
 from kgraph.predictions import gold_record
-from kgraph.rdf import write_turtle
-from kgraph.resolve import resolve
-from kgraph.viz import write_html
+from kgraph.saved import read_saved
 
 # Below this many papers the progress bar would only flicker.
 PROGRESS_MIN_PAPERS = 50
 
 
-def _extract_all(papers: list[Paper]) -> dict[str, Extraction]:
-    bar = tqdm(papers, desc="extracting", unit="paper", disable=len(papers) < PROGRESS_MIN_PAPERS or None,
-               file=sys.stderr)
-    return {paper.key: extract_paper(paper) for paper in bar}
-
-
-def _write_jsonl(path: Path, records: Sequence[dict]) -> None:
-    with atomic_writer(path) as handle:
-        for record in records:
-            handle.write(json.dumps(record, ensure_ascii=False, sort_keys=True) + "\n")
+def _progress(stage: str, total: int):
+    """A progress bar per stage of a long build (hidden for small inputs)."""
+    bar = tqdm(total=total, desc=stage, unit="paper", file=sys.stderr, disable=total < PROGRESS_MIN_PAPERS or None)
+    return bar.update
 
 
 def cmd_build(args: argparse.Namespace) -> int:
-    papers = read_papers(args.inputs, args.format)
-    extractions = _extract_all(papers)
-    graph = build_graph(papers, extractions, resolve(extractions.values()))
-    out = Path(args.output)
-    _write_jsonl(out / "papers.jsonl",
-                 [{"paper": p.to_dict(), "extraction": extractions[p.key].to_dict()} for p in papers])
-    write_turtle(graph, out / "graph.ttl")
-    write_html(graph, out / "graph.html")
-    counts = summary(graph)
-    print(f"papers: {counts.pop('Paper')}")
+    if args.update:
+        output = Path(args.update)
+        old, _ = read_saved(output)
+        papers = merge_papers([*old, *read_papers(args.inputs, args.format)])
+    else:
+        output = Path(args.output)
+        papers = read_papers(args.inputs, args.format)
+    report = build(papers, output, jobs=args.jobs, dask_address=args.dask, use_cache=not args.no_cache,
+                   progress=_progress)
+    counts = dict(report.counts)
+    papers_total = counts.pop("Paper")
+    print(f"papers: {papers_total}")
     claims = counts.pop("claims")
     print("entities: " + ", ".join(f"{count} {kind.lower()}s" for kind, count in counts.items()))
     print(f"claims (outperforms): {claims}")
-    print(f"wrote {out / 'graph.ttl'}, {out / 'graph.html'}, {out / 'papers.jsonl'}")
+    print(f"incremental: {report.extracted} papers extracted, {papers_total - report.extracted} from the cache; "
+          f"{report.rewritten} papers (re)written to the RDF store")
+    for note in report.notes:
+        print(f"note: {note}")
+    print(f"wrote {output / 'graph.ttl'}, {output / 'graph.html'}, {output / 'papers.jsonl'}")
     return 0
 
 
 def cmd_extract(args: argparse.Namespace) -> int:
     papers = read_papers(args.inputs, args.format)
-    extractions = _extract_all(papers)
-    _write_jsonl(Path(args.output), [gold_record(p, extractions[p.key]) for p in papers])
+    advance = _progress("extracting", len(papers))
+    with atomic_writer(args.output) as handle:
+        for paper, extraction in extract_stream(papers, args.jobs, on_batch=lambda done, _: advance(done)):
+            handle.write(json.dumps(gold_record(paper, extraction), ensure_ascii=False, sort_keys=True) + "\n")
     print(f"wrote {len(papers)} papers to {args.output}")
     return 0
+
+
+# --- linked data: export, query, serve, push (issue 4) -----------------------------------------
+# Their modules are imported when used: they load pyoxigraph, rich and httpx, which build does not need.
+
+
+def _params(pairs: Sequence[str]) -> dict[str, str]:
+    params = {}
+    for pair in pairs:
+        key, sep, value = pair.partition("=")
+        if not sep or not key.strip():
+            raise InputError(f"--param {pair}", "expected KEY=VALUE")
+        params[key.strip()] = value
+    return params
+
+
+def cmd_viz(args: argparse.Namespace) -> int:
+    from kgraph.saved import load_graph
+    from kgraph.viz import write_html
+
+    write_html(load_graph(args.graph), args.output, args.title)
+    print(f"wrote {args.output}")
+    return 0
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    from kgraph.export import export
+
+    export(args.graph, args.format, args.output)
+    if args.output != "-":
+        print(f"wrote {args.output} ({args.format})")
+    return 0
+
+
+def cmd_query(args: argparse.Namespace) -> int:
+    from kgraph.results import format_result, terminal_width
+    from kgraph.sparql import canned_queries, canned_query, check_params, query_graph, read_query
+
+    if args.list:
+        queries = canned_queries()
+        width = max(map(len, queries))
+        for name, canned in queries.items():
+            params = "".join(f" --param {p}=..." for p in canned.params)
+            print(f"{name:<{width}}  {canned.description}{params}")
+        return 0
+    if args.graph is None or (args.query is None) == (args.canned is None):
+        raise InputError("kgraph query", "give GRAPH and either a query (SPARQL text or a .rq file) or --canned NAME")
+    params = _params(args.param)
+    if args.canned is not None:
+        canned = canned_query(args.canned)
+        check_params(canned, params)
+        text, source = canned.text, canned.path
+    else:
+        text, source = read_query(args.query)
+    result = query_graph(args.graph, text, source, params, args.engine)
+    sys.stdout.write(format_result(result, args.format, terminal_width()))
+    return 0
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    from kgraph.endpoint import serve
+
+    return serve(args.graph, args.port, args.bind, args.timeout)
+
+
+def cmd_push(args: argparse.Namespace) -> int:
+    from kgraph.endpoint import push
+
+    print(push(args.graph, args.endpoint, args.graph_iri, args.append))
+    return 0
+
+
+GRAPH_HELP = "a build folder (graph.ttl, papers.jsonl), an RDF file (.ttl, .nt) or a papers.jsonl"
+
+
+def _add_linked_data_commands(commands: argparse._SubParsersAction) -> None:
+    export = commands.add_parser("export", help="write the graph as Turtle, N-Triples, JSON-LD or GraphML")
+    export.add_argument("graph", metavar="GRAPH", help=GRAPH_HELP + " (GraphML needs papers.jsonl)")
+    export.add_argument("--format", choices=("turtle", "nt", "jsonld", "graphml"), default="turtle",
+                        help="output format (default: turtle)")
+    export.add_argument("-o", "--output", required=True, help="output file, or - for standard output")
+    export.set_defaults(run=cmd_export)
+
+    query = commands.add_parser("query", help="run a SPARQL query (text, .rq file or --canned NAME) on the graph")
+    query.add_argument("graph", metavar="GRAPH", nargs="?", help=GRAPH_HELP)
+    query.add_argument("query", metavar="QUERY", nargs="?", help="SPARQL query text, or a .rq file")
+    query.add_argument("--canned", metavar="NAME", help="a query of ontology/queries (see --list)")
+    query.add_argument("--param", action="append", default=[], metavar="KEY=VALUE",
+                       help="bind a query parameter (a literal), e.g. --param method=vLLM")
+    query.add_argument("--format", choices=("table", "csv", "json"), default="table",
+                       help="table (default), SPARQL CSV or SPARQL JSON results")
+    query.add_argument("--engine", choices=("oxigraph", "rdflib"), default="oxigraph",
+                       help="SPARQL engine (default: oxigraph; rdflib is far slower, for comparison)")
+    query.add_argument("--list", action="store_true", help="list the canned queries and what they answer")
+    query.set_defaults(run=cmd_query)
+
+    serve = commands.add_parser("serve", help="serve the graph read-only over the SPARQL 1.1 Protocol (Oxigraph)")
+    serve.add_argument("graph", metavar="GRAPH", help=GRAPH_HELP)
+    serve.add_argument("--port", type=int, default=7878, help="TCP port (default: 7878)")
+    serve.add_argument("--bind", default="127.0.0.1", help="address to listen on (default: 127.0.0.1, this machine only)")
+    serve.add_argument("--timeout", type=int, metavar="SECONDS", help="stop queries running longer than this")
+    serve.set_defaults(run=cmd_serve)
+
+    push = commands.add_parser("push", help="load the graph into a SPARQL 1.1 Graph Store endpoint")
+    push.add_argument("graph", metavar="GRAPH", help=GRAPH_HELP)
+    push.add_argument("--endpoint", required=True, metavar="URL",
+                      help="Graph Store URL, e.g. http://localhost:3030/ds/data (Fuseki), http://localhost:7878/store (Oxigraph)")
+    push.add_argument("--graph", dest="graph_iri", metavar="IRI", help="named graph to write (default: the default graph)")
+    push.add_argument("--append", action="store_true", help="add to the graph (POST) instead of replacing it (PUT)")
+    push.set_defaults(run=cmd_push)
+
+
+def _positive(text: str) -> int:
+    value = int(text)
+    if value < 1:
+        raise argparse.ArgumentTypeError("must be at least 1")
+    return value
 
 
 def parser() -> argparse.ArgumentParser:
@@ -71,15 +188,29 @@ def parser() -> argparse.ArgumentParser:
         sub.add_argument("inputs", nargs="+", help="Daily Papers .txt listings, .jsonl, .csv or arXiv Atom .xml files")
         sub.add_argument("--format", choices=FORMATS, help="input format (default: by extension, else sniffed)")
 
-    build = commands.add_parser("build", help="build graph.ttl, graph.html and papers.jsonl")
-    inputs(build)
-    build.add_argument("-o", "--output", default="outputs", help="output folder (default: outputs)")
-    build.set_defaults(run=cmd_build)
+    build_cmd = commands.add_parser("build", help="build graph.ttl, graph.html and papers.jsonl")
+    inputs(build_cmd)
+    build_cmd.add_argument("-o", "--output", default="outputs", help="output folder (default: outputs)")
+    build_cmd.add_argument("--update", metavar="STORE",
+                           help="add the inputs to the build in folder STORE (its papers.jsonl and RDF store)")
+    build_cmd.add_argument("-j", "--jobs", type=_positive, default=default_jobs(),
+                           help=f"processes to extract with (default: all cores, here {default_jobs()})")
+    build_cmd.add_argument("--dask", metavar="ADDRESS", help="extract on this Dask scheduler (tcp://host:8786)")
+    build_cmd.add_argument("--no-cache", action="store_true", help="extract every paper again, ignoring the cache")
+    build_cmd.set_defaults(run=cmd_build)
 
     extract = commands.add_parser("extract", help="write one gold-format JSON line per paper, for scoring")
     inputs(extract)
     extract.add_argument("-o", "--output", required=True, help="predictions .jsonl file")
+    extract.add_argument("-j", "--jobs", type=_positive, default=default_jobs(), help="processes to extract with")
     extract.set_defaults(run=cmd_extract)
+
+    viz = commands.add_parser("viz", help="write the who-beats-whom explorer page (one self-contained HTML file)")
+    viz.add_argument("graph", help="a build folder or its papers.jsonl")
+    viz.add_argument("-o", "--output", default="graph.html", help="page to write (default: graph.html)")
+    viz.add_argument("--title", default="kgraph: who beats whom", help="title of the page")
+    viz.set_defaults(run=cmd_viz)
+    _add_linked_data_commands(commands)
     return root
 
 

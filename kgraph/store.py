@@ -9,16 +9,17 @@ store, dumped as Turtle by Oxigraph, is the build's ``graph.ttl``.
 
 from __future__ import annotations
 
+import functools
 import os
 from collections import defaultdict
 from collections.abc import Iterable
 from pathlib import Path
 
 import pyoxigraph as ox
-from rdflib import Graph, URIRef
+from rdflib import URIRef
 
 from kgraph.atomic import atomic_writer
-from kgraph.rdf import DATA, KG
+from kgraph.rdf import DATA, KG, Triples
 
 ENTITY_KINDS = ("method/", "benchmark/", "metric/", "organization/")
 PREFIXES = {"kg": str(KG), "paper": f"{DATA}paper/", "method": f"{DATA}method/", "benchmark": f"{DATA}benchmark/",
@@ -45,18 +46,15 @@ def is_entity(iri: str) -> bool:
     return iri.startswith(DATA) and iri[len(DATA):].startswith(ENTITY_KINDS)
 
 
-def partition(rdf: Graph) -> tuple[dict[str, list[tuple]], list[tuple]]:
+def partition(triples: Triples) -> tuple[dict[str, list[tuple]], list[tuple]]:
     """Split a batch's triples into per-paper triples (keyed by paper IRI) and entity triples.
 
     Shortcut triples (entity -> entity) are dropped: the store recomputes them from the claims.
     """
-    owner: dict[URIRef, str] = {}
-    for predicate in (KG.statedIn, KG.inPaper):
-        for node, paper in rdf.subject_objects(predicate):
-            owner[node] = str(paper)
+    owner = {s: str(o) for s, p, o in triples if p in (KG.statedIn, KG.inPaper)}
     papers: dict[str, list[tuple]] = defaultdict(list)
     entities: list[tuple] = []
-    for triple in rdf:
+    for triple in sorted(triples):  # sorted: the same batch gives the same store writes
         subject = str(triple[0])
         if is_entity(subject):
             if not is_entity(str(triple[2])):
@@ -66,6 +64,7 @@ def partition(rdf: Graph) -> tuple[dict[str, list[tuple]], list[tuple]]:
     return dict(papers), entities
 
 
+@functools.lru_cache(maxsize=1 << 16)  # predicates, classes and entity IRIs recur in every batch
 def _ox_term(term) -> ox.NamedNode | ox.Literal | ox.BlankNode:
     if isinstance(term, URIRef):
         return ox.NamedNode(str(term))

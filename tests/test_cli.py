@@ -27,6 +27,7 @@ EXAMPLE = ROOT / "examples" / "listing.txt"
 EXAMPLE_JSONL = ROOT / "examples" / "papers.jsonl"
 EXAMPLE_PAPERS = 7  # titles in examples/listing.txt
 OUTPUTS = ("graph.ttl", "graph.html", "papers.jsonl")
+STATE = ".kgraph"  # the build's cache and RDF store, kept for incremental rebuilds
 
 CORPUS_FILES = sorted(CORPUS.glob("*.txt")) if CORPUS.is_dir() else []
 needs_corpus = pytest.mark.skipif(not CORPUS_FILES, reason=f"shared corpus not found at {CORPUS}")
@@ -64,7 +65,7 @@ def example_build(tmp_path_factory) -> tuple[Path, str]:
 
 def test_build_writes_the_three_outputs(example_build):
     out, _ = example_build
-    assert sorted(p.name for p in out.iterdir()) == sorted(OUTPUTS)  # no temporary files left behind
+    assert sorted(p.name for p in out.iterdir()) == sorted([*OUTPUTS, STATE])  # no temporary files left behind
     for name in OUTPUTS:
         assert (out / name).stat().st_size > 0, name
 
@@ -140,7 +141,7 @@ def test_python_dash_m_kgraph(tmp_path):
     assert run.returncode == 0, run.stderr
     assert run.stdout.splitlines()[0] == f"papers: {EXAMPLE_PAPERS + 2}"
     assert "Traceback" not in run.stderr
-    assert sorted(p.name for p in out.iterdir()) == sorted(OUTPUTS)
+    assert sorted(p.name for p in out.iterdir()) == sorted([*OUTPUTS, STATE])
     assert len(_lines(out / "papers.jsonl")) == EXAMPLE_PAPERS + 2
 
 

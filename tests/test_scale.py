@@ -1,0 +1,147 @@
+"""Streaming, parallel, incremental and distributed builds give the same outputs as a plain build."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import signal
+import sqlite3
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+import rdflib
+
+from kgraph import build as build_module
+from kgraph.build import STATE_DIR, build
+from kgraph.ingest import read_papers
+from kgraph.model import Paper
+
+REPO = Path(__file__).resolve().parents[1]
+EXAMPLES = [REPO / "examples" / "listing.txt", REPO / "examples" / "papers.jsonl"]
+OUTPUTS = ("papers.jsonl", "graph.ttl", "graph.html")
+
+
+def outputs(folder: Path) -> dict[str, bytes]:
+    return {name: (folder / name).read_bytes() for name in OUTPUTS}
+
+
+def copies(papers: list[Paper], count: int) -> list[Paper]:
+    """``count`` distinct papers made from the given ones (titles numbered, abstracts kept)."""
+    made = []
+    for i in range(count):
+        p = papers[i % len(papers)]
+        made.append(Paper(title=f"{p.title} ({i})", abstract=p.abstract, sources=p.sources))
+    return made
+
+
+@pytest.fixture(scope="module")
+def example_papers() -> list[Paper]:
+    return read_papers(EXAMPLES)
+
+
+def test_jobs_do_not_change_a_byte(tmp_path, example_papers):
+    papers = copies(example_papers, 60)
+    build(papers, tmp_path / "one", jobs=1)
+    build(papers, tmp_path / "two", jobs=2)
+    assert outputs(tmp_path / "one") == outputs(tmp_path / "two")
+
+
+def test_grown_input_extracts_only_new_papers_and_equals_a_fresh_build(tmp_path, example_papers):
+    old, new = example_papers[:6], example_papers[6:]
+    first = build(old, tmp_path / "grown", jobs=1)
+    assert first.extracted == len(old)
+    second = build(old + new, tmp_path / "grown", jobs=1)
+    assert second.extracted == len(new)
+    assert second.rewritten < len(old + new)  # unchanged papers keep their RDF
+    build(old + new, tmp_path / "fresh", jobs=1)
+    assert outputs(tmp_path / "grown") == outputs(tmp_path / "fresh")
+
+
+def test_update_adds_a_listing_to_an_existing_build(tmp_path, example_papers):
+    listing, jsonl = read_papers(EXAMPLES[:1]), read_papers(EXAMPLES[1:])
+    store = tmp_path / "store"
+    assert subprocess.run([sys.executable, "-m", "kgraph", "build", str(EXAMPLES[0]), "-o", str(store), "-j", "1"],
+                          capture_output=True, check=False).returncode == 0
+    run = subprocess.run([sys.executable, "-m", "kgraph", "build", "--update", str(store), str(EXAMPLES[1]), "-j", "1"],
+                         capture_output=True, text=True, check=False)
+    assert run.returncode == 0, run.stderr
+    assert f"incremental: {len(jsonl)} papers extracted, {len(listing)} from the cache" in run.stdout
+    build(listing + jsonl, tmp_path / "fresh", jobs=1)
+    assert outputs(store) == outputs(tmp_path / "fresh")
+
+
+def test_removed_paper_leaves_the_store(tmp_path, example_papers):
+    build(example_papers, tmp_path / "out", jobs=1)
+    build(example_papers[1:], tmp_path / "out", jobs=1)
+    graph = rdflib.Graph().parse(tmp_path / "out" / "graph.ttl")
+    titles = {str(t) for t in graph.objects(None, rdflib.DCTERMS.title)}
+    assert example_papers[0].title not in titles
+    assert example_papers[1].title in titles
+
+
+def test_cache_is_invalidated_when_the_extractor_changes(tmp_path, example_papers, monkeypatch):
+    build(example_papers, tmp_path / "out", jobs=1)
+    assert build(example_papers, tmp_path / "out", jobs=1).extracted == 0
+    monkeypatch.setattr(build_module, "extractor_version", lambda: "another-version")
+    assert build(example_papers, tmp_path / "out", jobs=1).extracted == len(example_papers)
+
+
+def _cached(folder: Path) -> int:
+    try:
+        with sqlite3.connect(folder / STATE_DIR / "cache.sqlite", timeout=1) as db:
+            return db.execute("SELECT count(*) FROM extraction").fetchone()[0]
+    except sqlite3.Error:
+        return 0
+
+
+@pytest.mark.parametrize("kill_when", ["extracting", "after-extraction"])
+def test_a_killed_build_loses_no_finished_work_and_resumes(tmp_path, example_papers, kill_when):
+    papers = copies(example_papers, 1500)
+    source = tmp_path / "many.jsonl"
+    source.write_text("".join(json.dumps({"title": p.title, "abstract": p.abstract}) + "\n" for p in papers),
+                      encoding="utf-8")
+    out = tmp_path / "out"
+    command = [sys.executable, "-m", "kgraph", "build", str(source), "-o", str(out), "-j", "1"]
+    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    target = 1 if kill_when == "extracting" else len(papers)
+    deadline = time.monotonic() + 240
+    while _cached(out) < target and process.poll() is None and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert process.poll() is None, "the build finished before it could be interrupted"
+    process.send_signal(signal.SIGKILL)
+    process.wait(timeout=30)
+    done = _cached(out)
+    assert done >= target  # finished batches survived the kill
+
+    rerun = subprocess.run(command, capture_output=True, text=True, timeout=600, check=False)
+    assert rerun.returncode == 0, rerun.stderr
+    assert f"incremental: {len(papers) - done} papers extracted" in rerun.stdout
+    fresh = tmp_path / "fresh"
+    build(read_papers([source]), fresh, jobs=1, use_cache=False)
+    assert outputs(out) == outputs(fresh)
+
+
+def test_dask_cluster_gives_the_same_graph(tmp_path, example_papers):
+    distributed = pytest.importorskip("distributed", reason="distributed (the Dask extra) is not installed")
+    papers = copies(example_papers, 40)
+    build(papers, tmp_path / "local", jobs=1)
+    with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
+                                  dashboard_address=None) as cluster:
+        build(papers, tmp_path / "dask", jobs=2, dask_address=cluster.scheduler_address)
+    assert outputs(tmp_path / "local") == outputs(tmp_path / "dask")
+
+
+def test_memory_guard_keeps_the_page_to_papers_with_claims(tmp_path, example_papers, monkeypatch):
+    monkeypatch.setattr(build_module, "PAGE_ALL_PAPERS_LIMIT", 5)
+    monkeypatch.setattr(build_module, "PAGE_MAX_METHODS", 4)
+    report = build(example_papers, tmp_path / "out", jobs=1)
+    assert any("papers that make claims" in note for note in report.notes)
+    assert any("the 4 most compared of" in note for note in report.notes)
+    page = (tmp_path / "out" / "graph.html").read_text(encoding="utf-8")
+    assert re.search(r">4 methods &middot;", page)
+    assert report.counts["Paper"] == len(example_papers)  # the counts still cover the whole corpus
+    assert os.path.getsize(tmp_path / "out" / "graph.html") > 0
