@@ -253,3 +253,10 @@ def test_metric_and_margin_before_than():
     ext = run("We propose LatticeKV. LatticeKV achieves 2.5x lower TBT than vLLM.")
     claim = ext.claims[0]
     assert (claim.winner, claim.loser, claim.metric, claim.margin) == ("LatticeKV", "vLLM", "TBT", "2.5x")
+
+
+def test_title_that_announces_a_benchmark_types_the_name_as_benchmark():
+    ext = run("We introduce CodeTrail with 1,200 tasks. On CodeTrail, RTD outperforms StarCoder by 9.5 points.",
+              title="CodeTrail: A Benchmark of Multi-File Programming Tasks")
+    assert next(m for m in ext.proposed if m.name == "CodeTrail").kind == "benchmark"
+    assert ("RTD", "StarCoder", "CodeTrail") in wins(ext)
