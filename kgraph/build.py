@@ -26,15 +26,16 @@ from kgraph.extract import extractor_version
 from kgraph.graph import NODE_TYPES, build_graph, paper_node_id, summary
 from kgraph.model import Extraction, Paper
 from kgraph.rdf import node_iri, rdf_triples
-from kgraph.resolve import Resolution, resolve
-from kgraph.saved import PAPERS_FILE, read_saved
-from kgraph.store import (dump_turtle, open_store, partition, refresh_shortcuts, remove_papers, replace_entities,
+from kgraph.resolve import Resolution, names_by_kind, resolve
+from kgraph.saved import PAPERS_FILE
+from kgraph.store import (dump_turtle, is_entity, load_ntriples, open_store, refresh_shortcuts, replace_entities,
                           replace_papers)
 from kgraph.viz import write_html
 
 STATE_DIR = ".kgraph"
 # Above this many papers the page shows only papers with claims: the page is about who beats whom.
 PAGE_ALL_PAPERS_LIMIT = 5000
+RDF_BATCH = 128  # papers per worker task when writing RDF
 PAGE_MAX_METHODS = 2000  # the page lays out what it holds; 2,000 methods render in under 3 s
 
 Progress = Callable[[str, int], Callable[[int], None]]  # (stage, total) -> advance(n)
@@ -53,22 +54,21 @@ def _record(paper: Paper, extraction: Extraction) -> str:
                       sort_keys=True)
 
 
-def _saved_records(path: Path) -> Iterator[tuple[Paper, Extraction]]:
+def _saved_lines(path: Path) -> Iterator[tuple[str, Paper, Extraction]]:
     with path.open(encoding="utf-8") as handle:
         for line in handle:
             data = json.loads(line)
-            yield Paper.from_dict(data["paper"]), Extraction.from_dict(data["extraction"])
+            yield line, Paper.from_dict(data["paper"]), Extraction.from_dict(data["extraction"])
 
 
 def _digest(*parts: str) -> str:
     return hashlib.sha256("\0".join(parts).encode()).hexdigest()[:24]
 
 
-def _paper_fingerprint(paper: Paper, extraction: Extraction, resolution: Resolution) -> str:
-    """Changes when anything this paper's RDF is made of changes, the ids of its entities included."""
-    graph = build_graph([paper], {paper.key: extraction}, resolution, all_entities=False)
-    ids = sorted(n for n in graph.nodes if not n.startswith("paper:"))
-    return _digest(_record(paper, extraction), *ids)
+def _entity_ids(paper: Paper, extraction: Extraction, resolution: Resolution) -> list[str]:
+    """The entities a paper's RDF points at, as resolved now."""
+    ids = [resolution.entity_id(kind, name, paper.key) for kind, name in names_by_kind(extraction)]
+    return sorted(set(ids))
 
 
 _WORKER_RESOLUTION: Resolution | None = None
@@ -79,12 +79,16 @@ def _set_resolution(resolution: Resolution) -> None:
     _WORKER_RESOLUTION = resolution
 
 
-def _rdf_batch(items: list[tuple[Paper, Extraction]]) -> tuple[dict[str, list[tuple]], list[tuple]]:
-    """One batch's triples, split by paper; runs in a worker that holds the resolution."""
+def _rdf_batch(lines: list[str]) -> tuple[int, str]:
+    """N-Triples of a batch of saved papers, without entity descriptions (written once, apart) and
+    without the outperforms shortcuts (recomputed by the store); runs in a worker holding the resolution."""
     assert _WORKER_RESOLUTION is not None
-    papers = [p for p, _ in items]
-    graph = build_graph(papers, {p.key: e for p, e in items}, _WORKER_RESOLUTION, all_entities=False)
-    return partition(rdf_triples(graph))
+    records = [json.loads(line) for line in lines]
+    papers = [Paper.from_dict(r["paper"]) for r in records]
+    extractions = {p.key: Extraction.from_dict(r["extraction"]) for p, r in zip(papers, records, strict=True)}
+    graph = build_graph(papers, extractions, _WORKER_RESOLUTION, all_entities=False)
+    text = "".join(f"{s.n3()} {p.n3()} {o.n3()} .\n" for s, p, o in rdf_triples(graph) if not is_entity(str(s)))
+    return len(lines), text
 
 
 def _entity_triples(resolution: Resolution, ids: list[str]) -> list[tuple]:
@@ -121,12 +125,12 @@ def build(papers: list[Paper], output: Path, jobs: int = 1, dask_address: str | 
 
     # Phase 2: resolution over names only, then the store, paper by paper.
     saved = output / PAPERS_FILE
-    resolution = resolve(e for _, e in _saved_records(saved))
+    resolution = resolve(e for _, _, e in _saved_lines(saved))
     state_path = state_dir / "state.json"
     state = json.loads(state_path.read_text(encoding="utf-8")) if state_path.exists() else {"papers": {}, "entities": {}}
     store = open_store(state_dir / "store")
     try:
-        report.rewritten = _update_store(store, saved, resolution, state, jobs, progress)
+        report.rewritten = _update_store(store, saved, resolution, state, jobs, progress, state_dir / "batch.nt")
         entities = {eid: _digest(e.label, *e.aliases) for eid, e in resolution.entities.items()}
         changed = sorted(eid for eid, digest in entities.items() if state["entities"].get(eid) != digest)
         gone = sorted(set(state["entities"]) - set(entities))
@@ -139,49 +143,66 @@ def build(papers: list[Paper], output: Path, jobs: int = 1, dask_address: str | 
     finally:
         del store  # release the store's lock before anyone reopens it
 
-    graph = _page_graph(saved, resolution, report)
+    graph, report.counts = _page_graph(saved, resolution, report)
     write_html(graph, output / "graph.html")
-    report.counts = summary(graph) if len(papers) <= PAGE_ALL_PAPERS_LIMIT else _counts(saved, resolution)
     return report
 
 
 def _update_store(store, saved: Path, resolution: Resolution, state: dict, jobs: int,
-                  progress: Progress | None) -> int:
-    """Rewrite the papers whose fingerprint changed; drop papers no longer in the build."""
+                  progress: Progress | None, scratch: Path) -> int:
+    """Rewrite the papers whose fingerprint changed; drop papers no longer in the build.
+
+    Fingerprints cover a paper's saved record and the ids its entities resolve to now. Changed
+    papers stream from papers.jsonl to workers that write N-Triples, loaded in one go by Oxigraph.
+    """
     fingerprints: dict[str, str] = {}
-    changed: list[tuple[Paper, Extraction]] = []
-    for paper, extraction in _saved_records(saved):
+    changed: set[int] = set()
+    for number, (line, paper, extraction) in enumerate(_saved_lines(saved)):
         iri = str(node_iri(paper_node_id(paper)))
-        fingerprints[iri] = _paper_fingerprint(paper, extraction, resolution)
+        fingerprints[iri] = _digest(line, *_entity_ids(paper, extraction, resolution))
         if state["papers"].get(iri) != fingerprints[iri]:
-            changed.append((paper, extraction))
-    remove_papers(store, set(state["papers"]) - set(fingerprints))
+            changed.add(number)
     known = set(state["papers"])
+    replace_papers(store, {iri for iri in fingerprints if iri in known and state["papers"][iri] != fingerprints[iri]}
+                   | (known - set(fingerprints)))
     advance = progress("writing RDF", len(changed)) if progress and changed else None
-    batches = list(_batches(changed, BATCH_SIZE // 4))
-    if jobs > 1 and len(batches) > 1:
-        with ProcessPoolExecutor(jobs, initializer=_set_resolution, initargs=(resolution,)) as pool:
-            results = pool.map(_rdf_batch, batches)
-            _store_batches(store, zip(batches, results), known, advance)
-    else:
-        _set_resolution(resolution)
-        _store_batches(store, ((b, _rdf_batch(b)) for b in batches), known, advance)
+    with saved.open(encoding="utf-8") as handle:
+        lines = (line for number, line in enumerate(handle) if number in changed)
+        batches = _batches(lines, RDF_BATCH)
+        with atomic_writer(scratch) as ntriples:
+            if jobs > 1 and len(changed) > RDF_BATCH:
+                with ProcessPoolExecutor(jobs, initializer=_set_resolution, initargs=(resolution,)) as pool:
+                    _write_batches(ntriples, pool.map(_rdf_batch, batches), advance)
+            else:
+                _set_resolution(resolution)
+                _write_batches(ntriples, map(_rdf_batch, batches), advance)
+    load_ntriples(store, scratch, bulk=not known)
+    scratch.unlink()
     state["papers"] = fingerprints  # saved by the caller once the whole store is consistent
     return len(changed)
 
 
-def _store_batches(store, results, known: set[str], advance) -> None:
-    for batch, (papers, _entities) in results:
-        replace_papers(store, papers, known)
+def _write_batches(ntriples, results: Iterator[tuple[int, str]], advance) -> None:
+    for count, text in results:
+        ntriples.write(text)
         if advance:
-            advance(len(batch))
+            advance(count)
 
 
-def _page_graph(saved: Path, resolution: Resolution, report: BuildReport) -> nx.MultiDiGraph:
-    """The graph behind graph.html; on a large corpus only the papers that make claims, and among
-    their methods the most connected ones (the page lays out every method it holds)."""
-    papers, extractions = read_saved(saved)
-    if len(papers) > PAGE_ALL_PAPERS_LIMIT:
+def _page_graph(saved: Path, resolution: Resolution, report: BuildReport) -> tuple[nx.MultiDiGraph, dict[str, int]]:
+    """The graph behind graph.html, and the build's counts, in one pass over papers.jsonl.
+
+    On a large corpus the page holds only the papers that make claims and, among their methods,
+    the most compared ones (the page lays out every method it holds); the counts cover everything.
+    """
+    papers, extractions, total, claims = [], {}, 0, 0
+    for _, paper, extraction in _saved_lines(saved):
+        total += 1
+        claims += len(extraction.claims)
+        if extraction.claims or total <= PAGE_ALL_PAPERS_LIMIT:
+            papers.append(paper)
+            extractions[paper.key] = extraction
+    if total > PAGE_ALL_PAPERS_LIMIT:
         papers = [p for p in papers if extractions[p.key].claims]
         report.notes.append(f"graph.html shows the {len(papers)} papers that make claims "
                             f"(the corpus is above {PAGE_ALL_PAPERS_LIMIT} papers)")
@@ -194,12 +215,8 @@ def _page_graph(saved: Path, resolution: Resolution, report: BuildReport) -> nx.
         keep = {m for m, _ in sorted(degree.items(), key=lambda item: (-item[1], item[0]))[:PAGE_MAX_METHODS]}
         graph.remove_nodes_from([n for n, kind in list(graph.nodes(data="type")) if kind == "Method" and n not in keep])
         report.notes.append(f"graph.html shows the {PAGE_MAX_METHODS} most compared of {len(degree)} methods")
-    return graph
-
-
-def _counts(saved: Path, resolution: Resolution) -> dict[str, int]:
-    counts = {"Paper": sum(1 for _ in _saved_records(saved))}
+    counts = {"Paper": total, **{kind: 0 for kind in NODE_TYPES.values()}}
     for entity in resolution.entities.values():
-        counts[NODE_TYPES[entity.kind]] = counts.get(NODE_TYPES[entity.kind], 0) + 1
-    counts["claims"] = sum(len(e.claims) for _, e in _saved_records(saved))
-    return counts
+        counts[NODE_TYPES[entity.kind]] += 1
+    counts["claims"] = claims if total > PAGE_ALL_PAPERS_LIMIT else summary(graph)["claims"]
+    return graph, counts

@@ -16,6 +16,15 @@ from typing import Any
 ENTITY_KINDS = ("method", "benchmark", "metric", "organization")
 
 
+def _plain(value: Any) -> Any:
+    """Dataclasses as dicts and tuples as lists, for JSON (``dataclasses.asdict`` deep-copies: too slow here)."""
+    if dataclasses.is_dataclass(value):
+        return {name: _plain(getattr(value, name)) for name in value.__dataclass_fields__}
+    if isinstance(value, (list, tuple)):
+        return [_plain(item) for item in value]
+    return value
+
+
 @functools.lru_cache(maxsize=262144)
 def normalize_name(text: str) -> str:
     """Key under which two spellings count as one name: case, accents, punctuation and spaces folded.
@@ -60,7 +69,7 @@ class Paper:
         return normalize_name(self.title)
 
     def to_dict(self) -> dict[str, Any]:
-        data = dataclasses.asdict(self)
+        data = _plain(self)
         data["sources"] = [str(s) for s in self.sources]
         return data
 
@@ -133,9 +142,7 @@ class Extraction:
     abbreviations: list[tuple[str, str]] = field(default_factory=list)  # (short, long)
 
     def to_dict(self) -> dict[str, Any]:
-        data = dataclasses.asdict(self)
-        data["abbreviations"] = [list(pair) for pair in self.abbreviations]
-        return data
+        return _plain(self)
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Extraction:

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import functools
 import os
-from collections import defaultdict
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -46,24 +45,6 @@ def is_entity(iri: str) -> bool:
     return iri.startswith(DATA) and iri[len(DATA):].startswith(ENTITY_KINDS)
 
 
-def partition(triples: Triples) -> tuple[dict[str, list[tuple]], list[tuple]]:
-    """Split a batch's triples into per-paper triples (keyed by paper IRI) and entity triples.
-
-    Shortcut triples (entity -> entity) are dropped: the store recomputes them from the claims.
-    """
-    owner = {s: str(o) for s, p, o in triples if p in (KG.statedIn, KG.inPaper)}
-    papers: dict[str, list[tuple]] = defaultdict(list)
-    entities: list[tuple] = []
-    for triple in sorted(triples):  # sorted: the same batch gives the same store writes
-        subject = str(triple[0])
-        if is_entity(subject):
-            if not is_entity(str(triple[2])):
-                entities.append(triple)
-        else:
-            papers[owner.get(triple[0], subject)].append(triple)
-    return dict(papers), entities
-
-
 @functools.lru_cache(maxsize=1 << 16)  # predicates, classes and entity IRIs recur in every batch
 def _ox_term(term) -> ox.NamedNode | ox.Literal | ox.BlankNode:
     if isinstance(term, URIRef):
@@ -92,14 +73,17 @@ def open_store(path: str | os.PathLike[str]) -> ox.Store:
     return ox.Store(str(path))
 
 
-def replace_papers(store: ox.Store, papers: dict[str, list[tuple]], known: set[str]) -> None:
-    """Each paper's triples become exactly these; ``known`` papers are in the store already."""
-    _delete(store, DELETE_PAPERS, sorted(set(papers) & known))
-    store.extend(_quads(t for triples in papers.values() for t in triples))
-
-
-def remove_papers(store: ox.Store, paper_iris: Iterable[str]) -> None:
+def replace_papers(store: ox.Store, paper_iris: Iterable[str]) -> None:
+    """Drop everything these papers said (their node, mentions and claims) before they are written again."""
     _delete(store, DELETE_PAPERS, sorted(paper_iris))
+
+
+def load_ntriples(store: ox.Store, path: Path, bulk: bool) -> None:
+    """Load a file of N-Triples; ``bulk`` (an empty store) skips transactions, which is much faster."""
+    if bulk:
+        store.bulk_load(path=str(path), format=ox.RdfFormat.N_TRIPLES)
+    else:
+        store.load(path=str(path), format=ox.RdfFormat.N_TRIPLES)
 
 
 def replace_entities(store: ox.Store, entity_iris: Iterable[str], triples: Iterable[tuple]) -> None:
