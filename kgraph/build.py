@@ -49,9 +49,10 @@ class BuildReport:
     notes: list[str] = field(default_factory=list)
 
 
-def _record(paper: Paper, extraction: Extraction) -> str:
-    return json.dumps({"paper": paper.to_dict(), "extraction": extraction.to_dict()}, ensure_ascii=False,
-                      sort_keys=True)
+def _record(paper: Paper, facts: str) -> str:
+    """The papers.jsonl line: what json.dumps(..., sort_keys=True) writes, with the facts already JSON."""
+    paper_json = json.dumps(paper.to_dict(), ensure_ascii=False, sort_keys=True)
+    return '{"extraction": ' + facts + ', "paper": ' + paper_json + "}"
 
 
 def _saved_lines(path: Path) -> Iterator[tuple[str, Paper, Extraction]]:
@@ -117,8 +118,8 @@ def build(papers: list[Paper], output: Path, jobs: int = 1, dask_address: str | 
     cache = ExtractionCache(state_dir / "cache.sqlite", extractor_version()) if use_cache else None
     try:
         with atomic_writer(output / PAPERS_FILE) as handle:
-            for paper, extraction in extract_stream(papers, jobs, cache, on_batch, dask_address=dask_address):
-                handle.write(_record(paper, extraction) + "\n")
+            for paper, facts in extract_stream(papers, jobs, cache, on_batch, dask_address=dask_address):
+                handle.write(_record(paper, facts) + "\n")
     finally:
         if cache is not None:
             cache.close()

@@ -8,14 +8,14 @@ interrupted build keeps every batch it finished and never leaves a half-written 
 from __future__ import annotations
 
 import hashlib
-import json
 import os
 import sqlite3
 from collections.abc import Iterable
 from pathlib import Path
 
-from kgraph.model import Extraction, Paper
+from kgraph.model import Paper
 
+FORMAT = "json-1"  # how entries are written; part of the version an entry must match
 SCHEMA = "CREATE TABLE IF NOT EXISTS extraction (key TEXT PRIMARY KEY, version TEXT NOT NULL, data TEXT NOT NULL)"
 
 
@@ -29,7 +29,7 @@ class ExtractionCache:
 
     def __init__(self, path: str | os.PathLike[str], version: str) -> None:
         Path(path).parent.mkdir(parents=True, exist_ok=True)
-        self.version = version
+        self.version = f"{version}/{FORMAT}"
         self.db = sqlite3.connect(path)
         self.db.execute("PRAGMA journal_mode=WAL")
         self.db.execute(SCHEMA)
@@ -43,20 +43,18 @@ class ExtractionCache:
     def close(self) -> None:
         self.db.close()
 
-    def get_many(self, papers: Iterable[Paper]) -> dict[str, Extraction]:
-        """Cached extractions of these papers, by ``Paper.key``; stale versions are misses."""
-        found: dict[str, Extraction] = {}
+    def get_many(self, papers: Iterable[Paper]) -> dict[str, str]:
+        """Cached extractions (JSON text) of these papers, by ``Paper.key``; stale versions are misses."""
+        found: dict[str, str] = {}
         for paper in papers:
             row = self.db.execute("SELECT data FROM extraction WHERE key = ? AND version = ?",
                                   (content_key(paper), self.version)).fetchone()
             if row is not None:
-                found[paper.key] = Extraction.from_dict(json.loads(row[0]))
+                found[paper.key] = row[0]
         return found
 
-    def put_many(self, items: Iterable[tuple[Paper, Extraction]]) -> None:
-        """Store a batch in one transaction: all of it or none of it."""
+    def put_many(self, items: Iterable[tuple[Paper, str]]) -> None:
+        """Store a batch of (paper, extraction JSON) in one transaction: all of it or none of it."""
         with self.db:
-            self.db.executemany(
-                "INSERT OR REPLACE INTO extraction (key, version, data) VALUES (?, ?, ?)",
-                [(content_key(p), self.version, json.dumps(e.to_dict(), sort_keys=True)) for p, e in items],
-            )
+            self.db.executemany("INSERT OR REPLACE INTO extraction (key, version, data) VALUES (?, ?, ?)",
+                                [(content_key(p), self.version, data) for p, data in items])

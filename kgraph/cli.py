@@ -16,6 +16,7 @@ from kgraph.engine import default_jobs, extract_stream
 from kgraph.errors import InputError
 from kgraph.ingest import FORMATS, read_papers
 from kgraph.ingest.merge import merge_papers
+from kgraph.model import Extraction
 from kgraph.predictions import gold_record
 from kgraph.saved import read_saved
 
@@ -57,8 +58,9 @@ def cmd_extract(args: argparse.Namespace) -> int:
     papers = read_papers(args.inputs, args.format)
     advance = _progress("extracting", len(papers))
     with atomic_writer(args.output) as handle:
-        for paper, extraction in extract_stream(papers, args.jobs, on_batch=lambda done, _: advance(done)):
-            handle.write(json.dumps(gold_record(paper, extraction), ensure_ascii=False, sort_keys=True) + "\n")
+        for paper, facts in extract_stream(papers, args.jobs, on_batch=lambda done, _: advance(done)):
+            record = gold_record(paper, Extraction.from_dict(json.loads(facts)))
+            handle.write(json.dumps(record, ensure_ascii=False, sort_keys=True) + "\n")
     print(f"wrote {len(papers)} papers to {args.output}")
     return 0
 

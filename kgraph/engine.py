@@ -8,6 +8,7 @@ the number of jobs.
 from __future__ import annotations
 
 import itertools
+import json
 import os
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
@@ -34,9 +35,17 @@ def _warm_up() -> None:
     build_nlp()  # load the vocabularies once per worker, not once per paper
 
 
-def extract_batch(papers: list[Paper]) -> list[Extraction]:
-    """One partition's extractions: the unit of work sent to a process or a Dask worker."""
-    return [extract_paper(p) for p in papers]
+def facts_json(extraction: Extraction) -> str:
+    """An extraction as the JSON text saved in papers.jsonl and in the cache."""
+    return json.dumps(extraction.to_dict(), ensure_ascii=False, sort_keys=True)
+
+
+def extract_batch(papers: list[Paper]) -> list[str]:
+    """One partition's extractions, as JSON text: the unit of work sent to a process or a Dask worker.
+
+    Serialising in the worker keeps that work off the single process that collects the results.
+    """
+    return [facts_json(extract_paper(p)) for p in papers]
 
 
 class _Local:
@@ -46,7 +55,7 @@ class _Local:
         self.jobs = jobs
         self.pool = ProcessPoolExecutor(jobs, initializer=_warm_up) if jobs > 1 else None
 
-    def run(self, todo: list[Paper]) -> list[Extraction]:
+    def run(self, todo: list[Paper]) -> list[str]:
         if self.pool is None or len(todo) < 2:
             return extract_batch(todo)
         parts = list(_batches(todo, max(1, len(todo) // (self.jobs * 4))))
@@ -66,7 +75,7 @@ class _Dask:
         self.client = Client(address, timeout="30s")
         self.parts = max(1, jobs) * 4
 
-    def run(self, todo: list[Paper]) -> list[Extraction]:
+    def run(self, todo: list[Paper]) -> list[str]:
         if not todo:
             return []
         parts = list(_batches(todo, max(1, len(todo) // self.parts)))
@@ -79,8 +88,8 @@ class _Dask:
 
 def extract_stream(papers: Iterable[Paper], jobs: int = 1, cache: ExtractionCache | None = None,
                    on_batch: Callable[[int, int], None] | None = None,
-                   batch_size: int = BATCH_SIZE, dask_address: str | None = None) -> Iterator[tuple[Paper, Extraction]]:
-    """Yield (paper, extraction) in input order; ``on_batch(done, extracted)`` reports progress.
+                   batch_size: int = BATCH_SIZE, dask_address: str | None = None) -> Iterator[tuple[Paper, str]]:
+    """Yield (paper, extraction as JSON text) in input order; ``on_batch(done, extracted)`` reports progress.
 
     Each batch's new results are committed to the cache before they are yielded, so an
     interrupted run loses at most the batch in flight.
