@@ -295,3 +295,13 @@ def test_outputs_get_ordinary_permissions(example_build):
     os.umask(old)
     for name in OUTPUTS:
         assert (folder / name).stat().st_mode & 0o777 == 0o666 & ~old
+
+
+def test_built_graph_ttl_validates_against_the_shapes(example_build):
+    """graph.ttl comes from the build's Oxigraph store; it must meet the same SHACL shapes as any export."""
+    import pyshacl
+
+    out, _ = example_build
+    shapes = Graph().parse(ROOT / "ontology" / "shapes.ttl")
+    conforms, _, text = pyshacl.validate(Graph().parse(out / "graph.ttl"), shacl_graph=shapes)
+    assert conforms, text
