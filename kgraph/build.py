@@ -21,7 +21,7 @@ import networkx as nx
 
 from kgraph.atomic import atomic_writer, write_text
 from kgraph.cache import ExtractionCache
-from kgraph.engine import BATCH_SIZE, _batches, extract_stream
+from kgraph.engine import batched, extract_stream
 from kgraph.extract import extractor_version
 from kgraph.graph import NODE_TYPES, build_graph, paper_node_id, summary
 from kgraph.model import Extraction, Paper
@@ -169,7 +169,7 @@ def _update_store(store, saved: Path, resolution: Resolution, state: dict, jobs:
     advance = progress("writing RDF", len(changed)) if progress and changed else None
     with saved.open(encoding="utf-8") as handle:
         lines = (line for number, line in enumerate(handle) if number in changed)
-        batches = _batches(lines, RDF_BATCH)
+        batches = batched(lines, RDF_BATCH)
         with atomic_writer(scratch) as ntriples:
             if jobs > 1 and len(changed) > RDF_BATCH:
                 with ProcessPoolExecutor(jobs, initializer=_set_resolution, initargs=(resolution,)) as pool:

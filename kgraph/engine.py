@@ -12,6 +12,7 @@ import json
 import os
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
+from typing import TypeVar
 
 from kgraph.cache import ExtractionCache
 from kgraph.extract import extract_paper
@@ -19,14 +20,16 @@ from kgraph.extract.pipeline import build_nlp
 from kgraph.model import Extraction, Paper
 
 BATCH_SIZE = 512
+T = TypeVar("T")
 
 
 def default_jobs() -> int:
     return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
 
 
-def _batches(papers: Iterable[Paper], size: int) -> Iterator[list[Paper]]:
-    iterator = iter(papers)
+def batched(items: Iterable[T], size: int) -> Iterator[list[T]]:
+    """Consecutive lists of ``size`` items (the last one shorter): the unit of streaming work."""
+    iterator = iter(items)
     while batch := list(itertools.islice(iterator, size)):
         yield batch
 
@@ -58,7 +61,7 @@ class _Local:
     def run(self, todo: list[Paper]) -> list[str]:
         if self.pool is None or len(todo) < 2:
             return extract_batch(todo)
-        parts = list(_batches(todo, max(1, len(todo) // (self.jobs * 4))))
+        parts = list(batched(todo, max(1, len(todo) // (self.jobs * 4))))
         return [e for part in self.pool.map(extract_batch, parts) for e in part]
 
     def close(self) -> None:
@@ -78,7 +81,7 @@ class _Dask:
     def run(self, todo: list[Paper]) -> list[str]:
         if not todo:
             return []
-        parts = list(_batches(todo, max(1, len(todo) // self.parts)))
+        parts = list(batched(todo, max(1, len(todo) // self.parts)))
         futures = self.client.map(extract_batch, parts, pure=False)
         return [e for part in self.client.gather(futures) for e in part]
 
@@ -96,7 +99,7 @@ def extract_stream(papers: Iterable[Paper], jobs: int = 1, cache: ExtractionCach
     """
     engine = _Dask(dask_address, jobs) if dask_address else _Local(jobs)
     try:
-        for batch in _batches(papers, batch_size):
+        for batch in batched(papers, batch_size):
             cached = cache.get_many(batch) if cache is not None else {}
             todo = [p for p in batch if p.key not in cached]
             fresh = engine.run(todo)

@@ -18,7 +18,7 @@ import pyoxigraph as ox
 from rdflib import URIRef
 
 from kgraph.atomic import atomic_writer
-from kgraph.rdf import DATA, KG, Triples
+from kgraph.rdf import DATA, KG
 
 ENTITY_KINDS = ("method/", "benchmark/", "metric/", "organization/")
 PREFIXES = {"kg": str(KG), "paper": f"{DATA}paper/", "method": f"{DATA}method/", "benchmark": f"{DATA}benchmark/",
