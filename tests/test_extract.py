@@ -260,3 +260,19 @@ def test_title_that_announces_a_benchmark_types_the_name_as_benchmark():
               title="CodeTrail: A Benchmark of Multi-File Programming Tasks")
     assert next(m for m in ext.proposed if m.name == "CodeTrail").kind == "benchmark"
     assert ("RTD", "StarCoder", "CodeTrail") in wins(ext)
+
+
+@pytest.mark.parametrize("sentence", [
+    "PolyMix surpasses CutMix on CIFAR-10.",
+    "PolyMix beats CutMix on CIFAR-10.",
+    "PolyMix exceeds CutMix on CIFAR-10 by 1.1%.",
+    "PolyMix is better than CutMix on CIFAR-10.",
+    "PolyMix achieves higher accuracy than CutMix on CIFAR-10.",
+    "On CIFAR-10, PolyMix reaches higher accuracy versus CutMix.",
+    "Evaluated against CutMix on CIFAR-10, PolyMix improves accuracy by 1.1%.",
+    "Compared to CutMix, PolyMix improves accuracy on CIFAR-10 by 1.1%.",
+    "PolyMix shows a 1.1% gain over CutMix on CIFAR-10.",
+])
+def test_comparison_triggers(sentence):
+    ext = run("We propose PolyMix. " + sentence)
+    assert ("PolyMix", "CutMix", "CIFAR-10") in wins(ext), ext.claims
