@@ -27,9 +27,9 @@ from kgraph.graph import NODE_TYPES, build_graph, paper_node_id, summary
 from kgraph.model import Extraction, Paper
 from kgraph.rdf import node_iri, rdf_triples
 from kgraph.resolve import Resolution, names_by_kind, resolve
-from kgraph.saved import PAPERS_FILE
-from kgraph.store import (dump_turtle, is_entity, load_ntriples, open_store, refresh_shortcuts, replace_entities,
-                          replace_papers)
+from kgraph.saved import PAPERS_FILE, parse_record, saved_records
+from kgraph.store import (delete_papers, dump_turtle, is_entity, load_ntriples, open_store, refresh_shortcuts,
+                          replace_entities)
 from kgraph.viz import write_html
 
 STATE_DIR = ".kgraph"
@@ -55,13 +55,6 @@ def _record(paper: Paper, facts: str) -> str:
     return '{"extraction": ' + facts + ', "paper": ' + paper_json + "}"
 
 
-def _saved_lines(path: Path) -> Iterator[tuple[str, Paper, Extraction]]:
-    with path.open(encoding="utf-8") as handle:
-        for line in handle:
-            data = json.loads(line)
-            yield line, Paper.from_dict(data["paper"]), Extraction.from_dict(data["extraction"])
-
-
 def _digest(*parts: str) -> str:
     return hashlib.sha256("\0".join(parts).encode()).hexdigest()[:24]
 
@@ -84,10 +77,9 @@ def _rdf_batch(lines: list[str]) -> tuple[int, str]:
     """N-Triples of a batch of saved papers, without entity descriptions (written once, apart) and
     without the outperforms shortcuts (recomputed by the store); runs in a worker holding the resolution."""
     assert _WORKER_RESOLUTION is not None
-    records = [json.loads(line) for line in lines]
-    papers = [Paper.from_dict(r["paper"]) for r in records]
-    extractions = {p.key: Extraction.from_dict(r["extraction"]) for p, r in zip(papers, records, strict=True)}
-    graph = build_graph(papers, extractions, _WORKER_RESOLUTION, all_entities=False)
+    records = [parse_record(line) for line in lines]
+    graph = build_graph([p for p, _ in records], {p.key: e for p, e in records}, _WORKER_RESOLUTION,
+                        all_entities=False)
     text = "".join(f"{s.n3()} {p.n3()} {o.n3()} .\n" for s, p, o in rdf_triples(graph) if not is_entity(str(s)))
     return len(lines), text
 
@@ -126,7 +118,7 @@ def build(papers: list[Paper], output: Path, jobs: int = 1, dask_address: str | 
 
     # Phase 2: resolution over names only, then the store, paper by paper.
     saved = output / PAPERS_FILE
-    resolution = resolve(e for _, _, e in _saved_lines(saved))
+    resolution = resolve(e for _, _, e in saved_records(saved))
     state_path = state_dir / "state.json"
     state = json.loads(state_path.read_text(encoding="utf-8")) if state_path.exists() else {"papers": {}, "entities": {}}
     store = open_store(state_dir / "store")
@@ -158,14 +150,13 @@ def _update_store(store, saved: Path, resolution: Resolution, state: dict, jobs:
     """
     fingerprints: dict[str, str] = {}
     changed: set[int] = set()
-    for number, (line, paper, extraction) in enumerate(_saved_lines(saved)):
+    for number, (line, paper, extraction) in enumerate(saved_records(saved)):
         iri = str(node_iri(paper_node_id(paper)))
         fingerprints[iri] = _digest(line, *_entity_ids(paper, extraction, resolution))
         if state["papers"].get(iri) != fingerprints[iri]:
             changed.add(number)
     known = set(state["papers"])
-    replace_papers(store, {iri for iri in fingerprints if iri in known and state["papers"][iri] != fingerprints[iri]}
-                   | (known - set(fingerprints)))
+    delete_papers(store, {iri for iri in known if state["papers"][iri] != fingerprints.get(iri)})  # changed or gone
     advance = progress("writing RDF", len(changed)) if progress and changed else None
     with saved.open(encoding="utf-8") as handle:
         lines = (line for number, line in enumerate(handle) if number in changed)
@@ -197,7 +188,7 @@ def _page_graph(saved: Path, resolution: Resolution, report: BuildReport) -> tup
     the most compared ones (the page lays out every method it holds); the counts cover everything.
     """
     papers, extractions, total, claims = [], {}, 0, 0
-    for _, paper, extraction in _saved_lines(saved):
+    for _, paper, extraction in saved_records(saved):
         total += 1
         claims += len(extraction.claims)
         if extraction.claims or total <= PAGE_ALL_PAPERS_LIMIT:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+from collections.abc import Iterator
 from pathlib import Path
 
 import networkx as nx
@@ -22,11 +23,15 @@ def papers_path(path: str | os.PathLike[str]) -> Path:
     return path / PAPERS_FILE if path.is_dir() else path
 
 
-def read_saved(path: str | os.PathLike[str]) -> tuple[list[Paper], dict[str, Extraction]]:
-    """Papers and their extractions from a ``papers.jsonl`` written by ``kgraph build``."""
+def parse_record(line: str) -> tuple[Paper, Extraction]:
+    """One papers.jsonl line as the paper and its extraction."""
+    record = json.loads(line)
+    return Paper.from_dict(record["paper"]), Extraction.from_dict(record["extraction"])
+
+
+def saved_records(path: str | os.PathLike[str]) -> Iterator[tuple[str, Paper, Extraction]]:
+    """Stream (line, paper, extraction) from a ``papers.jsonl`` written by ``kgraph build``."""
     source = papers_path(path)
-    papers: list[Paper] = []
-    extractions: dict[str, Extraction] = {}
     try:
         handle = source.open(encoding="utf-8")
     except OSError as error:
@@ -36,15 +41,21 @@ def read_saved(path: str | os.PathLike[str]) -> tuple[list[Paper], dict[str, Ext
             if not line.strip():
                 continue
             try:
-                record = json.loads(line)
-                paper = Paper.from_dict(record["paper"])
-                extraction = Extraction.from_dict(record["extraction"])
+                paper, extraction = parse_record(line)
             except (ValueError, KeyError, TypeError) as error:
                 raise InputError(str(source), f"not a kgraph papers.jsonl record ({error})", number) from None
-            papers.append(paper)
-            extractions[paper.key] = extraction
+            yield line, paper, extraction
+
+
+def read_saved(path: str | os.PathLike[str]) -> tuple[list[Paper], dict[str, Extraction]]:
+    """Papers and their extractions from a ``papers.jsonl`` written by ``kgraph build``."""
+    papers: list[Paper] = []
+    extractions: dict[str, Extraction] = {}
+    for _, paper, extraction in saved_records(path):
+        papers.append(paper)
+        extractions[paper.key] = extraction
     if not papers:
-        raise InputError(str(source), "no papers found")
+        raise InputError(str(papers_path(path)), "no papers found")
     return papers, extractions
 
 

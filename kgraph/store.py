@@ -73,7 +73,7 @@ def open_store(path: str | os.PathLike[str]) -> ox.Store:
     return ox.Store(str(path))
 
 
-def replace_papers(store: ox.Store, paper_iris: Iterable[str]) -> None:
+def delete_papers(store: ox.Store, paper_iris: Iterable[str]) -> None:
     """Drop everything these papers said (their node, mentions and claims) before they are written again."""
     _delete(store, DELETE_PAPERS, sorted(paper_iris))
 

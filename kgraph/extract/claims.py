@@ -9,6 +9,7 @@ when the trigger says "better" and is neither negated ("does not outperform") no
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 
@@ -61,8 +62,9 @@ class Comparison:
     wins: bool
 
 
-def _lower_is_better() -> set[str]:
-    return {normalize_name(t.pref_label) for t in load("metrics") if t.lower_is_better}
+@functools.cache
+def _lower_is_better() -> frozenset[str]:
+    return frozenset(normalize_name(t.pref_label) for t in load("metrics") if t.lower_is_better)
 
 
 def _trigger_at(doc: Doc, k: int, sent: Span) -> tuple[int, str] | None:
@@ -140,11 +142,10 @@ def find_comparisons(doc: Doc) -> list[Comparison]:
             negated = any(doc[i].lower_ in NEGATIONS for i in range(max(sent.start, k - 3), k))
             if kind == "win":
                 wins = True
-            elif kind in {"neutral", "than"}:
-                before = doc[sent.start:k].text.lower() if kind == "neutral" else doc[max(sent.start, k - 6):k].text.lower()
-                context = before if kind == "than" else sent.text.lower()
+            elif kind in {"neutral", "than"}:  # "better" must be said: near "than", anywhere for "compared to"
+                context = doc[max(sent.start, k - 6):k].text.lower() if kind == "than" else sent.text.lower()
                 wins = POSITIVE.search(context) is not None
-                if wins and DECREASE.search(before if kind == "than" else context):
+                if wins and DECREASE.search(context):
                     metrics = [s for s in metric_spans if sent.start <= s.start < sent.end]
                     wins = not metrics or any(normalize_name(s.label_) in lower_better for s in metrics) \
                         or re.search(r"\b(cost|time|latency|memory|error|parameters|flops|overhead)\b", context) is not None
