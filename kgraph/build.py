@@ -1,23 +1,29 @@
 """A whole build, streamed: read -> extract (cached, parallel) -> resolve -> RDF store -> exports.
 
-Phase 1 streams extractions into ``papers.jsonl``; phase 2 reads them back twice, once for the
-names (resolution) and once, batch by batch, to write each paper's RDF into the on-disk store.
-Only papers whose facts or resolved entities changed since the last build are rewritten, which
-makes ``kgraph build`` on a grown input, and ``--update``, incremental. Nothing holds the whole
-corpus as RDF; ``graph.ttl`` is dumped from the store.
+Phase 1 streams extractions into ``papers.jsonl``; phase 2 reads them back for the names
+(resolution), then workers turn each changed paper into N-Triples for the on-disk Oxigraph store
+and a Turtle block for ``graph.ttl``. Only papers whose facts or resolved entities changed since
+the last build are rewritten, which makes ``kgraph build`` on a grown input, and ``--update``,
+incremental. The store is loaded in a background thread (Oxigraph works off the GIL) while
+graph.ttl and the page are written. Nothing holds the whole corpus as RDF.
 """
 
 from __future__ import annotations
 
 import hashlib
+import functools
 import json
-from collections import Counter
+import os
+import tempfile
+from collections import Counter, deque
 from collections.abc import Callable, Iterator
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import Future, ProcessPoolExecutor, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import BinaryIO
 
 import networkx as nx
+import pyoxigraph as ox
 
 from kgraph.atomic import atomic_writer, write_text
 from kgraph.cache import ExtractionCache
@@ -28,8 +34,8 @@ from kgraph.model import Extraction, Paper
 from kgraph.rdf import node_iri, rdf_triples
 from kgraph.resolve import Resolution, names_by_kind, resolve
 from kgraph.saved import PAPERS_FILE, parse_record, saved_records
-from kgraph.store import (delete_papers, dump_turtle, is_entity, load_ntriples, open_store, refresh_shortcuts,
-                          replace_entities)
+from kgraph.store import delete_papers, is_entity, load_turtle, open_store, refresh_shortcuts, replace_entities
+from kgraph.turtle_blocks import TURTLE_PREFIXES, TurtleBlocks, turtle_block
 from kgraph.viz import write_html
 
 STATE_DIR = ".kgraph"
@@ -73,15 +79,21 @@ def _set_resolution(resolution: Resolution) -> None:
     _WORKER_RESOLUTION = resolution
 
 
-def _rdf_batch(lines: list[str]) -> tuple[int, str]:
-    """N-Triples of a batch of saved papers, without entity descriptions (written once, apart) and
-    without the outperforms shortcuts (recomputed by the store); runs in a worker holding the resolution."""
+def _paper_rdf(lines: list[str]) -> list[tuple[str, str]]:
+    """(paper IRI, Turtle block) of each saved paper: what graph.ttl holds and the store loads.
+
+    Runs in a worker holding the resolution. Entity descriptions are written once, apart; the
+    links between entities (``kg:outperforms`` shortcuts) stay, so graph.ttl needs no store.
+    """
     assert _WORKER_RESOLUTION is not None
-    records = [parse_record(line) for line in lines]
-    graph = build_graph([p for p, _ in records], {p.key: e for p, e in records}, _WORKER_RESOLUTION,
-                        all_entities=False)
-    text = "".join(f"{s.n3()} {p.n3()} {o.n3()} .\n" for s, p, o in rdf_triples(graph) if not is_entity(str(s)))
-    return len(lines), text
+    results = []
+    for line in lines:
+        paper, extraction = parse_record(line)
+        graph = build_graph([paper], {paper.key: extraction}, _WORKER_RESOLUTION, all_entities=False)
+        triples = [t for t in rdf_triples(graph) if not is_entity(t[0].value)
+                   or isinstance(t[2], ox.NamedNode) and is_entity(t[2].value)]
+        results.append((str(node_iri(paper_node_id(paper))), turtle_block(triples)))
+    return results
 
 
 def _entity_triples(resolution: Resolution, ids: list[str]) -> list[tuple]:
@@ -89,7 +101,7 @@ def _entity_triples(resolution: Resolution, ids: list[str]) -> list[tuple]:
     for entity_id in ids:
         entity = resolution.entities[entity_id]
         graph.add_node(entity_id, type=NODE_TYPES[entity.kind], label=entity.label, aliases=list(entity.aliases))
-    return sorted(rdf_triples(graph))
+    return list(rdf_triples(graph))
 
 
 def build(papers: list[Paper], output: Path, jobs: int = 1, dask_address: str | None = None,
@@ -115,39 +127,59 @@ def build(papers: list[Paper], output: Path, jobs: int = 1, dask_address: str | 
     finally:
         if cache is not None:
             cache.close()
+    del papers  # phase 2 streams papers.jsonl
 
-    # Phase 2: resolution over names only, then the store, paper by paper.
+    # Phase 2: resolution over names only, then each changed paper's RDF, written by workers.
     saved = output / PAPERS_FILE
     resolution = resolve(e for _, _, e in saved_records(saved))
     state_path = state_dir / "state.json"
     state = json.loads(state_path.read_text(encoding="utf-8")) if state_path.exists() else {"papers": {}, "entities": {}}
-    store = open_store(state_dir / "store")
+    fingerprints, changed = _fingerprints(saved, resolution, state)
+    entities = {eid: _digest(e.label, *e.aliases) for eid, e in resolution.entities.items()}
+    changed_entities = sorted(eid for eid, digest in entities.items() if state["entities"].get(eid) != digest)
+    gone = sorted(set(state["entities"]) - set(entities))
+    update_store = functools.partial(_update_store, state_dir / "store", state, fingerprints,
+                                     [str(node_iri(e)) for e in (*changed_entities, *gone)],
+                                     _entity_triples(resolution, changed_entities))
+    blocks = TurtleBlocks(state_dir / "turtle.sqlite")
     try:
-        report.rewritten = _update_store(store, saved, resolution, state, jobs, progress, state_dir / "batch.nt")
-        entities = {eid: _digest(e.label, *e.aliases) for eid, e in resolution.entities.items()}
-        changed = sorted(eid for eid, digest in entities.items() if state["entities"].get(eid) != digest)
-        gone = sorted(set(state["entities"]) - set(entities))
-        replace_entities(store, [str(node_iri(e)) for e in (*changed, *gone)], _entity_triples(resolution, changed))
-        refresh_shortcuts(store)
-        store.flush()
-        dump_turtle(store, output / "graph.ttl")
-        state["entities"] = entities
-        write_text(state_path, json.dumps(state, sort_keys=True))
+        with ThreadPoolExecutor(1) as background:
+            stored = None
+            if jobs > 1 and os.path.isdir("/dev/fd"):
+                # The store loads while the workers write RDF and this thread writes graph.ttl and
+                # the page: Turtle reaches it through a pipe that Oxigraph reads by path, in Rust,
+                # without waiting for the GIL.
+                read_end, write_end = os.pipe()
+                stored = background.submit(_consume, update_store, read_end)
+                with os.fdopen(write_end, "wb") as sink:
+                    try:
+                        _write_papers_rdf(saved, changed, resolution, jobs, progress, blocks, sink)
+                    except BrokenPipeError:
+                        stored.result()  # the loader stopped: raise its error
+                        raise
+            else:  # one job, one core: each step in turn
+                with tempfile.NamedTemporaryFile(dir=state_dir, suffix=".ttl") as scratch:
+                    _write_papers_rdf(saved, changed, resolution, jobs, progress, blocks, scratch)
+                    scratch.flush()
+                    update_store(scratch.name)
+            blocks.delete(set(state["papers"]) - set(fingerprints))
+            blocks.write_file(output / "graph.ttl", turtle_block(_entity_triples(resolution, sorted(entities))),
+                              fingerprints)
+            graph, report.counts = _page_graph(saved, resolution, report)
+            write_html(graph, output / "graph.html")
+            if stored is not None:
+                stored.result()
     finally:
-        del store  # release the store's lock before anyone reopens it
-
-    graph, report.counts = _page_graph(saved, resolution, report)
-    write_html(graph, output / "graph.html")
+        blocks.close()
+    report.rewritten = len(changed)
+    state["papers"], state["entities"] = fingerprints, entities
+    write_text(state_path, json.dumps(state, sort_keys=True))  # only once the store is consistent
     return report
 
 
-def _update_store(store, saved: Path, resolution: Resolution, state: dict, jobs: int,
-                  progress: Progress | None, scratch: Path) -> int:
-    """Rewrite the papers whose fingerprint changed; drop papers no longer in the build.
-
-    Fingerprints cover a paper's saved record and the ids its entities resolve to now. Changed
-    papers stream from papers.jsonl to workers that write N-Triples, loaded in one go by Oxigraph.
-    """
+def _fingerprints(saved: Path, resolution: Resolution, state: dict) -> tuple[dict[str, str], set[int]]:
+    """Each paper's fingerprint (its saved record and the ids its entities resolve to now), and
+    the line numbers of the papers whose fingerprint differs from the last build's."""
     fingerprints: dict[str, str] = {}
     changed: set[int] = set()
     for number, (line, paper, extraction) in enumerate(saved_records(saved)):
@@ -155,30 +187,74 @@ def _update_store(store, saved: Path, resolution: Resolution, state: dict, jobs:
         fingerprints[iri] = _digest(line, *_entity_ids(paper, extraction, resolution))
         if state["papers"].get(iri) != fingerprints[iri]:
             changed.add(number)
-    known = set(state["papers"])
-    delete_papers(store, {iri for iri in known if state["papers"][iri] != fingerprints.get(iri)})  # changed or gone
+    return fingerprints, changed
+
+
+def _write_papers_rdf(saved: Path, changed: set[int], resolution: Resolution, jobs: int, progress: Progress | None,
+                      blocks: TurtleBlocks, sink: BinaryIO) -> None:
+    """Turtle of the changed papers into ``sink`` (for the store) and into ``blocks`` (for graph.ttl)."""
     advance = progress("writing RDF", len(changed)) if progress and changed else None
     with saved.open(encoding="utf-8") as handle:
         lines = (line for number, line in enumerate(handle) if number in changed)
         batches = batched(lines, RDF_BATCH)
-        with atomic_writer(scratch) as ntriples:
-            if jobs > 1 and len(changed) > RDF_BATCH:
-                with ProcessPoolExecutor(jobs, initializer=_set_resolution, initargs=(resolution,)) as pool:
-                    _write_batches(ntriples, pool.map(_rdf_batch, batches), advance)
-            else:
-                _set_resolution(resolution)
-                _write_batches(ntriples, map(_rdf_batch, batches), advance)
-    load_ntriples(store, scratch, bulk=not known)
-    scratch.unlink()
-    state["papers"] = fingerprints  # saved by the caller once the whole store is consistent
-    return len(changed)
+        if jobs > 1 and len(changed) > RDF_BATCH:
+            with ProcessPoolExecutor(jobs, initializer=_set_resolution, initargs=(resolution,)) as pool:
+                _write_results(sink, _bounded_map(pool, _paper_rdf, batches, jobs * 2), blocks, advance)
+        else:
+            _set_resolution(resolution)
+            _write_results(sink, map(_paper_rdf, batches), blocks, advance)
 
 
-def _write_batches(ntriples, results: Iterator[tuple[int, str]], advance) -> None:
-    for count, text in results:
-        ntriples.write(text)
+def _bounded_map(pool: ProcessPoolExecutor, function: Callable, items: Iterator, ahead: int) -> Iterator:
+    """``pool.map`` in order, with at most ``ahead`` tasks in flight (``Executor.map`` would submit
+    every task at once, holding all of papers.jsonl in memory)."""
+    pending: deque[Future] = deque()
+    for item in items:
+        pending.append(pool.submit(function, item))
+        if len(pending) >= ahead:
+            yield pending.popleft().result()
+    while pending:
+        yield pending.popleft().result()
+
+
+def _write_results(sink: BinaryIO, results: Iterator[list[tuple[str, str]]], blocks: TurtleBlocks,
+                   advance) -> None:
+    sink.write(TURTLE_PREFIXES.encode("utf-8"))
+    for papers in results:
+        sink.write("".join(ttl for _, ttl in papers).encode("utf-8"))
+        blocks.put_many(papers)
         if advance:
-            advance(count)
+            advance(len(papers))
+
+
+def _consume(update: Callable[[str], None], read_end: int) -> None:
+    """Run ``update`` on the read end of a pipe (by its /dev/fd path), closing it on the way out,
+    so that a writer never waits on a loader that has stopped."""
+    try:
+        update(f"/dev/fd/{read_end}")
+    finally:
+        os.close(read_end)
+
+
+def _update_store(path: Path, state: dict, fingerprints: dict[str, str], entity_iris: list[str],
+                  entity_triples: list[tuple], turtle: str) -> None:
+    """Bring the Oxigraph store up to date: drop changed, new and gone papers (new ones may be
+    half there after an interrupted build), load their Turtle (bulk into an empty store),
+    replace changed entities, recompute the shortcuts."""
+    store = open_store(path)
+    try:
+        known = state["papers"]
+        if known:
+            stale = {iri for iri in fingerprints.keys() | known.keys() if known.get(iri) != fingerprints.get(iri)}
+            delete_papers(store, stale)
+        else:  # a first build, or one that never finished: start from nothing
+            store.clear()
+        load_turtle(store, turtle, bulk=not known)
+        replace_entities(store, entity_iris, entity_triples)
+        refresh_shortcuts(store)
+        store.flush()
+    finally:
+        del store  # release the store's lock before anyone reopens it
 
 
 def _page_graph(saved: Path, resolution: Resolution, report: BuildReport) -> tuple[nx.MultiDiGraph, dict[str, int]]:

@@ -7,9 +7,11 @@ the number of jobs.
 
 from __future__ import annotations
 
+import functools
 import itertools
 import json
 import os
+from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from typing import TypeVar
@@ -51,6 +53,9 @@ def extract_batch(papers: list[Paper]) -> list[str]:
     return [facts_json(extract_paper(p)) for p in papers]
 
 
+Pending = Callable[[], list[str]]  # a submitted batch: call it for its results, in order
+
+
 class _Local:
     """Extract batches in this process or in a pool of local processes."""
 
@@ -58,11 +63,12 @@ class _Local:
         self.jobs = jobs
         self.pool = ProcessPoolExecutor(jobs, initializer=_warm_up) if jobs > 1 else None
 
-    def run(self, todo: list[Paper]) -> list[str]:
+    def submit(self, todo: list[Paper]) -> Pending:
         if self.pool is None or len(todo) < 2:
-            return extract_batch(todo)
-        parts = list(batched(todo, max(1, len(todo) // (self.jobs * 4))))
-        return [e for part in self.pool.map(extract_batch, parts) for e in part]
+            return functools.partial(extract_batch, todo)  # one job: extracted when asked for
+        parts = batched(todo, max(1, len(todo) // (self.jobs * 4)))
+        futures = [self.pool.submit(extract_batch, part) for part in parts]
+        return lambda: [e for future in futures for e in future.result()]
 
     def close(self) -> None:
         if self.pool is not None:
@@ -78,12 +84,11 @@ class _Dask:
         self.client = Client(address, timeout="30s")
         self.parts = max(1, jobs) * 4
 
-    def run(self, todo: list[Paper]) -> list[str]:
+    def submit(self, todo: list[Paper]) -> Pending:
         if not todo:
-            return []
-        parts = list(batched(todo, max(1, len(todo) // self.parts)))
-        futures = self.client.map(extract_batch, parts, pure=False)
-        return [e for part in self.client.gather(futures) for e in part]
+            return list
+        futures = self.client.map(extract_batch, list(batched(todo, max(1, len(todo) // self.parts))), pure=False)
+        return lambda: [e for part in self.client.gather(futures) for e in part]
 
     def close(self) -> None:
         self.client.close()
@@ -94,21 +99,32 @@ def extract_stream(papers: Iterable[Paper], jobs: int = 1, cache: ExtractionCach
                    batch_size: int = BATCH_SIZE, dask_address: str | None = None) -> Iterator[tuple[Paper, str]]:
     """Yield (paper, extraction as JSON text) in input order; ``on_batch(done, extracted)`` reports progress.
 
-    Each batch's new results are committed to the cache before they are yielded, so an
-    interrupted run loses at most the batch in flight.
+    The next batch is submitted before the current one is collected, so workers keep busy while
+    this process reads the cache and writes results. Each batch's new results are committed to
+    the cache before they are yielded, so an interrupted run loses at most the batches in flight.
     """
     engine = _Dask(dask_address, jobs) if dask_address else _Local(jobs)
+    in_flight: deque[tuple[list[Paper], dict[str, str], list[Paper], Pending]] = deque()
+
+    def collect() -> Iterator[tuple[Paper, str]]:
+        batch, cached, todo, pending = in_flight.popleft()
+        fresh = pending()
+        if cache is not None and todo:
+            cache.put_many(zip(todo, fresh, strict=True))
+        results = {**cached, **{p.key: e for p, e in zip(todo, fresh, strict=True)}}
+        if on_batch is not None:
+            on_batch(len(batch), len(todo))
+        for paper in batch:
+            yield paper, results[paper.key]
+
     try:
         for batch in batched(papers, batch_size):
             cached = cache.get_many(batch) if cache is not None else {}
             todo = [p for p in batch if p.key not in cached]
-            fresh = engine.run(todo)
-            if cache is not None and todo:
-                cache.put_many(zip(todo, fresh, strict=True))
-            results = {**cached, **{p.key: e for p, e in zip(todo, fresh, strict=True)}}
-            if on_batch is not None:
-                on_batch(len(batch), len(todo))
-            for paper in batch:
-                yield paper, results[paper.key]
+            in_flight.append((batch, cached, todo, engine.submit(todo)))
+            if len(in_flight) > 1:
+                yield from collect()
+        while in_flight:
+            yield from collect()
     finally:
         engine.close()

@@ -21,30 +21,43 @@ from importlib.resources import files
 from urllib.parse import urlsplit, urlunsplit
 
 import networkx as nx
+import pyoxigraph as ox
 from rdflib import RDF, RDFS, SKOS, XSD, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCTERMS, PROV, SDO
 
 from kgraph.atomic import write_text
 
 KG = Namespace("https://w3id.org/kgraph/ontology#")
-Triples = set[tuple[URIRef, URIRef, URIRef | Literal]]
+# Triples are made of pyoxigraph terms: ten times cheaper to create than rdflib's, written as
+# N-Triples by str(), and taken as they are by Oxigraph stores and serializers.
+Term = ox.NamedNode | ox.Literal
+Triples = set[tuple[ox.NamedNode, ox.NamedNode, Term]]
 DATA = "https://w3id.org/kgraph/id/"
 
-NODE_CLASSES = {
-    "Paper": KG.Paper,
-    "Method": KG.Method,
-    "Benchmark": KG.Benchmark,
-    "Metric": KG.Metric,
-    "Organization": KG.Organization,
-}
+
+def _named(iri: str) -> ox.NamedNode:
+    return ox.NamedNode(iri)
+
+
+_RDF_TYPE, _PREF_LABEL, _ALT_LABEL = _named(str(RDF.type)), _named(str(SKOS.prefLabel)), _named(str(SKOS.altLabel))
+_TITLE, _DATE, _URL, _SEE_ALSO = (_named(str(t)) for t in (DCTERMS.title, DCTERMS.date, SDO.url, RDFS.seeAlso))
+_XSD_DATE, _XSD_INTEGER, _XSD_DECIMAL = _named(str(XSD.date)), _named(str(XSD.integer)), _named(str(XSD.decimal))
+K = {name: _named(str(KG[name])) for name in (
+    "Paper", "Method", "Benchmark", "Metric", "Organization", "Mention", "Claim", "proposes", "evaluatedOn",
+    "comparedWith", "usesMetric", "mentionsOrganization", "abstract", "arxivId", "upvotes", "authorCount",
+    "sourceLocation", "evidenceText", "evidenceStart", "evidenceEnd", "evidenceField", "extractionRule",
+    "confidence", "mentionOf", "inPaper", "relation", "surfaceForm", "surfaceStart", "surfaceEnd", "outperforms",
+    "winner", "loser", "statedIn", "onBenchmark", "withMetric", "margin")}
+
+NODE_CLASSES = {kind: K[kind] for kind in ("Paper", "Method", "Benchmark", "Metric", "Organization")}
 MENTION_RELATIONS = {
-    "proposes": KG.proposes,
-    "evaluated_on": KG.evaluatedOn,
-    "compared_with": KG.comparedWith,
-    "uses_metric": KG.usesMetric,
-    "mentions_organization": KG.mentionsOrganization,
+    "proposes": K["proposes"],
+    "evaluated_on": K["evaluatedOn"],
+    "compared_with": K["comparedWith"],
+    "uses_metric": K["usesMetric"],
+    "mentions_organization": K["mentionsOrganization"],
 }
-EVIDENCE_FIELDS = {"abstract": KG.abstract, "title": DCTERMS.title}
+EVIDENCE_FIELDS = {"abstract": K["abstract"], "title": _TITLE}
 DATA_PREFIXES = ("paper", "method", "benchmark", "metric", "organization", "claim", "mention")
 FORMATS = ("turtle", "nt", "jsonld")
 
@@ -61,10 +74,15 @@ def node_iri(node_id: str) -> URIRef:
     Node ids are slugs already; the encoding keeps the IRI valid (and readable as a Turtle
     prefixed name) for any id a caller might build.
     """
+    return URIRef(_node(node_id).value)
+
+
+@functools.lru_cache(maxsize=1 << 16)  # entity ids recur across papers
+def _node(node_id: str) -> ox.NamedNode:
     kind, sep, local = node_id.partition(":")
     if not sep or not kind or not local:
         raise ValueError(f"node id {node_id!r} is not of the form kind:local")
-    return URIRef(f"{DATA}{_segment(kind)}/{_segment(local)}")
+    return ox.NamedNode(f"{DATA}{_segment(kind)}/{_segment(local)}")
 
 
 def _segment(text: str) -> str:
@@ -75,10 +93,10 @@ def _percent(ch: str) -> str:
     return "".join(f"%{byte:02X}" for byte in ch.encode("utf-8"))
 
 
-def _hashed_iri(kind: str, *parts: str | None) -> URIRef:
+def _hashed_iri(kind: str, *parts: str | None) -> ox.NamedNode:
     """Stable name for a node with no id of its own: a hash of what makes it unique."""
     digest = hashlib.sha256(json.dumps(parts).encode("utf-8")).hexdigest()[:16]
-    return URIRef(f"{DATA}{kind}/{digest}")
+    return ox.NamedNode(f"{DATA}{kind}/{digest}")
 
 
 def web_iri(url: str) -> URIRef | None:
@@ -109,21 +127,30 @@ def _iri_part(text: str, allowed: str) -> str:
     return _LONE_PERCENT_OR_CHAR.sub(encode, text)
 
 
-def _decimal(value: float) -> Literal:
+def _decimal(value: float) -> ox.Literal:
     """xsd:decimal with a plain lexical form (never exponent notation, which xsd forbids)."""
-    return Literal(format(Decimal(repr(float(value))), "f"), datatype=XSD.decimal)
+    return ox.Literal(format(Decimal(repr(float(value))), "f"), datatype=_XSD_DECIMAL)
+
+
+def _integer(value: int) -> ox.Literal:
+    return ox.Literal(str(int(value)), datatype=_XSD_INTEGER)
+
+
+def _value(value: object) -> ox.Literal:
+    """A literal typed as rdflib would type the Python value (int -> xsd:integer, str -> string)."""
+    return _integer(value) if isinstance(value, int) and not isinstance(value, bool) else ox.Literal(str(value))
 
 
 @functools.cache
-def _ontology_supers() -> dict[URIRef, tuple[URIRef, ...]]:
+def _ontology_supers() -> dict[ox.NamedNode, tuple[ox.NamedNode, ...]]:
     """Every kg class/property -> its super-classes/super-properties declared in the ontology."""
     ontology = Graph().parse(data=(files("kgraph.ontology") / "kgraph.ttl").read_text("utf-8"), format="turtle")
-    supers: dict[URIRef, tuple[URIRef, ...]] = {}
+    supers: dict[ox.NamedNode, tuple[ox.NamedNode, ...]] = {}
     for link in (RDFS.subClassOf, RDFS.subPropertyOf):
         for term in set(ontology.subjects(link, None)):
             if isinstance(term, URIRef):
                 found = set(ontology.transitive_objects(term, link)) - {term}
-                supers[term] = tuple(sorted(s for s in found if isinstance(s, URIRef)))
+                supers[_named(str(term))] = tuple(sorted(_named(str(s)) for s in found if isinstance(s, URIRef)))
     return supers
 
 
@@ -131,9 +158,9 @@ def _materialize_supers(rdf: Triples) -> None:
     """Add the super-class and super-property triples the ontology entails for our terms."""
     supers = _ontology_supers()
     for s, p, o in list(rdf):
-        if p == RDF.type:
+        if p == _RDF_TYPE:
             for sup in supers.get(o, ()):
-                rdf.add((s, RDF.type, sup))
+                rdf.add((s, _RDF_TYPE, sup))
         else:
             for sup in supers.get(p, ()):
                 rdf.add((s, sup, o))
@@ -151,81 +178,77 @@ def _add_node(rdf: Triples, node_id: str, data: dict) -> None:
     node_type = data.get("type")
     if node_type not in NODE_CLASSES:
         raise ValueError(f"node {node_id!r} has unknown type {node_type!r}")
-    subject = node_iri(node_id)
-    rdf.add((subject, RDF.type, NODE_CLASSES[node_type]))
+    subject = _node(node_id)
+    rdf.add((subject, _RDF_TYPE, NODE_CLASSES[node_type]))
     if node_type == "Paper":
         _add_paper(rdf, subject, data)
     else:
-        rdf.add((subject, SKOS.prefLabel, Literal(data["label"])))
+        rdf.add((subject, _PREF_LABEL, ox.Literal(data["label"])))
         for alias in data.get("aliases") or ():
-            rdf.add((subject, SKOS.altLabel, Literal(alias)))
+            rdf.add((subject, _ALT_LABEL, ox.Literal(alias)))
 
 
-def _add_paper(rdf: Triples, subject: URIRef, data: dict) -> None:
-    rdf.add((subject, DCTERMS.title, Literal(data.get("title") or data["label"])))
-    optional = (
-        (DCTERMS.date, data.get("date"), XSD.date),
-        (KG.abstract, data.get("abstract"), None),
-        (KG.arxivId, data.get("arxiv_id"), None),
-        (KG.upvotes, data.get("upvotes"), None),
-        (KG.authorCount, data.get("authors"), None),
-    )
-    for predicate, value, datatype in optional:
-        if value is not None:
-            rdf.add((subject, predicate, Literal(value, datatype=datatype)))
-    links = [(SDO.url, web_iri(data["url"]))] if data.get("url") else []
-    links += [(RDFS.seeAlso, web_iri(url)) for url in data.get("urls") or ()]
+def _add_paper(rdf: Triples, subject: ox.NamedNode, data: dict) -> None:
+    rdf.add((subject, _TITLE, ox.Literal(data.get("title") or data["label"])))
+    if data.get("date") is not None:
+        rdf.add((subject, _DATE, ox.Literal(str(data["date"]), datatype=_XSD_DATE)))
+    for predicate, key in ((K["abstract"], "abstract"), (K["arxivId"], "arxiv_id"), (K["upvotes"], "upvotes"),
+                           (K["authorCount"], "authors")):
+        if data.get(key) is not None:
+            rdf.add((subject, predicate, _value(data[key])))
+    links = [(_URL, web_iri(data["url"]))] if data.get("url") else []
+    links += [(_SEE_ALSO, web_iri(url)) for url in data.get("urls") or ()]
     for predicate, link in links:
         if link is not None:
-            rdf.add((subject, predicate, link))
+            rdf.add((subject, predicate, _named(str(link))))
     for source in data.get("sources") or ():
-        rdf.add((subject, KG.sourceLocation, Literal(str(source))))
+        rdf.add((subject, K["sourceLocation"], ox.Literal(str(source))))
 
 
-def _add_evidence(rdf: Triples, subject: URIRef, data: dict) -> None:
+def _add_evidence(rdf: Triples, subject: ox.NamedNode, data: dict) -> None:
     field = data.get("evidence_field", "abstract")
     if field not in EVIDENCE_FIELDS:
         raise ValueError(f"evidence field {field!r} is not one of {sorted(EVIDENCE_FIELDS)}")
-    rdf.add((subject, KG.evidenceText, Literal(data["evidence"])))
-    rdf.add((subject, KG.evidenceStart, Literal(int(data["evidence_start"]))))
-    rdf.add((subject, KG.evidenceEnd, Literal(int(data["evidence_end"]))))
-    rdf.add((subject, KG.evidenceField, EVIDENCE_FIELDS[field]))
-    rdf.add((subject, KG.extractionRule, Literal(data["rule"])))
-    rdf.add((subject, KG.confidence, _decimal(data["confidence"])))
+    rdf.add((subject, K["evidenceText"], ox.Literal(data["evidence"])))
+    rdf.add((subject, K["evidenceStart"], _integer(data["evidence_start"])))
+    rdf.add((subject, K["evidenceEnd"], _integer(data["evidence_end"])))
+    rdf.add((subject, K["evidenceField"], EVIDENCE_FIELDS[field]))
+    rdf.add((subject, K["extractionRule"], ox.Literal(data["rule"])))
+    rdf.add((subject, K["confidence"], _decimal(data["confidence"])))
 
 
 def _add_mention(rdf: Triples, paper_id: str, entity_id: str, data: dict) -> None:
     relation = MENTION_RELATIONS[data["type"]]
-    paper, entity = node_iri(paper_id), node_iri(entity_id)
+    paper, entity = _node(paper_id), _node(entity_id)
     rdf.add((paper, relation, entity))
     mention = _hashed_iri("mention", paper_id, data["type"], entity_id)
-    rdf.add((mention, RDF.type, KG.Mention))
-    rdf.add((mention, KG.mentionOf, entity))
-    rdf.add((mention, KG.inPaper, paper))
-    rdf.add((mention, KG.relation, relation))
+    rdf.add((mention, _RDF_TYPE, K["Mention"]))
+    rdf.add((mention, K["mentionOf"], entity))
+    rdf.add((mention, K["inPaper"], paper))
+    rdf.add((mention, K["relation"], relation))
     if data.get("name") is not None:
-        rdf.add((mention, KG.surfaceForm, Literal(data["name"])))
+        rdf.add((mention, K["surfaceForm"], ox.Literal(data["name"])))
     if data.get("name_start") is not None:
-        rdf.add((mention, KG.surfaceStart, Literal(int(data["name_start"]))))
-        rdf.add((mention, KG.surfaceEnd, Literal(int(data["name_end"]))))
+        rdf.add((mention, K["surfaceStart"], _integer(data["name_start"])))
+        rdf.add((mention, K["surfaceEnd"], _integer(data["name_end"])))
     _add_evidence(rdf, mention, data)
 
 
 def _add_claim(rdf: Triples, winner_id: str, loser_id: str, data: dict) -> None:
-    winner, loser = node_iri(winner_id), node_iri(loser_id)
-    rdf.add((winner, KG.outperforms, loser))
+    winner, loser = _node(winner_id), _node(loser_id)
+    rdf.add((winner, K["outperforms"], loser))
     paper_id, benchmark_id, metric_id = data["paper"], data.get("benchmark"), data.get("metric")
     claim = _hashed_iri("claim", paper_id, winner_id, loser_id, benchmark_id, metric_id)
-    rdf.add((claim, RDF.type, KG.Claim))
-    rdf.add((claim, KG.winner, winner))
-    rdf.add((claim, KG.loser, loser))
-    rdf.add((claim, KG.statedIn, node_iri(paper_id)))
+    rdf.add((claim, _RDF_TYPE, K["Claim"]))
+    rdf.add((claim, K["winner"], winner))
+    rdf.add((claim, K["loser"], loser))
+    rdf.add((claim, K["statedIn"], _node(paper_id)))
     if benchmark_id:
-        rdf.add((claim, KG.onBenchmark, node_iri(benchmark_id)))
+        rdf.add((claim, K["onBenchmark"], _node(benchmark_id)))
     if metric_id:
-        rdf.add((claim, KG.withMetric, node_iri(metric_id)))
+        rdf.add((claim, K["withMetric"], _node(metric_id)))
     if data.get("margin") is not None:
-        rdf.add((claim, KG.margin, Literal(str(data["margin"]))))
+        rdf.add((claim, K["margin"], ox.Literal(str(data["margin"]))))
     _add_evidence(rdf, claim, data)
 
 
@@ -250,9 +273,19 @@ def to_rdf(graph: nx.MultiDiGraph) -> Graph:
     """The graph as an rdflib Graph in the kgraph ontology, with readable prefixes bound."""
     rdf = Graph()
     _bind_prefixes(rdf)
-    for triple in rdf_triples(graph):
-        rdf.add(triple)
+    for s, p, o in rdf_triples(graph):
+        rdf.add((URIRef(s.value), URIRef(p.value), _rdflib_term(o)))
     return rdf
+
+
+def _rdflib_term(term: Term) -> URIRef | Literal:
+    if isinstance(term, ox.NamedNode):
+        return URIRef(term.value)
+    if term.language:
+        return Literal(term.value, lang=term.language)
+    if term.datatype.value == str(XSD.string):  # rdflib tells "x" and "x"^^xsd:string apart; RDF 1.1 does not
+        return Literal(term.value)
+    return Literal(term.value, datatype=URIRef(term.datatype.value))
 
 
 def serialize(graph: nx.MultiDiGraph, fmt: str = "turtle") -> str:

@@ -3,21 +3,17 @@
 A paper's triples are its own node's and those of its mentions and claims, so a paper that
 changed is replaced (SPARQL DELETE of exactly those, then an insert) without touching the
 others; entities' names and types are replaced entity by entity; the ``kg:outperforms``
-shortcuts are recomputed from the claims. An interrupted update is simply redone, and the
-store, dumped as Turtle by Oxigraph, is the build's ``graph.ttl``.
+shortcuts are recomputed from the claims. An interrupted update is simply redone.
 """
 
 from __future__ import annotations
 
-import functools
 import os
 from collections.abc import Iterable
 from pathlib import Path
 
 import pyoxigraph as ox
-from rdflib import URIRef
 
-from kgraph.atomic import atomic_writer
 from kgraph.rdf import DATA, KG
 
 ENTITY_KINDS = ("method/", "benchmark/", "metric/", "organization/")
@@ -45,23 +41,6 @@ def is_entity(iri: str) -> bool:
     return iri.startswith(DATA) and iri[len(DATA):].startswith(ENTITY_KINDS)
 
 
-@functools.lru_cache(maxsize=1 << 16)  # predicates, classes and entity IRIs recur in every batch
-def _ox_term(term) -> ox.NamedNode | ox.Literal | ox.BlankNode:
-    if isinstance(term, URIRef):
-        return ox.NamedNode(str(term))
-    if term.__class__.__name__ == "BNode":
-        return ox.BlankNode(str(term))
-    if term.language:
-        return ox.Literal(str(term), language=term.language)
-    if term.datatype:
-        return ox.Literal(str(term), datatype=ox.NamedNode(str(term.datatype)))
-    return ox.Literal(str(term))
-
-
-def _quads(triples: Iterable[tuple]) -> list[ox.Quad]:
-    return [ox.Quad(_ox_term(s), _ox_term(p), _ox_term(o)) for s, p, o in triples]
-
-
 def _delete(store: ox.Store, template: str, iris: list[str]) -> None:
     for start in range(0, len(iris), UPDATE_CHUNK):
         values = " ".join(f"<{iri}>" for iri in iris[start:start + UPDATE_CHUNK])
@@ -78,25 +57,19 @@ def delete_papers(store: ox.Store, paper_iris: Iterable[str]) -> None:
     _delete(store, DELETE_PAPERS, sorted(paper_iris))
 
 
-def load_ntriples(store: ox.Store, path: Path, bulk: bool) -> None:
-    """Load a file of N-Triples; ``bulk`` (an empty store) skips transactions, which is much faster."""
+def load_turtle(store: ox.Store, path: str, bulk: bool) -> None:
+    """Load a file (or pipe) of Turtle; ``bulk`` (an empty store) skips transactions, which is much faster."""
     if bulk:
-        store.bulk_load(path=str(path), format=ox.RdfFormat.N_TRIPLES)
+        store.bulk_load(path=path, format=ox.RdfFormat.TURTLE)
     else:
-        store.load(path=str(path), format=ox.RdfFormat.N_TRIPLES)
+        store.load(path=path, format=ox.RdfFormat.TURTLE)
 
 
 def replace_entities(store: ox.Store, entity_iris: Iterable[str], triples: Iterable[tuple]) -> None:
     """Drop what the store says about these entities, then add their current triples."""
     _delete(store, DELETE_SUBJECTS, sorted(entity_iris))
-    store.extend(_quads(triples))
+    store.extend([ox.Quad(s, p, o) for s, p, o in triples])
 
 
 def refresh_shortcuts(store: ox.Store) -> None:
     store.update(REFRESH_SHORTCUTS)
-
-
-def dump_turtle(store: ox.Store, path: str | os.PathLike[str]) -> None:
-    """The store as Turtle; the same store content gives the same bytes."""
-    with atomic_writer(path, "wb") as handle:
-        store.dump(handle, ox.RdfFormat.TURTLE, from_graph=ox.DefaultGraph(), prefixes=PREFIXES)

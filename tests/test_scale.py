@@ -13,12 +13,15 @@ import time
 from pathlib import Path
 
 import pytest
+import pyoxigraph as ox
 import rdflib
 
 from kgraph import build as build_module
 from kgraph.build import STATE_DIR, build
 from kgraph.ingest import read_papers
 from kgraph.model import Paper
+from kgraph.rdf import rdf_triples
+from kgraph.saved import load_graph
 
 REPO = Path(__file__).resolve().parents[1]
 EXAMPLES = [REPO / "examples" / "listing.txt", REPO / "examples" / "papers.jsonl"]
@@ -81,6 +84,25 @@ def test_removed_paper_leaves_the_store(tmp_path, example_papers):
     titles = {str(t) for t in graph.objects(None, rdflib.DCTERMS.title)}
     assert example_papers[0].title not in titles
     assert example_papers[1].title in titles
+    assert example_papers[0].title not in {o.value for _, _, o in _store(tmp_path / "out")}
+
+
+def _store(folder: Path) -> set[tuple]:
+    store = ox.Store.read_only(str(folder / STATE_DIR / "store"))
+    return {(q.subject, q.predicate, q.object) for q in store}
+
+
+def test_store_and_graph_ttl_hold_the_whole_graph_after_incremental_builds(tmp_path, example_papers):
+    """graph.ttl (Turtle blocks) and the store (loaded and updated apart) say exactly what the
+    in-memory mapping of the saved build says, after a build, a grown build and a shrunk one."""
+    out = tmp_path / "out"
+    for papers in (example_papers[:5], example_papers, example_papers[2:]):
+        build(papers, out, jobs=1)
+        expected = rdf_triples(load_graph(out))
+        in_turtle = {(t.subject, t.predicate, t.object) for t in ox.parse(path=str(out / "graph.ttl"),
+                                                                           format=ox.RdfFormat.TURTLE)}
+        assert in_turtle == expected
+        assert _store(out) == expected
 
 
 def test_cache_is_invalidated_when_the_extractor_changes(tmp_path, example_papers, monkeypatch):
