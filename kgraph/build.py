@@ -39,7 +39,7 @@ from kgraph.turtle_blocks import TURTLE_PREFIXES, TurtleBlocks, turtle_block
 from kgraph.viz import write_html
 
 STATE_DIR = ".kgraph"
-# Above this many papers the page shows only papers with claims: the page is about who beats whom.
+# The page holds at most this many papers: all of a small corpus, else claim-making ones (it is about who beats whom).
 PAGE_ALL_PAPERS_LIMIT = 5000
 RDF_BATCH = 128  # papers per worker task when writing RDF
 PAGE_MAX_METHODS = 2000  # the page lays out what it holds; 2,000 methods render in under 3 s
@@ -134,7 +134,8 @@ def build(papers: list[Paper], output: Path, jobs: int = 1, dask_address: str | 
     resolution = resolve(e for _, _, e in saved_records(saved))
     state_path = state_dir / "state.json"
     state = json.loads(state_path.read_text(encoding="utf-8")) if state_path.exists() else {"papers": {}, "entities": {}}
-    fingerprints, changed = _fingerprints(saved, resolution, state)
+    scan = _scan(saved, resolution, state)
+    fingerprints, changed = scan.fingerprints, scan.changed
     entities = {eid: _digest(e.label, *e.aliases) for eid, e in resolution.entities.items()}
     changed_entities = sorted(eid for eid, digest in entities.items() if state["entities"].get(eid) != digest)
     gone = sorted(set(state["entities"]) - set(entities))
@@ -165,7 +166,7 @@ def build(papers: list[Paper], output: Path, jobs: int = 1, dask_address: str | 
             blocks.delete(set(state["papers"]) - set(fingerprints))
             blocks.write_file(output / "graph.ttl", turtle_block(_entity_triples(resolution, sorted(entities))),
                               fingerprints)
-            graph, report.counts = _page_graph(saved, resolution, report)
+            graph, report.counts = _page_graph(saved, scan, resolution, report)
             write_html(graph, output / "graph.html")
             if stored is not None:
                 stored.result()
@@ -177,17 +178,31 @@ def build(papers: list[Paper], output: Path, jobs: int = 1, dask_address: str | 
     return report
 
 
-def _fingerprints(saved: Path, resolution: Resolution, state: dict) -> tuple[dict[str, str], set[int]]:
-    """Each paper's fingerprint (its saved record and the ids its entities resolve to now), and
-    the line numbers of the papers whose fingerprint differs from the last build's."""
-    fingerprints: dict[str, str] = {}
-    changed: set[int] = set()
+@dataclass
+class _Scan:
+    """What one pass over papers.jsonl tells, once names are resolved."""
+
+    fingerprints: dict[str, str] = field(default_factory=dict)  # paper IRI -> record and entity ids digest
+    changed: set[int] = field(default_factory=set)  # line numbers whose fingerprint differs from the last build
+    claims: dict[int, set[tuple[str, str]]] = field(default_factory=dict)  # line number -> (winner, loser) ids
+    claim_count: int = 0
+
+
+def _scan(saved: Path, resolution: Resolution, state: dict) -> _Scan:
+    """Fingerprint each paper (its saved record and the ids its entities resolve to now) and note
+    who it says beats whom, for choosing what the page shows."""
+    scan = _Scan()
     for number, (line, paper, extraction) in enumerate(saved_records(saved)):
         iri = str(node_iri(paper_node_id(paper)))
-        fingerprints[iri] = _digest(line, *_entity_ids(paper, extraction, resolution))
-        if state["papers"].get(iri) != fingerprints[iri]:
-            changed.add(number)
-    return fingerprints, changed
+        scan.fingerprints[iri] = _digest(line, *_entity_ids(paper, extraction, resolution))
+        if state["papers"].get(iri) != scan.fingerprints[iri]:
+            scan.changed.add(number)
+        scan.claim_count += len(extraction.claims)
+        pairs = {(resolution.entity_id("method", c.winner, paper.key), resolution.entity_id("method", c.loser, paper.key))
+                 for c in extraction.claims}
+        if pairs := {(w, lo) for w, lo in pairs if w != lo}:
+            scan.claims[number] = pairs
+    return scan
 
 
 def _write_papers_rdf(saved: Path, changed: set[int], resolution: Resolution, jobs: int, progress: Progress | None,
@@ -257,34 +272,39 @@ def _update_store(path: Path, state: dict, fingerprints: dict[str, str], entity_
         del store  # release the store's lock before anyone reopens it
 
 
-def _page_graph(saved: Path, resolution: Resolution, report: BuildReport) -> tuple[nx.MultiDiGraph, dict[str, int]]:
-    """The graph behind graph.html, and the build's counts, in one pass over papers.jsonl.
+def _page_graph(saved: Path, scan: _Scan, resolution: Resolution,
+                report: BuildReport) -> tuple[nx.MultiDiGraph, dict[str, int]]:
+    """The graph behind graph.html, and the build's counts (which cover everything).
 
-    On a large corpus the page holds only the papers that make claims and, among their methods,
-    the most compared ones (the page lays out every method it holds); the counts cover everything.
+    The page lays out every method it holds, so it keeps the ``PAGE_MAX_METHODS`` most compared
+    ones; above ``PAGE_ALL_PAPERS_LIMIT`` papers it holds only that many papers, those whose
+    claims are about the most compared methods, and reads only them back.
     """
-    papers, extractions, total, claims = [], {}, 0, 0
-    for _, paper, extraction in saved_records(saved):
-        total += 1
-        claims += len(extraction.claims)
-        if extraction.claims or total <= PAGE_ALL_PAPERS_LIMIT:
-            papers.append(paper)
-            extractions[paper.key] = extraction
-    if total > PAGE_ALL_PAPERS_LIMIT:
-        papers = [p for p in papers if extractions[p.key].claims]
-        report.notes.append(f"graph.html shows the {len(papers)} papers that make claims "
-                            f"(the corpus is above {PAGE_ALL_PAPERS_LIMIT} papers)")
+    degree: Counter[str] = Counter(m for pairs in scan.claims.values() for pair in pairs for m in pair)
+    keep = {m for m, _ in sorted(degree.items(), key=lambda item: (-item[1], item[0]))[:PAGE_MAX_METHODS]}
+    total = len(scan.fingerprints)
+    if total <= PAGE_ALL_PAPERS_LIMIT:
+        lines = set(range(total))
+    else:
+        about_kept = {n: sum(degree[m] for pair in pairs if set(pair) <= keep for m in pair)
+                      for n, pairs in scan.claims.items()}
+        ranked = sorted((n for n, score in about_kept.items() if score), key=lambda n: (-about_kept[n], n))
+        lines = set(ranked[:PAGE_ALL_PAPERS_LIMIT])
+        report.notes.append(f"graph.html shows {len(lines)} of the {len(scan.claims)} papers that make claims, "
+                            f"those about the most compared methods (the corpus is above {PAGE_ALL_PAPERS_LIMIT} papers)")
+    papers, extractions = [], {}
+    with saved.open(encoding="utf-8") as handle:
+        for number, line in enumerate(handle):
+            if number in lines:
+                paper, extraction = parse_record(line)
+                papers.append(paper)
+                extractions[paper.key] = extraction
     graph = build_graph(papers, extractions, resolution, all_entities=False)
-    degree: Counter[str] = Counter()
-    for winner, loser, kind in graph.edges(data="type"):
-        if kind == "outperforms":
-            degree.update((winner, loser))
     if len(degree) > PAGE_MAX_METHODS:
-        keep = {m for m, _ in sorted(degree.items(), key=lambda item: (-item[1], item[0]))[:PAGE_MAX_METHODS]}
         graph.remove_nodes_from([n for n, kind in list(graph.nodes(data="type")) if kind == "Method" and n not in keep])
         report.notes.append(f"graph.html shows the {PAGE_MAX_METHODS} most compared of {len(degree)} methods")
     counts = {"Paper": total, **{kind: 0 for kind in NODE_TYPES.values()}}
     for entity in resolution.entities.values():
         counts[NODE_TYPES[entity.kind]] += 1
-    counts["claims"] = claims if total > PAGE_ALL_PAPERS_LIMIT else summary(graph)["claims"]
+    counts["claims"] = scan.claim_count if total > PAGE_ALL_PAPERS_LIMIT else summary(graph)["claims"]
     return graph, counts

@@ -164,6 +164,9 @@ def test_memory_guard_keeps_the_page_to_papers_with_claims(tmp_path, example_pap
     assert any("papers that make claims" in note for note in report.notes)
     assert any("the 4 most compared of" in note for note in report.notes)
     page = (tmp_path / "out" / "graph.html").read_text(encoding="utf-8")
-    assert re.search(r">4 methods &middot;", page)
+    shown = re.search(r">(\d+) methods &middot;", page)
+    assert shown and 0 < int(shown.group(1)) <= 4
+    held = [re.search(r"shows (\d+) of the (\d+) papers that make claims", note) for note in report.notes]
+    assert any(m and 0 < int(m.group(1)) <= 5 < len(example_papers) for m in held)  # the page's papers are capped
     assert report.counts["Paper"] == len(example_papers)  # the counts still cover the whole corpus
     assert os.path.getsize(tmp_path / "out" / "graph.html") > 0
