@@ -12,22 +12,23 @@ from __future__ import annotations
 
 import hashlib
 import functools
+import itertools
 import json
-import os
+import queue
+import shutil
 import tempfile
 from collections import Counter, deque
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import BinaryIO
 
 import networkx as nx
 import pyoxigraph as ox
 
 from kgraph.atomic import atomic_writer, write_text
 from kgraph.cache import ExtractionCache
-from kgraph.engine import batched, extract_stream
+from kgraph.engine import batched, extract_stream, process_pool
 from kgraph.extract import extractor_version
 from kgraph.graph import NODE_TYPES, build_graph, paper_node_id, summary
 from kgraph.model import Extraction, Paper
@@ -42,6 +43,7 @@ STATE_DIR = ".kgraph"
 # The page holds at most this many papers: all of a small corpus, else claim-making ones (it is about who beats whom).
 PAGE_ALL_PAPERS_LIMIT = 5000
 RDF_BATCH = 128  # papers per worker task when writing RDF
+LOAD_CHUNK = 1000  # papers per bulk load into the store (about 130,000 triples)
 PAGE_MAX_METHODS = 2000  # the page lays out what it holds; 2,000 methods render in under 3 s
 
 Progress = Callable[[str, int], Callable[[int], None]]  # (stage, total) -> advance(n)
@@ -63,12 +65,6 @@ def _record(paper: Paper, facts: str) -> str:
 
 def _digest(*parts: str) -> str:
     return hashlib.sha256("\0".join(parts).encode()).hexdigest()[:24]
-
-
-def _entity_ids(paper: Paper, extraction: Extraction, resolution: Resolution) -> list[str]:
-    """The entities a paper's RDF points at, as resolved now."""
-    ids = [resolution.entity_id(kind, name, paper.key) for kind, name in names_by_kind(extraction)]
-    return sorted(set(ids))
 
 
 _WORKER_RESOLUTION: Resolution | None = None
@@ -131,10 +127,12 @@ def build(papers: list[Paper], output: Path, jobs: int = 1, dask_address: str | 
 
     # Phase 2: resolution over names only, then each changed paper's RDF, written by workers.
     saved = output / PAPERS_FILE
-    resolution = resolve(e for _, _, e in saved_records(saved))
+    names: list[_PaperNames] = []
+    resolution = resolve(_noting_names(saved_records(saved), names))
     state_path = state_dir / "state.json"
     state = json.loads(state_path.read_text(encoding="utf-8")) if state_path.exists() else {"papers": {}, "entities": {}}
-    scan = _scan(saved, resolution, state)
+    scan = _scan(names, resolution, state)
+    del names
     fingerprints, changed = scan.fingerprints, scan.changed
     entities = {eid: _digest(e.label, *e.aliases) for eid, e in resolution.entities.items()}
     changed_entities = sorted(eid for eid, digest in entities.items() if state["entities"].get(eid) != digest)
@@ -143,33 +141,30 @@ def build(papers: list[Paper], output: Path, jobs: int = 1, dask_address: str | 
                                      [str(node_iri(e)) for e in (*changed_entities, *gone)],
                                      _entity_triples(resolution, changed_entities))
     blocks = TurtleBlocks(state_dir / "turtle.sqlite")
+    for leftover in state_dir.glob("load-*"):  # chunks of a build that was killed
+        shutil.rmtree(leftover, ignore_errors=True)
     try:
-        with ThreadPoolExecutor(1) as background:
-            stored = None
-            if jobs > 1 and os.path.isdir("/dev/fd"):
-                # The store loads while the workers write RDF and this thread writes graph.ttl and
-                # the page: Turtle reaches it through a pipe that Oxigraph reads by path, in Rust,
-                # without waiting for the GIL.
-                read_end, write_end = os.pipe()
-                stored = background.submit(_consume, update_store, read_end)
-                with os.fdopen(write_end, "wb") as sink:
-                    try:
-                        _write_papers_rdf(saved, changed, resolution, jobs, progress, blocks, sink)
-                    except BrokenPipeError:
-                        stored.result()  # the loader stopped: raise its error
-                        raise
+        with tempfile.TemporaryDirectory(dir=state_dir, prefix="load-") as load, ThreadPoolExecutor(1) as background:
+            if jobs > 1:
+                # The store loads each chunk while the workers write the next ones and, at the end,
+                # while this thread writes graph.ttl and the page (Oxigraph works off the GIL).
+                chunks: queue.Queue[Path | None] = queue.Queue()
+                stored = background.submit(update_store, iter(chunks.get, None))
+                try:
+                    _write_papers_rdf(saved, changed, resolution, jobs, progress, blocks, Path(load), chunks.put)
+                finally:
+                    chunks.put(None)
             else:  # one job, one core: each step in turn
-                with tempfile.NamedTemporaryFile(dir=state_dir, suffix=".ttl") as scratch:
-                    _write_papers_rdf(saved, changed, resolution, jobs, progress, blocks, scratch)
-                    scratch.flush()
-                    update_store(scratch.name)
+                written: list[Path] = []
+                _write_papers_rdf(saved, changed, resolution, jobs, progress, blocks, Path(load), written.append)
+                stored = background.submit(update_store, written)
+                stored.result()
             blocks.delete(set(state["papers"]) - set(fingerprints))
             blocks.write_file(output / "graph.ttl", turtle_block(_entity_triples(resolution, sorted(entities))),
                               fingerprints)
             graph, report.counts = _page_graph(saved, scan, resolution, report)
             write_html(graph, output / "graph.html")
-            if stored is not None:
-                stored.result()
+            stored.result()
     finally:
         blocks.close()
     report.rewritten = len(changed)
@@ -179,8 +174,27 @@ def build(papers: list[Paper], output: Path, jobs: int = 1, dask_address: str | 
 
 
 @dataclass
+class _PaperNames:
+    """What a paper's fingerprint and the page choice need, kept from the one parse of its record."""
+
+    iri: str
+    paper_key: str
+    record_digest: str
+    names: list[tuple[str, str]]  # (kind, surface name), claims included
+    claims: list[tuple[str, str]]  # (winner, loser) as written
+
+
+def _noting_names(records: Iterator[tuple[str, Paper, Extraction]], names: list[_PaperNames]) -> Iterator[Extraction]:
+    """Pass the extractions on to resolution, keeping each paper's names for the scan that follows."""
+    for line, paper, extraction in records:
+        names.append(_PaperNames(str(node_iri(paper_node_id(paper))), paper.key, _digest(line),
+                                 list(names_by_kind(extraction)), [(c.winner, c.loser) for c in extraction.claims]))
+        yield extraction
+
+
+@dataclass
 class _Scan:
-    """What one pass over papers.jsonl tells, once names are resolved."""
+    """What the papers' names tell, once resolved."""
 
     fingerprints: dict[str, str] = field(default_factory=dict)  # paper IRI -> record and entity ids digest
     changed: set[int] = field(default_factory=set)  # line numbers whose fingerprint differs from the last build
@@ -188,36 +202,38 @@ class _Scan:
     claim_count: int = 0
 
 
-def _scan(saved: Path, resolution: Resolution, state: dict) -> _Scan:
+def _scan(papers: list[_PaperNames], resolution: Resolution, state: dict) -> _Scan:
     """Fingerprint each paper (its saved record and the ids its entities resolve to now) and note
     who it says beats whom, for choosing what the page shows."""
     scan = _Scan()
-    for number, (line, paper, extraction) in enumerate(saved_records(saved)):
-        iri = str(node_iri(paper_node_id(paper)))
-        scan.fingerprints[iri] = _digest(line, *_entity_ids(paper, extraction, resolution))
-        if state["papers"].get(iri) != scan.fingerprints[iri]:
+    for number, paper in enumerate(papers):
+        ids = sorted({resolution.entity_id(kind, name, paper.paper_key) for kind, name in paper.names})
+        scan.fingerprints[paper.iri] = _digest(paper.record_digest, *ids)
+        if state["papers"].get(paper.iri) != scan.fingerprints[paper.iri]:
             scan.changed.add(number)
-        scan.claim_count += len(extraction.claims)
-        pairs = {(resolution.entity_id("method", c.winner, paper.key), resolution.entity_id("method", c.loser, paper.key))
-                 for c in extraction.claims}
+        scan.claim_count += len(paper.claims)
+        pairs = {(resolution.entity_id("method", w, paper.paper_key), resolution.entity_id("method", lo, paper.paper_key))
+                 for w, lo in paper.claims}
         if pairs := {(w, lo) for w, lo in pairs if w != lo}:
             scan.claims[number] = pairs
     return scan
 
 
 def _write_papers_rdf(saved: Path, changed: set[int], resolution: Resolution, jobs: int, progress: Progress | None,
-                      blocks: TurtleBlocks, sink: BinaryIO) -> None:
-    """Turtle of the changed papers into ``sink`` (for the store) and into ``blocks`` (for graph.ttl)."""
+                      blocks: TurtleBlocks, folder: Path, ready: Callable[[Path], None]) -> None:
+    """Turtle of the changed papers into ``blocks`` (for graph.ttl) and into chunk files in
+    ``folder`` (for the store), each passed to ``ready`` once written."""
     advance = progress("writing RDF", len(changed)) if progress and changed else None
     with saved.open(encoding="utf-8") as handle:
         lines = (line for number, line in enumerate(handle) if number in changed)
         batches = batched(lines, RDF_BATCH)
         if jobs > 1 and len(changed) > RDF_BATCH:
-            with ProcessPoolExecutor(jobs, initializer=_set_resolution, initargs=(resolution,)) as pool:
-                _write_results(sink, _bounded_map(pool, _paper_rdf, batches, jobs * 2), blocks, advance)
+            with process_pool(jobs, _set_resolution, (resolution,)) as pool:
+                results = _bounded_map(pool, _paper_rdf, batches, jobs * 2)
+                _write_results(results, blocks, folder, ready, advance)
         else:
             _set_resolution(resolution)
-            _write_results(sink, map(_paper_rdf, batches), blocks, advance)
+            _write_results(map(_paper_rdf, batches), blocks, folder, ready, advance)
 
 
 def _bounded_map(pool: ProcessPoolExecutor, function: Callable, items: Iterator, ahead: int) -> Iterator:
@@ -232,29 +248,24 @@ def _bounded_map(pool: ProcessPoolExecutor, function: Callable, items: Iterator,
         yield pending.popleft().result()
 
 
-def _write_results(sink: BinaryIO, results: Iterator[list[tuple[str, str]]], blocks: TurtleBlocks,
-                   advance) -> None:
-    sink.write(TURTLE_PREFIXES.encode("utf-8"))
-    for papers in results:
-        sink.write("".join(ttl for _, ttl in papers).encode("utf-8"))
+def _write_results(results: Iterator[list[tuple[str, str]]], blocks: TurtleBlocks, folder: Path,
+                   ready: Callable[[Path], None], advance) -> None:
+    """Keep each paper's block and cut the Turtle into chunks of LOAD_CHUNK papers: one bulk load
+    of everything holds up to a million triples per thread in memory, one chunk far fewer."""
+    for number, papers in enumerate(batched(itertools.chain.from_iterable(results), LOAD_CHUNK)):
         blocks.put_many(papers)
+        chunk = folder / f"{number:06d}.ttl"
+        chunk.write_text(TURTLE_PREFIXES + "".join(ttl for _, ttl in papers), encoding="utf-8")
+        ready(chunk)
         if advance:
             advance(len(papers))
 
 
-def _consume(update: Callable[[str], None], read_end: int) -> None:
-    """Run ``update`` on the read end of a pipe (by its /dev/fd path), closing it on the way out,
-    so that a writer never waits on a loader that has stopped."""
-    try:
-        update(f"/dev/fd/{read_end}")
-    finally:
-        os.close(read_end)
-
-
 def _update_store(path: Path, state: dict, fingerprints: dict[str, str], entity_iris: list[str],
-                  entity_triples: list[tuple], turtle: str) -> None:
+                  entity_triples: list[tuple], chunks: Iterable[Path]) -> None:
     """Bring the Oxigraph store up to date: drop changed, new and gone papers (new ones may be
-    half there after an interrupted build), load their Turtle (bulk into an empty store),
+    half there after an interrupted build), load their Turtle chunk by chunk as the chunks come
+(bulk into an empty store), each chunk deleted once loaded,
     replace changed entities, recompute the shortcuts."""
     store = open_store(path)
     try:
@@ -264,7 +275,9 @@ def _update_store(path: Path, state: dict, fingerprints: dict[str, str], entity_
             delete_papers(store, stale)
         else:  # a first build, or one that never finished: start from nothing
             store.clear()
-        load_turtle(store, turtle, bulk=not known)
+        for chunk in chunks:
+            load_turtle(store, str(chunk), bulk=not known)
+            chunk.unlink()
         replace_entities(store, entity_iris, entity_triples)
         refresh_shortcuts(store)
         store.flush()

@@ -16,6 +16,7 @@ from pathlib import Path
 from kgraph.model import Paper
 
 FORMAT = "json-1"  # how entries are written; part of the version an entry must match
+LOOKUP_CHUNK = 500  # keys per SELECT ... IN (...), well under SQLite's limit on parameters
 SCHEMA = "CREATE TABLE IF NOT EXISTS extraction (key TEXT PRIMARY KEY, version TEXT NOT NULL, data TEXT NOT NULL)"
 
 
@@ -45,12 +46,17 @@ class ExtractionCache:
 
     def get_many(self, papers: Iterable[Paper]) -> dict[str, str]:
         """Cached extractions (JSON text) of these papers, by ``Paper.key``; stale versions are misses."""
-        found: dict[str, str] = {}
+        by_content: dict[str, list[str]] = {}
         for paper in papers:
-            row = self.db.execute("SELECT data FROM extraction WHERE key = ? AND version = ?",
-                                  (content_key(paper), self.version)).fetchone()
-            if row is not None:
-                found[paper.key] = row[0]
+            by_content.setdefault(content_key(paper), []).append(paper.key)
+        found: dict[str, str] = {}
+        keys = list(by_content)
+        for start in range(0, len(keys), LOOKUP_CHUNK):
+            chunk = keys[start:start + LOOKUP_CHUNK]
+            rows = self.db.execute(f"SELECT key, data FROM extraction WHERE version = ? AND key IN "
+                                   f"({','.join('?' * len(chunk))})", (self.version, *chunk))
+            for key, data in rows:
+                found.update((paper_key, data) for paper_key in by_content[key])
         return found
 
     def put_many(self, items: Iterable[tuple[Paper, str]]) -> None:

@@ -18,7 +18,7 @@ from kgraph.ingest import FORMATS, read_papers
 from kgraph.ingest.merge import merge_papers
 from kgraph.model import Extraction
 from kgraph.predictions import gold_record
-from kgraph.saved import read_saved
+from kgraph.saved import saved_papers
 
 # Below this many papers the progress bar would only flicker.
 PROGRESS_MIN_PAPERS = 50
@@ -33,8 +33,7 @@ def _progress(stage: str, total: int):
 def cmd_build(args: argparse.Namespace) -> int:
     if args.update:
         output = Path(args.update)
-        old, _ = read_saved(output)
-        papers = merge_papers([*old, *read_papers(args.inputs, args.format)])
+        papers = merge_papers([*saved_papers(output), *read_papers(args.inputs, args.format)])
     else:
         output = Path(args.output)
         papers = read_papers(args.inputs, args.format)

@@ -10,6 +10,7 @@ from __future__ import annotations
 import functools
 import itertools
 import json
+import multiprocessing
 import os
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
@@ -34,6 +35,15 @@ def batched(items: Iterable[T], size: int) -> Iterator[list[T]]:
     iterator = iter(items)
     while batch := list(itertools.islice(iterator, size)):
         yield batch
+
+
+def process_pool(jobs: int, initializer: Callable[..., None], initargs: tuple = ()) -> ProcessPoolExecutor:
+    """Worker processes forked from a fresh server process, not from this one: a fork of a process
+    holding a large corpus shares its pages only until the garbage collector touches them, after
+    which every worker would hold a copy."""
+    context = multiprocessing.get_context("forkserver")
+    context.set_forkserver_preload(["kgraph.build"])  # imported once, by the server
+    return ProcessPoolExecutor(jobs, mp_context=context, initializer=initializer, initargs=initargs)
 
 
 def _warm_up() -> None:
@@ -61,7 +71,7 @@ class _Local:
 
     def __init__(self, jobs: int) -> None:
         self.jobs = jobs
-        self.pool = ProcessPoolExecutor(jobs, initializer=_warm_up) if jobs > 1 else None
+        self.pool = process_pool(jobs, _warm_up) if jobs > 1 else None
 
     def submit(self, todo: list[Paper]) -> Pending:
         if self.pool is None or len(todo) < 2:

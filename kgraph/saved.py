@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import json
 import os
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from typing import TypeVar
 from pathlib import Path
 
 import networkx as nx
@@ -15,6 +16,7 @@ from kgraph.model import Extraction, Paper
 from kgraph.resolve import resolve
 
 PAPERS_FILE = "papers.jsonl"
+T = TypeVar("T")
 
 
 def papers_path(path: str | os.PathLike[str]) -> Path:
@@ -29,8 +31,8 @@ def parse_record(line: str) -> tuple[Paper, Extraction]:
     return Paper.from_dict(record["paper"]), Extraction.from_dict(record["extraction"])
 
 
-def saved_records(path: str | os.PathLike[str]) -> Iterator[tuple[str, Paper, Extraction]]:
-    """Stream (line, paper, extraction) from a ``papers.jsonl`` written by ``kgraph build``."""
+def _parsed_lines(path: str | os.PathLike[str], parse: Callable[[str], T]) -> Iterator[tuple[str, T]]:
+    """Stream (line, parse(line)) from a ``papers.jsonl``; a bad line is an InputError naming it."""
     source = papers_path(path)
     try:
         handle = source.open(encoding="utf-8")
@@ -41,10 +43,24 @@ def saved_records(path: str | os.PathLike[str]) -> Iterator[tuple[str, Paper, Ex
             if not line.strip():
                 continue
             try:
-                paper, extraction = parse_record(line)
+                parsed = parse(line)
             except (ValueError, KeyError, TypeError) as error:
                 raise InputError(str(source), f"not a kgraph papers.jsonl record ({error})", number) from None
-            yield line, paper, extraction
+            yield line, parsed
+
+
+def saved_records(path: str | os.PathLike[str]) -> Iterator[tuple[str, Paper, Extraction]]:
+    """Stream (line, paper, extraction) from a ``papers.jsonl`` written by ``kgraph build``."""
+    for line, (paper, extraction) in _parsed_lines(path, parse_record):
+        yield line, paper, extraction
+
+
+def saved_papers(path: str | os.PathLike[str]) -> list[Paper]:
+    """The papers of a saved build without their extractions (cheaper: ``--update`` re-reads them from the cache)."""
+    papers = [paper for _, paper in _parsed_lines(path, lambda line: Paper.from_dict(json.loads(line)["paper"]))]
+    if not papers:
+        raise InputError(str(papers_path(path)), "no papers found")
+    return papers
 
 
 def read_saved(path: str | os.PathLike[str]) -> tuple[list[Paper], dict[str, Extraction]]:
