@@ -2,4 +2,5 @@ import sys
 
 from kgraph.cli import main
 
-sys.exit(main())
+if __name__ == "__main__":  # worker processes import this module too; only the command runs main
+    sys.exit(main())

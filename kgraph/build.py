@@ -28,7 +28,7 @@ import pyoxigraph as ox
 
 from kgraph.atomic import atomic_writer, write_text
 from kgraph.cache import ExtractionCache
-from kgraph.engine import batched, extract_stream, process_pool
+from kgraph.engine import POOL_MIN_PAPERS, batched, extract_stream, process_pool
 from kgraph.extract import extractor_version
 from kgraph.graph import NODE_TYPES, build_graph, paper_node_id, summary
 from kgraph.model import Extraction, Paper
@@ -227,7 +227,7 @@ def _write_papers_rdf(saved: Path, changed: set[int], resolution: Resolution, jo
     with saved.open(encoding="utf-8") as handle:
         lines = (line for number, line in enumerate(handle) if number in changed)
         batches = batched(lines, RDF_BATCH)
-        if jobs > 1 and len(changed) > RDF_BATCH:
+        if jobs > 1 and len(changed) >= POOL_MIN_PAPERS:
             with process_pool(jobs, _set_resolution, (resolution,)) as pool:
                 results = _bounded_map(pool, _paper_rdf, batches, jobs * 2)
                 _write_results(results, blocks, folder, ready, advance)

@@ -23,6 +23,9 @@ from kgraph.extract.pipeline import build_nlp
 from kgraph.model import Extraction, Paper
 
 BATCH_SIZE = 512
+# Fewer new papers than this are extracted in this process: starting workers takes seconds,
+# more than a few hundred papers take to extract.
+POOL_MIN_PAPERS = 256
 T = TypeVar("T")
 
 
@@ -71,11 +74,13 @@ class _Local:
 
     def __init__(self, jobs: int) -> None:
         self.jobs = jobs
-        self.pool = process_pool(jobs, _warm_up) if jobs > 1 else None
+        self.pool: ProcessPoolExecutor | None = None  # started with the first batch worth it
 
     def submit(self, todo: list[Paper]) -> Pending:
-        if self.pool is None or len(todo) < 2:
-            return functools.partial(extract_batch, todo)  # one job: extracted when asked for
+        if self.jobs < 2 or (self.pool is None and len(todo) < POOL_MIN_PAPERS):
+            return functools.partial(extract_batch, todo)  # here, when asked for
+        if self.pool is None:
+            self.pool = process_pool(self.jobs, _warm_up)
         parts = batched(todo, max(1, len(todo) // (self.jobs * 4)))
         futures = [self.pool.submit(extract_batch, part) for part in parts]
         return lambda: [e for future in futures for e in future.result()]

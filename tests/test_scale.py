@@ -17,6 +17,7 @@ import pyoxigraph as ox
 import rdflib
 
 from kgraph import build as build_module
+from kgraph import engine
 from kgraph.build import STATE_DIR, build
 from kgraph.ingest import read_papers
 from kgraph.model import Paper
@@ -46,11 +47,21 @@ def example_papers() -> list[Paper]:
     return read_papers(EXAMPLES)
 
 
-def test_jobs_do_not_change_a_byte(tmp_path, example_papers):
+@pytest.fixture
+def small_units(monkeypatch):
+    """Worker pools even for a few papers, several RDF tasks and several store chunks."""
+    monkeypatch.setattr(engine, "POOL_MIN_PAPERS", 2)
+    monkeypatch.setattr(build_module, "POOL_MIN_PAPERS", 2)
+    monkeypatch.setattr(build_module, "RDF_BATCH", 8)
+    monkeypatch.setattr(build_module, "LOAD_CHUNK", 7)
+
+
+def test_jobs_do_not_change_a_byte(tmp_path, example_papers, small_units):
     papers = copies(example_papers, 60)
     build(papers, tmp_path / "one", jobs=1)
     build(papers, tmp_path / "two", jobs=2)
     assert outputs(tmp_path / "one") == outputs(tmp_path / "two")
+    assert _store(tmp_path / "one") == _store(tmp_path / "two") == rdf_triples(load_graph(tmp_path / "one"))
 
 
 def test_grown_input_extracts_only_new_papers_and_equals_a_fresh_build(tmp_path, example_papers):
@@ -92,12 +103,14 @@ def _store(folder: Path) -> set[tuple]:
     return {(q.subject, q.predicate, q.object) for q in store}
 
 
-def test_store_and_graph_ttl_hold_the_whole_graph_after_incremental_builds(tmp_path, example_papers):
-    """graph.ttl (Turtle blocks) and the store (loaded and updated apart) say exactly what the
-    in-memory mapping of the saved build says, after a build, a grown build and a shrunk one."""
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_store_and_graph_ttl_hold_the_whole_graph_after_incremental_builds(tmp_path, example_papers, small_units,
+                                                                           jobs):
+    """graph.ttl (Turtle blocks) and the store (loaded chunk by chunk, updated apart) say exactly
+    what the in-memory mapping of the saved build says, after a build, a grown build and a shrunk one."""
     out = tmp_path / "out"
     for papers in (example_papers[:5], example_papers, example_papers[2:]):
-        build(papers, out, jobs=1)
+        build(papers, out, jobs=jobs)
         expected = rdf_triples(load_graph(out))
         in_turtle = {(t.subject, t.predicate, t.object) for t in ox.parse(path=str(out / "graph.ttl"),
                                                                            format=ox.RdfFormat.TURTLE)}
