@@ -35,11 +35,10 @@ from kgraph.model import Extraction, Paper
 from kgraph.rdf import node_iri, rdf_triples
 from kgraph.resolve import Resolution, names_by_kind, resolve
 from kgraph.saved import PAPERS_FILE, parse_record, saved_records
-from kgraph.store import delete_papers, is_entity, load_turtle, open_store, refresh_shortcuts, replace_entities
+from kgraph.store import STATE_DIR, STORE_DIR, delete_papers, is_entity, load_turtle, open_store, refresh_shortcuts, replace_entities
 from kgraph.turtle_blocks import TURTLE_PREFIXES, TurtleBlocks, turtle_block
 from kgraph.viz import write_html
 
-STATE_DIR = ".kgraph"
 # The page holds at most this many papers: all of a small corpus, else claim-making ones (it is about who beats whom).
 PAGE_ALL_PAPERS_LIMIT = 5000
 RDF_BATCH = 128  # papers per worker task when writing RDF
@@ -137,7 +136,7 @@ def build(papers: list[Paper], output: Path, jobs: int = 1, dask_address: str | 
     entities = {eid: _digest(e.label, *e.aliases) for eid, e in resolution.entities.items()}
     changed_entities = sorted(eid for eid, digest in entities.items() if state["entities"].get(eid) != digest)
     gone = sorted(set(state["entities"]) - set(entities))
-    update_store = functools.partial(_update_store, state_dir / "store", state, fingerprints,
+    update_store = functools.partial(_update_store, state_dir / STORE_DIR, state, fingerprints,
                                      [str(node_iri(e)) for e in (*changed_entities, *gone)],
                                      _entity_triples(resolution, changed_entities))
     blocks = TurtleBlocks(state_dir / "turtle.sqlite")

@@ -18,6 +18,7 @@ from rdflib import Graph
 from kgraph.errors import InputError
 from kgraph.rdf import serialize, to_rdf
 from kgraph.saved import PAPERS_FILE, load_graph
+from kgraph.store import build_store
 
 TURTLE_FILE = "graph.ttl"
 # RDF files a command accepts, by extension: (rdflib parser, Oxigraph format, media type).
@@ -117,7 +118,14 @@ def check_rdf(path: Path) -> None:
 
 
 def read_store(path: str | os.PathLike[str]) -> ox.Store:
-    """GRAPH bulk-loaded into an in-memory Oxigraph store, the fast SPARQL engine."""
+    """GRAPH as an Oxigraph store, the fast SPARQL engine: a build folder's own on-disk store,
+    opened read-only (nothing to load, whatever its size), else the file bulk-loaded into memory."""
+    on_disk = build_store(path) if Path(path).is_dir() else None
+    if on_disk is not None:
+        try:
+            return ox.Store.read_only(str(on_disk))
+        except OSError:  # e.g. a build is writing it: read graph.ttl instead
+            pass
     store = ox.Store()
     if is_saved_papers(path):
         store.bulk_load(serialize(read_networkx(path), "nt").encode("utf-8"), format=ox.RdfFormat.N_TRIPLES)

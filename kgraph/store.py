@@ -16,6 +16,8 @@ import pyoxigraph as ox
 
 from kgraph.rdf import DATA, KG
 
+STATE_DIR = ".kgraph"  # in a build folder: the cache, the Turtle blocks, the store
+STORE_DIR = "store"
 ENTITY_KINDS = ("method/", "benchmark/", "metric/", "organization/")
 PREFIXES = {"kg": str(KG), "paper": f"{DATA}paper/", "method": f"{DATA}method/", "benchmark": f"{DATA}benchmark/",
             "metric": f"{DATA}metric/", "organization": f"{DATA}organization/", "claim": f"{DATA}claim/",
@@ -45,6 +47,12 @@ def _delete(store: ox.Store, template: str, iris: list[str]) -> None:
     for start in range(0, len(iris), UPDATE_CHUNK):
         values = " ".join(f"<{iri}>" for iri in iris[start:start + UPDATE_CHUNK])
         store.update(template.replace("%s", values))
+
+
+def build_store(folder: str | os.PathLike[str]) -> Path | None:
+    """The on-disk store of a finished build in ``folder``, or None when it has none."""
+    state = Path(folder) / STATE_DIR
+    return state / STORE_DIR if (state / "state.json").is_file() and (state / STORE_DIR).is_dir() else None
 
 
 def open_store(path: str | os.PathLike[str]) -> ox.Store:

@@ -19,6 +19,8 @@ import rdflib
 from kgraph import build as build_module
 from kgraph import engine
 from kgraph.build import STATE_DIR, build
+from kgraph.export import export
+from kgraph.graphfile import read_store
 from kgraph.ingest import read_papers
 from kgraph.model import Paper
 from kgraph.rdf import rdf_triples
@@ -62,6 +64,11 @@ def test_jobs_do_not_change_a_byte(tmp_path, example_papers, small_units):
     build(papers, tmp_path / "two", jobs=2)
     assert outputs(tmp_path / "one") == outputs(tmp_path / "two")
     assert _store(tmp_path / "one") == _store(tmp_path / "two") == rdf_triples(load_graph(tmp_path / "one"))
+    for jobs in ("one", "two"):  # N-Triples are dumped from the store, in the same order
+        export(tmp_path / jobs, "nt", tmp_path / f"{jobs}.nt")
+    assert (tmp_path / "one.nt").read_bytes() == (tmp_path / "two.nt").read_bytes()
+    assert {(t.subject, t.predicate, t.object) for t in ox.parse(path=str(tmp_path / "one.nt"),
+                                                                  format=ox.RdfFormat.N_TRIPLES)} == _store(tmp_path / "one")
 
 
 def test_grown_input_extracts_only_new_papers_and_equals_a_fresh_build(tmp_path, example_papers):
@@ -183,3 +190,13 @@ def test_memory_guard_keeps_the_page_to_papers_with_claims(tmp_path, example_pap
     assert any(m and 0 < int(m.group(1)) <= 5 < len(example_papers) for m in held)  # the page's papers are capped
     assert report.counts["Paper"] == len(example_papers)  # the counts still cover the whole corpus
     assert os.path.getsize(tmp_path / "out" / "graph.html") > 0
+
+
+def test_queries_read_a_builds_own_store(tmp_path, example_papers):
+    """`kgraph query OUT` opens the build's on-disk store instead of loading graph.ttl (removed here
+    to show it is not read), so a query on a large build starts at once."""
+    out = tmp_path / "out"
+    build(example_papers, out, jobs=1)
+    (out / "graph.ttl").unlink()
+    store = read_store(out)
+    assert {(q.subject, q.predicate, q.object) for q in store} == rdf_triples(load_graph(out))
