@@ -87,7 +87,8 @@ def _paper_rdf(lines: list[str]) -> list[tuple[str, str]]:
         graph = build_graph([paper], {paper.key: extraction}, _WORKER_RESOLUTION, all_entities=False)
         triples = [t for t in rdf_triples(graph) if not is_entity(t[0].value)
                    or isinstance(t[2], ox.NamedNode) and is_entity(t[2].value)]
-        results.append((str(node_iri(paper_node_id(paper))), turtle_block(triples)))
+        iri = str(node_iri(paper_node_id(paper)))
+        results.append((iri, turtle_block(triples, lead=iri)))  # the paper, then its claims and mentions
     return results
 
 

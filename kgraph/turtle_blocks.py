@@ -24,10 +24,10 @@ SCHEMA = "CREATE TABLE IF NOT EXISTS block (iri TEXT PRIMARY KEY, turtle TEXT NO
 TURTLE_PREFIXES = "".join(f"@prefix {name}: <{iri}> .\n" for name, iri in sorted(PREFIXES.items())) + "\n"
 
 
-def turtle_block(triples: Iterable[tuple[ox.NamedNode, ox.NamedNode, Term]]) -> str:
+def turtle_block(triples: Iterable[tuple[ox.NamedNode, ox.NamedNode, Term]], lead: str | None = None) -> str:
     """The triples as Turtle without the prefix lines (Oxigraph writes them in no fixed order; the
-    file has them once, sorted), grouped by subject in a fixed order."""
-    ordered = sorted(triples, key=lambda t: (t[0].value, t[1].value, str(t[2])))
+    file has them once, sorted), grouped by subject in a fixed order, subject ``lead`` first."""
+    ordered = sorted(triples, key=lambda t: (t[0].value != lead, t[0].value, t[1].value, str(t[2])))
     text = ox.serialize([ox.Triple(*t) for t in ordered], format=ox.RdfFormat.TURTLE,
                         prefixes=PREFIXES).decode("utf-8")
     lines = text.splitlines(keepends=True)
