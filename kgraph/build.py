@@ -1,11 +1,12 @@
 """A whole build, streamed: read -> extract (cached, parallel) -> resolve -> RDF store -> exports.
 
-Phase 1 streams extractions into ``papers.jsonl``; phase 2 reads them back for the names
-(resolution), then workers turn each changed paper into N-Triples for the on-disk Oxigraph store
-and a Turtle block for ``graph.ttl``. Only papers whose facts or resolved entities changed since
-the last build are rewritten, which makes ``kgraph build`` on a grown input, and ``--update``,
-incremental. The store is loaded in a background thread (Oxigraph works off the GIL) while
-graph.ttl and the page are written. Nothing holds the whole corpus as RDF.
+Phase 1 streams extractions into ``papers.jsonl``; phase 2 reads them back once for the names
+(resolution), then workers turn each changed paper into a Turtle block, kept for ``graph.ttl``
+and loaded, in chunks, into the on-disk Oxigraph store. Only papers whose facts or resolved
+entities changed since the last build are rewritten, which makes ``kgraph build`` on a grown
+input, and ``--update``, incremental. With more than one job the store loads in a background
+thread (Oxigraph works off the GIL) while workers write and graph.ttl and the page are written.
+Nothing holds the whole corpus as RDF.
 """
 
 from __future__ import annotations
@@ -123,7 +124,6 @@ def build(papers: list[Paper], output: Path, jobs: int = 1, dask_address: str | 
     finally:
         if cache is not None:
             cache.close()
-    del papers  # phase 2 streams papers.jsonl
 
     # Phase 2: resolution over names only, then each changed paper's RDF, written by workers.
     saved = output / PAPERS_FILE
