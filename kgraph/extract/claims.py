@@ -83,7 +83,7 @@ def _trigger_at(doc: Doc, k: int, sent: Span) -> tuple[int, str] | None:
         return k + 1, "win"
     if lower in OVER_WORDS and nxt in {"over", "upon"}:
         return k + 2, "win"
-    if lower in {"over", "upon"} and doc[k - 1].lower_ not in OVER_WORDS and not (k + 1 < sent.end and (doc[k + 1].like_num or doc[k + 1].lower_ in {"the", "time", "all"})):
+    if lower in {"over", "upon"} and (k == sent.start or doc[k - 1].lower_ not in OVER_WORDS) and not (k + 1 < sent.end and (doc[k + 1].like_num or doc[k + 1].lower_ in {"the", "time", "all"})):
         window = doc[max(sent.start, k - 8):k].text.lower()
         if any(word in window.split() for word in OVER_WORDS) or re.search(r"\d\s?%|\d[x×]\b|improv", window):
             return k + 1, "win"
