@@ -10,7 +10,7 @@ from __future__ import annotations
 import hashlib
 import os
 import sqlite3
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 from kgraph.model import Paper
@@ -44,20 +44,28 @@ class ExtractionCache:
     def close(self) -> None:
         self.db.close()
 
+    def count(self, papers: Iterable[Paper]) -> int:
+        """How many of these papers have a current entry (keys only: nothing is read back)."""
+        keys = [content_key(p) for p in papers]
+        cached = {key for key, in self._current(sorted(set(keys)), "key")}
+        return sum(1 for key in keys if key in cached)
+
     def get_many(self, papers: Iterable[Paper]) -> dict[str, str]:
         """Cached extractions (JSON text) of these papers, by ``Paper.key``; stale versions are misses."""
         by_content: dict[str, list[str]] = {}
         for paper in papers:
             by_content.setdefault(content_key(paper), []).append(paper.key)
         found: dict[str, str] = {}
-        keys = list(by_content)
+        for key, data in self._current(list(by_content), "key, data"):
+            found.update((paper_key, data) for paper_key in by_content[key])
+        return found
+
+    def _current(self, keys: list[str], columns: str) -> Iterator[tuple]:
+        """Rows of the current version among these keys, asked in chunks of LOOKUP_CHUNK."""
         for start in range(0, len(keys), LOOKUP_CHUNK):
             chunk = keys[start:start + LOOKUP_CHUNK]
-            rows = self.db.execute(f"SELECT key, data FROM extraction WHERE version = ? AND key IN "
-                                   f"({','.join('?' * len(chunk))})", (self.version, *chunk))
-            for key, data in rows:
-                found.update((paper_key, data) for paper_key in by_content[key])
-        return found
+            yield from self.db.execute(f"SELECT {columns} FROM extraction WHERE version = ? AND key IN "
+                                       f"({','.join('?' * len(chunk))})", (self.version, *chunk))
 
     def put_many(self, items: Iterable[tuple[Paper, str]]) -> None:
         """Store a batch of (paper, extraction JSON) in one transaction: all of it or none of it."""

@@ -13,7 +13,7 @@ import json
 import multiprocessing
 import os
 from collections import deque
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from typing import TypeVar
 
@@ -23,9 +23,10 @@ from kgraph.extract.pipeline import build_nlp
 from kgraph.model import Extraction, Paper
 
 BATCH_SIZE = 512
-# Fewer new papers than this are extracted in this process: starting workers takes seconds,
-# more than a few hundred papers take to extract.
-POOL_MIN_PAPERS = 256
+# With fewer papers to extract (or, in a build, to write as RDF) than this, workers would take
+# longer to start (a fork server importing kgraph, then each worker loading its pipeline: about
+# 3 s) than they save, so the work stays in this process.
+POOL_MIN_PAPERS = 2000
 T = TypeVar("T")
 
 
@@ -74,13 +75,11 @@ class _Local:
 
     def __init__(self, jobs: int) -> None:
         self.jobs = jobs
-        self.pool: ProcessPoolExecutor | None = None  # started with the first batch worth it
+        self.pool = process_pool(jobs, _warm_up) if jobs > 1 else None
 
     def submit(self, todo: list[Paper]) -> Pending:
-        if self.jobs < 2 or (self.pool is None and len(todo) < POOL_MIN_PAPERS):
+        if self.pool is None or len(todo) < 2:
             return functools.partial(extract_batch, todo)  # here, when asked for
-        if self.pool is None:
-            self.pool = process_pool(self.jobs, _warm_up)
         parts = batched(todo, max(1, len(todo) // (self.jobs * 4)))
         futures = [self.pool.submit(extract_batch, part) for part in parts]
         return lambda: [e for future in futures for e in future.result()]
@@ -109,7 +108,7 @@ class _Dask:
         self.client.close()
 
 
-def extract_stream(papers: Iterable[Paper], jobs: int = 1, cache: ExtractionCache | None = None,
+def extract_stream(papers: Sequence[Paper], jobs: int = 1, cache: ExtractionCache | None = None,
                    on_batch: Callable[[int, int], None] | None = None,
                    batch_size: int = BATCH_SIZE, dask_address: str | None = None) -> Iterator[tuple[Paper, str]]:
     """Yield (paper, extraction as JSON text) in input order; ``on_batch(done, extracted)`` reports progress.
@@ -118,7 +117,8 @@ def extract_stream(papers: Iterable[Paper], jobs: int = 1, cache: ExtractionCach
     this process reads the cache and writes results. Each batch's new results are committed to
     the cache before they are yielded, so an interrupted run loses at most the batches in flight.
     """
-    engine = _Dask(dask_address, jobs) if dask_address else _Local(jobs)
+    to_extract = len(papers) - (cache.count(papers) if cache is not None else 0)
+    engine = _Dask(dask_address, jobs) if dask_address else _Local(jobs if to_extract >= POOL_MIN_PAPERS else 1)
     in_flight: deque[tuple[list[Paper], dict[str, str], list[Paper], Pending]] = deque()
 
     def collect() -> Iterator[tuple[Paper, str]]:

@@ -19,6 +19,7 @@ import rdflib
 from kgraph import build as build_module
 from kgraph import engine
 from kgraph.build import STATE_DIR, build
+from kgraph.cache import ExtractionCache
 from kgraph.export import export
 from kgraph.graphfile import read_store
 from kgraph.ingest import read_papers
@@ -200,3 +201,12 @@ def test_queries_read_a_builds_own_store(tmp_path, example_papers):
     (out / "graph.ttl").unlink()
     store = read_store(out)
     assert {(q.subject, q.predicate, q.object) for q in store} == rdf_triples(load_graph(out))
+
+
+def test_cache_counts_only_current_entries(tmp_path, example_papers):
+    """The count decides whether worker processes are worth starting."""
+    with ExtractionCache(tmp_path / "c.sqlite", "v1") as cache:
+        cache.put_many((p, "{}") for p in example_papers[:3])
+        assert cache.count(example_papers) == 3
+    with ExtractionCache(tmp_path / "c.sqlite", "v2") as cache:
+        assert cache.count(example_papers) == 0
