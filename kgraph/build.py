@@ -67,6 +67,11 @@ def _digest(*parts: str) -> str:
     return hashlib.sha256("\0".join(parts).encode()).hexdigest()[:24]
 
 
+def _paper_iri(paper: Paper) -> str:
+    """The key of a paper's fingerprint and Turtle block: its node's IRI."""
+    return str(node_iri(paper_node_id(paper)))
+
+
 _WORKER_RESOLUTION: Resolution | None = None
 
 
@@ -88,7 +93,7 @@ def _paper_rdf(lines: list[str]) -> list[tuple[str, str]]:
         graph = build_graph([paper], {paper.key: extraction}, _WORKER_RESOLUTION, all_entities=False)
         triples = [t for t in rdf_triples(graph) if not is_entity(t[0].value)
                    or isinstance(t[2], ox.NamedNode) and is_entity(t[2].value)]
-        iri = str(node_iri(paper_node_id(paper)))
+        iri = _paper_iri(paper)
         results.append((iri, turtle_block(triples, lead=iri)))  # the paper, then its claims and mentions
     return results
 
@@ -137,9 +142,11 @@ def build(papers: list[Paper], output: Path, jobs: int = 1, dask_address: str | 
     entities = {eid: _digest(e.label, *e.aliases) for eid, e in resolution.entities.items()}
     changed_entities = sorted(eid for eid, digest in entities.items() if state["entities"].get(eid) != digest)
     gone = sorted(set(state["entities"]) - set(entities))
+    entity_triples = _entity_triples(resolution, sorted(entities))  # graph.ttl has all, the store gets the changed
+    changed_iris = {str(node_iri(e)) for e in changed_entities}
     update_store = functools.partial(_update_store, state_dir / STORE_DIR, state, fingerprints,
-                                     [str(node_iri(e)) for e in (*changed_entities, *gone)],
-                                     _entity_triples(resolution, changed_entities))
+                                     sorted(changed_iris | {str(node_iri(e)) for e in gone}),
+                                     [t for t in entity_triples if t[0].value in changed_iris])
     blocks = TurtleBlocks(state_dir / "turtle.sqlite")
     for leftover in state_dir.glob("load-*"):  # chunks of a build that was killed
         shutil.rmtree(leftover, ignore_errors=True)
@@ -157,14 +164,14 @@ def build(papers: list[Paper], output: Path, jobs: int = 1, dask_address: str | 
             else:  # one job, one core: each step in turn
                 written: list[Path] = []
                 _write_papers_rdf(saved, changed, resolution, jobs, progress, blocks, Path(load), written.append)
-                stored = background.submit(update_store, written)
-                stored.result()
+                update_store(written)
+                stored = None
             blocks.delete(set(state["papers"]) - set(fingerprints))
-            blocks.write_file(output / "graph.ttl", turtle_block(_entity_triples(resolution, sorted(entities))),
-                              fingerprints)
+            blocks.write_file(output / "graph.ttl", turtle_block(entity_triples), fingerprints)
             graph, report.counts = _page_graph(saved, scan, resolution, report)
             write_html(graph, output / "graph.html")
-            stored.result()
+            if stored is not None:
+                stored.result()
     finally:
         blocks.close()
     report.rewritten = len(changed)
@@ -187,7 +194,7 @@ class _PaperNames:
 def _noting_names(records: Iterator[tuple[str, Paper, Extraction]], names: list[_PaperNames]) -> Iterator[Extraction]:
     """Pass the extractions on to resolution, keeping each paper's names for the scan that follows."""
     for line, paper, extraction in records:
-        names.append(_PaperNames(str(node_iri(paper_node_id(paper))), paper.key, _digest(line),
+        names.append(_PaperNames(_paper_iri(paper), paper.key, _digest(line),
                                  list(names_by_kind(extraction)), [(c.winner, c.loser) for c in extraction.claims]))
         yield extraction
 
