@@ -32,10 +32,10 @@ from kgraph.cache import ExtractionCache
 from kgraph.engine import POOL_MIN_PAPERS, batched, extract_stream, process_pool
 from kgraph.extract import extractor_version
 from kgraph.graph import NODE_TYPES, build_graph, paper_node_id, summary
-from kgraph.model import Extraction, Paper
+from kgraph.model import Names, Paper
 from kgraph.rdf import node_iri, rdf_triples
-from kgraph.resolve import Resolution, names_by_kind, resolve
-from kgraph.saved import PAPERS_FILE, parse_record, saved_records
+from kgraph.resolve import Resolution, resolve
+from kgraph.saved import PAPER_KEY, PAPERS_FILE, parse_record
 from kgraph.store import STATE_DIR, STORE_DIR, delete_papers, is_entity, load_turtle, open_store, refresh_shortcuts, replace_entities
 from kgraph.turtle_blocks import TURTLE_PREFIXES, TurtleBlocks, turtle_block
 from kgraph.viz import write_html
@@ -44,6 +44,7 @@ from kgraph.viz import write_html
 PAGE_ALL_PAPERS_LIMIT = 5000
 RDF_BATCH = 128  # papers per worker task when writing RDF
 LOAD_CHUNK = 1000  # papers per bulk load into the store (about 130,000 triples)
+UPDATING_MARKER = "store-updating"  # in the state folder while the store may disagree with state.json
 PAGE_MAX_METHODS = 2000  # the page lays out what it holds; 2,000 methods render in under 3 s
 
 Progress = Callable[[str, int], Callable[[int], None]]  # (stage, total) -> advance(n)
@@ -60,7 +61,7 @@ class BuildReport:
 def _record(paper: Paper, facts: str) -> str:
     """The papers.jsonl line: what json.dumps(..., sort_keys=True) writes, with the facts already JSON."""
     paper_json = json.dumps(paper.to_dict(), ensure_ascii=False, sort_keys=True)
-    return '{"extraction": ' + facts + ', "paper": ' + paper_json + "}"
+    return '{"extraction": ' + facts + PAPER_KEY + paper_json + "}"
 
 
 def _digest(*parts: str) -> str:
@@ -120,20 +121,23 @@ def build(papers: list[Paper], output: Path, jobs: int = 1, dask_address: str | 
         if advance:
             advance(done)
 
-    # Phase 1: extraction, streamed to papers.jsonl (renamed into place only when complete).
+    # Phase 1: extraction, streamed to papers.jsonl (renamed into place only when complete);
+    # each paper's names (cached with its extraction) are kept for phase 2.
+    names: list[_PaperNames] = []
     cache = ExtractionCache(state_dir / "cache.sqlite", extractor_version()) if use_cache else None
     try:
         with atomic_writer(output / PAPERS_FILE) as handle:
-            for paper, facts in extract_stream(papers, jobs, cache, on_batch, dask_address=dask_address):
-                handle.write(_record(paper, facts) + "\n")
+            for paper, (facts, paper_names) in extract_stream(papers, jobs, cache, on_batch, dask_address=dask_address):
+                line = _record(paper, facts) + "\n"
+                handle.write(line)
+                names.append(_PaperNames(_paper_iri(paper), _digest(line), paper_names))
     finally:
         if cache is not None:
             cache.close()
 
     # Phase 2: resolution over names only, then each changed paper's RDF, written by workers.
     saved = output / PAPERS_FILE
-    names: list[_PaperNames] = []
-    resolution = resolve(_noting_names(saved_records(saved), names))
+    resolution = resolve(Names.from_json(paper.names) for paper in names)
     state_path = state_dir / "state.json"
     state = json.loads(state_path.read_text(encoding="utf-8")) if state_path.exists() else {"papers": {}, "entities": {}}
     scan = _scan(names, resolution, state)
@@ -151,52 +155,51 @@ def build(papers: list[Paper], output: Path, jobs: int = 1, dask_address: str | 
     for leftover in state_dir.glob("load-*"):  # chunks of a build that was killed
         shutil.rmtree(leftover, ignore_errors=True)
     try:
-        with tempfile.TemporaryDirectory(dir=state_dir, prefix="load-") as load, ThreadPoolExecutor(1) as background:
+        with tempfile.TemporaryDirectory(dir=state_dir, prefix="load-") as load, ThreadPoolExecutor(2) as background:
             if jobs > 1:
                 # The store loads each chunk while the workers write the next ones and, at the end,
-                # while this thread writes graph.ttl and the page (Oxigraph works off the GIL).
+                # while graph.ttl (mostly copied by the kernel) and the page are written (Oxigraph
+                # works off the GIL).
                 chunks: queue.Queue[Path | None] = queue.Queue()
-                stored = background.submit(update_store, iter(chunks.get, None))
+                pending = [background.submit(update_store, iter(chunks.get, None))]
                 try:
                     _write_papers_rdf(saved, changed, resolution, jobs, progress, blocks, Path(load), chunks.put)
                 finally:
                     chunks.put(None)
             else:  # one job, one core: each step in turn
-                written: list[Path] = []
-                _write_papers_rdf(saved, changed, resolution, jobs, progress, blocks, Path(load), written.append)
-                update_store(written)
-                stored = None
+                loaded: list[Path] = []
+                _write_papers_rdf(saved, changed, resolution, jobs, progress, blocks, Path(load), loaded.append)
+                update_store(loaded)
+                pending = []
             blocks.delete(set(state["papers"]) - set(fingerprints))
-            blocks.write_file(output / "graph.ttl", turtle_block(entity_triples), fingerprints)
+
+            def write_ttl() -> None:
+                blocks.write_file(output / "graph.ttl", turtle_block(entity_triples), fingerprints)
+
+            if jobs > 1:
+                pending.append(background.submit(write_ttl))
+            else:
+                write_ttl()
             graph, report.counts = _page_graph(saved, scan, resolution, report)
             write_html(graph, output / "graph.html")
-            if stored is not None:
-                stored.result()
+            for work in pending:
+                work.result()
     finally:
         blocks.close()
     report.rewritten = len(changed)
     state["papers"], state["entities"] = fingerprints, entities
     write_text(state_path, json.dumps(state, sort_keys=True))  # only once the store is consistent
+    (state_dir / UPDATING_MARKER).unlink(missing_ok=True)
     return report
 
 
 @dataclass
 class _PaperNames:
-    """What a paper's fingerprint and the page choice need, kept from the one parse of its record."""
+    """What a paper's fingerprint and the page choice need, kept from phase 1."""
 
     iri: str
-    paper_key: str
     record_digest: str
-    names: list[tuple[str, str]]  # (kind, surface name), claims included
-    claims: list[tuple[str, str]]  # (winner, loser) as written
-
-
-def _noting_names(records: Iterator[tuple[str, Paper, Extraction]], names: list[_PaperNames]) -> Iterator[Extraction]:
-    """Pass the extractions on to resolution, keeping each paper's names for the scan that follows."""
-    for line, paper, extraction in records:
-        names.append(_PaperNames(_paper_iri(paper), paper.key, _digest(line),
-                                 list(names_by_kind(extraction)), [(c.winner, c.loser) for c in extraction.claims]))
-        yield extraction
+    names: str  # model.Names as JSON: one string a paper, where objects would load the garbage collector
 
 
 @dataclass
@@ -214,13 +217,15 @@ def _scan(papers: list[_PaperNames], resolution: Resolution, state: dict) -> _Sc
     who it says beats whom, for choosing what the page shows."""
     scan = _Scan()
     for number, paper in enumerate(papers):
-        ids = sorted({resolution.entity_id(kind, name, paper.paper_key) for kind, name in paper.names})
+        names = Names.from_json(paper.names)
+        key = names.paper_key
+        ids = sorted({resolution.entity_id(kind, name, key) for kind, name in names.names})
         scan.fingerprints[paper.iri] = _digest(paper.record_digest, *ids)
         if state["papers"].get(paper.iri) != scan.fingerprints[paper.iri]:
             scan.changed.add(number)
-        scan.claim_count += len(paper.claims)
-        pairs = {(resolution.entity_id("method", w, paper.paper_key), resolution.entity_id("method", lo, paper.paper_key))
-                 for w, lo in paper.claims}
+        scan.claim_count += len(names.claims)
+        pairs = {(resolution.entity_id("method", w, key), resolution.entity_id("method", lo, key))
+                 for w, lo in names.claims}
         if pairs := {(w, lo) for w, lo in pairs if w != lo}:
             scan.claims[number] = pairs
     return scan
@@ -272,21 +277,26 @@ def _update_store(path: Path, state: dict, fingerprints: dict[str, str], entity_
                   entity_triples: list[tuple], chunks: Iterable[Path]) -> None:
     """Bring the Oxigraph store up to date: drop changed, new and gone papers (new ones may be
     half there after an interrupted build), load their Turtle chunk by chunk as the chunks come
-(bulk into an empty store), each chunk deleted once loaded,
-    replace changed entities, recompute the shortcuts."""
+    (bulk into an empty store), each chunk deleted once loaded, replace changed entities,
+    recompute the shortcuts that may be stale (all of them after an interrupted update, which
+    may have dropped claims without refreshing their winners: the marker tells)."""
+    marker = path.parent / UPDATING_MARKER
+    interrupted = marker.exists()
+    marker.touch()  # removed once state.json says what the store holds
     store = open_store(path)
     try:
         known = state["papers"]
         if known:
             stale = {iri for iri in fingerprints.keys() | known.keys() if known.get(iri) != fingerprints.get(iri)}
-            delete_papers(store, stale)
+            winners = delete_papers(store, stale)
         else:  # a first build, or one that never finished: start from nothing
             store.clear()
         for chunk in chunks:
             load_turtle(store, str(chunk), bulk=not known)
             chunk.unlink()
         replace_entities(store, entity_iris, entity_triples)
-        refresh_shortcuts(store)
+        if known:  # new papers brought their own shortcuts; those of dropped claims may be stale
+            refresh_shortcuts(store, None if interrupted else winners)
         store.flush()
     finally:
         del store  # release the store's lock before anyone reopens it

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -12,16 +13,17 @@ from tqdm import tqdm
 
 from kgraph.atomic import atomic_writer
 from kgraph.build import build
-from kgraph.engine import default_jobs, extract_stream
+from kgraph.engine import default_jobs, extract_stream, start_fork_server
 from kgraph.errors import InputError
 from kgraph.ingest import FORMATS, read_papers
 from kgraph.ingest.merge import merge_papers
 from kgraph.model import Extraction
 from kgraph.predictions import gold_record
-from kgraph.saved import saved_papers
+from kgraph.saved import papers_path, saved_papers
 
 # Below this many papers the progress bar would only flicker.
 PROGRESS_MIN_PAPERS = 50
+WARM_START_BYTES = 1 << 20  # inputs of about 800 abstracts and more may need workers: start their server early
 
 
 def _progress(stage: str, total: int):
@@ -31,6 +33,9 @@ def _progress(stage: str, total: int):
 
 
 def cmd_build(args: argparse.Namespace) -> int:
+    inputs = [*args.inputs, *([papers_path(args.update)] if args.update else [])]
+    if args.jobs > 1 and not args.dask and sum(os.path.getsize(p) for p in inputs if os.path.isfile(p)) >= WARM_START_BYTES:
+        start_fork_server()  # while the inputs are read: workers, if needed, then start at once
     if args.update:
         output = Path(args.update)
         papers = merge_papers([*saved_papers(output), *read_papers(args.inputs, args.format)])
@@ -57,7 +62,7 @@ def cmd_extract(args: argparse.Namespace) -> int:
     papers = read_papers(args.inputs, args.format)
     advance = _progress("extracting", len(papers))
     with atomic_writer(args.output) as handle:
-        for paper, facts in extract_stream(papers, args.jobs, on_batch=lambda done, _: advance(done)):
+        for paper, (facts, _) in extract_stream(papers, args.jobs, on_batch=lambda done, _: advance(done)):
             record = gold_record(paper, Extraction.from_dict(json.loads(facts)))
             handle.write(json.dumps(record, ensure_ascii=False, sort_keys=True) + "\n")
     print(f"wrote {len(papers)} papers to {args.output}")

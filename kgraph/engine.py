@@ -11,6 +11,7 @@ import functools
 import itertools
 import json
 import multiprocessing
+import multiprocessing.forkserver
 import os
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -27,6 +28,8 @@ BATCH_SIZE = 512
 # longer to start (a fork server importing kgraph, then each worker loading its pipeline: about
 # 3 s) than they save, so the work stays in this process.
 POOL_MIN_PAPERS = 2000
+POOL_HIDDEN_BY_CACHED = 20000  # cached papers that take about as long to read as workers take to start
+IN_FLIGHT = 2  # batches of papers to extract submitted ahead
 T = TypeVar("T")
 
 
@@ -45,9 +48,20 @@ def process_pool(jobs: int, initializer: Callable[..., None], initargs: tuple = 
     """Worker processes forked from a fresh server process, not from this one: a fork of a process
     holding a large corpus shares its pages only until the garbage collector touches them, after
     which every worker would hold a copy."""
+    return ProcessPoolExecutor(jobs, mp_context=_fork_server(), initializer=initializer, initargs=initargs)
+
+
+def start_fork_server() -> None:
+    """Start the server that workers are forked from now (it imports kgraph: about 2 s on its own
+    core), so that workers, if a build needs them, start at once."""
+    _fork_server()
+    multiprocessing.forkserver.ensure_running()
+
+
+def _fork_server() -> multiprocessing.context.BaseContext:
     context = multiprocessing.get_context("forkserver")
     context.set_forkserver_preload(["kgraph.build"])  # imported once, by the server
-    return ProcessPoolExecutor(jobs, mp_context=context, initializer=initializer, initargs=initargs)
+    return context
 
 
 def _warm_up() -> None:
@@ -59,15 +73,19 @@ def facts_json(extraction: Extraction) -> str:
     return json.dumps(extraction.to_dict(), ensure_ascii=False, sort_keys=True)
 
 
-def extract_batch(papers: list[Paper]) -> list[str]:
-    """One partition's extractions, as JSON text: the unit of work sent to a process or a Dask worker.
+Facts = tuple[str, str]  # a paper's extraction and its names (model.Names), as JSON text
+
+
+def extract_batch(papers: list[Paper]) -> list[Facts]:
+    """One partition's extractions and names, as JSON text: the unit of work sent to a process or a Dask worker.
 
     Serialising in the worker keeps that work off the single process that collects the results.
     """
-    return [facts_json(extract_paper(p)) for p in papers]
+    extractions = [extract_paper(p) for p in papers]
+    return [(facts_json(e), e.names().to_json()) for e in extractions]
 
 
-Pending = Callable[[], list[str]]  # a submitted batch: call it for its results, in order
+Pending = Callable[[], list[Facts]]  # a submitted batch: call it for its results, in order
 
 
 class _Local:
@@ -110,36 +128,55 @@ class _Dask:
 
 def extract_stream(papers: Sequence[Paper], jobs: int = 1, cache: ExtractionCache | None = None,
                    on_batch: Callable[[int, int], None] | None = None,
-                   batch_size: int = BATCH_SIZE, dask_address: str | None = None) -> Iterator[tuple[Paper, str]]:
-    """Yield (paper, extraction as JSON text) in input order; ``on_batch(done, extracted)`` reports progress.
+                   batch_size: int = BATCH_SIZE, dask_address: str | None = None) -> Iterator[tuple[Paper, Facts]]:
+    """Yield (paper, (extraction, names) as JSON text) in input order; ``on_batch(done, extracted)``
+    reports progress. Papers have distinct keys (ingest merges those that share one).
 
-    The next batch is submitted before the current one is collected, so workers keep busy while
-    this process reads the cache and writes results. Each batch's new results are committed to
-    the cache before they are yielded, so an interrupted run loses at most the batches in flight.
+    The papers to extract are known first (the cache is asked for keys only) and submitted ahead
+    of the reading: the next batches of them are in flight wherever they lie in the input, so
+    workers extract while this process reads cached results and writes. Each batch's results are
+    committed to the cache once collected, so an interrupted run loses at most the batches in flight.
     """
-    to_extract = len(papers) - (cache.count(papers) if cache is not None else 0)
-    engine = _Dask(dask_address, jobs) if dask_address else _Local(jobs if to_extract >= POOL_MIN_PAPERS else 1)
-    in_flight: deque[tuple[list[Paper], dict[str, str], list[Paper], Pending]] = deque()
+    cached = cache.cached(papers) if cache is not None else set()
+    to_extract = len(papers) - len(cached)
+    todo = batched((p for p in papers if p.key not in cached), batch_size)
+    engine = _Dask(dask_address, jobs) if dask_address else _Local(jobs if _worth_a_pool(to_extract, len(cached)) else 1)
+    in_flight: deque[tuple[list[Paper], Pending]] = deque()
+    fresh: dict[str, Facts] = {}
 
-    def collect() -> Iterator[tuple[Paper, str]]:
-        batch, cached, todo, pending = in_flight.popleft()
-        fresh = pending()
-        if cache is not None and todo:
-            cache.put_many(zip(todo, fresh, strict=True))
-        results = {**cached, **{p.key: e for p, e in zip(todo, fresh, strict=True)}}
-        if on_batch is not None:
-            on_batch(len(batch), len(todo))
-        for paper in batch:
-            yield paper, results[paper.key]
+    def submit_next() -> None:
+        if (batch := next(todo, None)) is not None:
+            in_flight.append((batch, engine.submit(batch)))
+
+    def collect() -> None:
+        batch, pending = in_flight.popleft()
+        results = pending()
+        if cache is not None:
+            cache.put_many(zip(batch, results, strict=True))
+        fresh.update((p.key, r) for p, r in zip(batch, results, strict=True))
+        submit_next()
 
     try:
+        for _ in range(IN_FLIGHT):
+            submit_next()
         for batch in batched(papers, batch_size):
-            cached = cache.get_many(batch) if cache is not None else {}
-            todo = [p for p in batch if p.key not in cached]
-            in_flight.append((batch, cached, todo, engine.submit(todo)))
-            if len(in_flight) > 1:
-                yield from collect()
-        while in_flight:
-            yield from collect()
+            found = cache.get_many(p for p in batch if p.key in cached) if cache is not None else {}
+            extracted = 0
+            for paper in batch:
+                if paper.key not in found:
+                    while paper.key not in fresh:
+                        collect()
+                    found[paper.key] = fresh.pop(paper.key)
+                    extracted += 1
+            if on_batch is not None:
+                on_batch(len(batch), extracted)
+            for paper in batch:
+                yield paper, found[paper.key]
     finally:
         engine.close()
+
+
+def _worth_a_pool(to_extract: int, cached: int) -> bool:
+    """Worker processes pay for their start with many papers to extract, or with fewer when they
+    start while this process reads many cached ones."""
+    return to_extract >= POOL_MIN_PAPERS or (to_extract >= POOL_MIN_PAPERS // 4 and cached >= POOL_HIDDEN_BY_CACHED)

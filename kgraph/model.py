@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import dataclasses
 import functools
+import json
+import re
 import unicodedata
 from dataclasses import dataclass, field
 from typing import Any
@@ -25,14 +27,16 @@ def _plain(value: Any) -> Any:
     return value
 
 
+_NOT_ALPHANUMERIC = re.compile(r"[\W_]+")  # \w is what str.isalnum() accepts, and "_"
+
+
 @functools.lru_cache(maxsize=262144)
 def normalize_name(text: str) -> str:
     """Key under which two spellings count as one name: case, accents, punctuation and spaces folded.
 
     It is the normalisation of the gold guidelines (``ImageNet-1K`` = ``imagenet 1k``).
     """
-    folded = unicodedata.normalize("NFKD", text).casefold()
-    return "".join(ch for ch in folded if ch.isalnum())
+    return _NOT_ALPHANUMERIC.sub("", unicodedata.normalize("NFKD", text).casefold())
 
 
 @dataclass(frozen=True)
@@ -69,7 +73,8 @@ class Paper:
         return normalize_name(self.title)
 
     def to_dict(self) -> dict[str, Any]:
-        data = _plain(self)
+        # Fields are plain values and lists of strings but the sources: a shallow copy will do (and is fast).
+        data = {name: getattr(self, name) for name in self.__dataclass_fields__}
         data["sources"] = [str(s) for s in self.sources]
         return data
 
@@ -144,6 +149,15 @@ class Extraction:
     def to_dict(self) -> dict[str, Any]:
         return _plain(self)
 
+    def names(self) -> Names:
+        mentions = (*self.proposed, *self.benchmarks, *self.baselines, *self.metrics, *self.organizations)
+        names = [[m.kind, name] for m in mentions for name in (m.name, *m.aliases)]
+        for claim in self.claims:
+            names += [["method", claim.winner], ["method", claim.loser]]
+            names += [[kind, name] for kind, name in (("benchmark", claim.benchmark), ("metric", claim.metric)) if name]
+        return Names(self.paper_key, names, [[m.kind, m.name, alias] for m in mentions for alias in m.aliases],
+                     [[claim.winner, claim.loser] for claim in self.claims])
+
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Extraction:
         def mentions(items: list[dict[str, Any]]) -> list[Mention]:
@@ -159,3 +173,22 @@ class Extraction:
             claims=[Claim(**{**c, "evidence": Evidence(**c["evidence"])}) for c in data.get("claims", [])],
             abbreviations=[(s, l) for s, l in data.get("abbreviations", [])],
         )
+
+
+@dataclass
+class Names:
+    """An extraction's names without their evidence: all that resolution needs, small enough to
+    keep for a whole corpus (a build caches it beside the extraction). Lists, not tuples, as JSON
+    gives them back: a build reads one for every paper."""
+
+    paper_key: str
+    names: list[list[str]]  # [kind, surface name] of every mention and claim
+    aliases: list[list[str]]  # [kind, name, other name] that the paper states are one
+    claims: list[list[str]]  # [winner, loser] as written
+
+    def to_json(self) -> str:
+        return json.dumps([self.paper_key, self.names, self.aliases, self.claims], ensure_ascii=False)
+
+    @classmethod
+    def from_json(cls, text: str) -> Names:
+        return cls(*json.loads(text))

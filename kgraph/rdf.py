@@ -64,6 +64,7 @@ FORMATS = ("turtle", "nt", "jsonld")
 # RFC 3987: punctuation an IRI path/query/fragment may hold raw (iunreserved and sub-delims).
 _IRI_PUNCTUATION = "-._~!$&'()*+,;="
 _LONE_PERCENT_OR_CHAR = re.compile(r"%(?![0-9A-Fa-f]{2})|[^%]")
+_UNRESERVED = re.compile(r"[A-Za-z0-9._~-]*")
 _SCHEME = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*")
 _AUTHORITY = re.compile(r"(?:[\w.~-]+(?::[\w.~-]*)?@)?(?:[\w.-]+|\[[0-9A-Fa-f:.]+\])(?::[0-9]{0,5})?")
 
@@ -86,6 +87,8 @@ def _node(node_id: str) -> ox.NamedNode:
 
 
 def _segment(text: str) -> str:
+    if _UNRESERVED.fullmatch(text):  # slugs, nearly always
+        return text
     return "".join(ch if ch.isascii() and (ch.isalnum() or ch in "-._~") else _percent(ch) for ch in text)
 
 

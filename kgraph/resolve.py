@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 
 from rapidfuzz import fuzz, process
 
-from kgraph.model import Extraction, normalize_name
+from kgraph.model import Extraction, Names, normalize_name
 
 # Typos are only merged between fairly long names: short ones (acronyms, "NTU 60") differ
 # meaningfully by one character.
@@ -77,30 +77,6 @@ def slugify(text: str) -> str:
     return slug or "x"
 
 
-def names_by_kind(extraction: Extraction) -> Iterable[tuple[str, str]]:
-    """Every (kind, surface name) an extraction mentions, claims included."""
-    for mention in (*extraction.proposed, *extraction.benchmarks, *extraction.baselines,
-                    *extraction.metrics, *extraction.organizations):
-        yield mention.kind, mention.name
-        for alias in mention.aliases:
-            yield mention.kind, alias
-    for claim in extraction.claims:
-        yield "method", claim.winner
-        yield "method", claim.loser
-        if claim.benchmark:
-            yield "benchmark", claim.benchmark
-        if claim.metric:
-            yield "metric", claim.metric
-
-
-def _alias_pairs(extraction: Extraction) -> Iterable[tuple[str, str, str]]:
-    """(kind, short, long) pairs that the paper itself states."""
-    for mention in (*extraction.proposed, *extraction.benchmarks, *extraction.baselines,
-                    *extraction.metrics, *extraction.organizations):
-        for alias in mention.aliases:
-            yield mention.kind, mention.name, alias
-
-
 def _digits(key: str) -> str:
     return "".join(ch for ch in key if ch.isdigit())
 
@@ -120,27 +96,28 @@ def _fuzzy_pairs(keys: list[str]) -> Iterable[tuple[str, str]]:
                 yield block[i], block[j]
 
 
-def resolve(extractions: Iterable[Extraction]) -> Resolution:
-    """Cluster the names of all extractions into entities with deterministic ids.
+def resolve(papers: Iterable[Extraction | Names]) -> Resolution:
+    """Cluster the names of all papers (their extractions, or just their names) into entities with deterministic ids.
 
-    One pass over the extractions, keeping only names, so a streamed corpus need not be held in memory.
+    One pass, keeping only names, so a streamed corpus need not be held in memory.
     """
     forms: dict[str, Counter[str]] = defaultdict(Counter)  # "kind\tkey" -> surface forms
     finders: dict[str, _UnionFind] = defaultdict(_UnionFind)
     expansions: dict[tuple[str, str], set[str]] = defaultdict(set)
     pairs: list[tuple[str, str, str, str]] = []  # (paper, kind, short key, long key)
 
-    for extraction in extractions:
-        for kind, name in names_by_kind(extraction):
+    for paper in papers:
+        names = paper if isinstance(paper, Names) else paper.names()
+        for kind, name in names.names:
             key = normalize_name(name)
             if key:
                 forms[f"{kind}\t{key}"][name] += 1
                 finders[kind].add(key)
-        for kind, short, long in _alias_pairs(extraction):
+        for kind, short, long in names.aliases:
             short_key, long_key = normalize_name(short), normalize_name(long)
             if short_key and long_key:
                 expansions[(kind, short_key)].add(long_key)
-                pairs.append((extraction.paper_key, kind, short_key, long_key))
+                pairs.append((names.paper_key, kind, short_key, long_key))
 
     local: dict[tuple[str, str, str], str] = {}
     for paper_key, kind, short_key, long_key in pairs:

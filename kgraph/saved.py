@@ -16,6 +16,8 @@ from kgraph.model import Extraction, Paper
 from kgraph.resolve import resolve
 
 PAPERS_FILE = "papers.jsonl"
+PAPER_KEY = ', "paper": '  # in a record as written: {"extraction": {...}, "paper": {...}}
+_DECODER = json.JSONDecoder()
 T = TypeVar("T")
 
 
@@ -49,6 +51,25 @@ def _parsed_lines(path: str | os.PathLike[str], parse: Callable[[str], T]) -> It
             yield line, parsed
 
 
+def _paper_of(line: str) -> Paper:
+    """The paper of a record, decoding only its end when it is laid out as ``kgraph build`` writes
+    it (the extraction, most of the line, is not decoded); any other layout is decoded whole.
+
+    The last ``, "paper": `` of such a line is the record's own key: inside JSON strings a quote
+    is escaped, and no key of a paper is "paper".
+    """
+    at = line.rfind(PAPER_KEY)
+    if at >= 0:
+        try:
+            data, end = _DECODER.raw_decode(line, at + len(PAPER_KEY))
+        except ValueError:
+            pass
+        else:
+            if line[end:].strip() == "}":
+                return Paper.from_dict(data)
+    return Paper.from_dict(json.loads(line)["paper"])
+
+
 def saved_records(path: str | os.PathLike[str]) -> Iterator[tuple[str, Paper, Extraction]]:
     """Stream (line, paper, extraction) from a ``papers.jsonl`` written by ``kgraph build``."""
     for line, (paper, extraction) in _parsed_lines(path, parse_record):
@@ -57,7 +78,7 @@ def saved_records(path: str | os.PathLike[str]) -> Iterator[tuple[str, Paper, Ex
 
 def saved_papers(path: str | os.PathLike[str]) -> list[Paper]:
     """The papers of a saved build without their extractions (cheaper: ``--update`` re-reads them from the cache)."""
-    papers = [paper for _, paper in _parsed_lines(path, lambda line: Paper.from_dict(json.loads(line)["paper"]))]
+    papers = [paper for _, paper in _parsed_lines(path, _paper_of)]
     if not papers:
         raise InputError(str(papers_path(path)), "no papers found")
     return papers

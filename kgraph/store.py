@@ -3,13 +3,14 @@
 A paper's triples are its own node's and those of its mentions and claims, so a paper that
 changed is replaced (SPARQL DELETE of exactly those, then an insert) without touching the
 others; entities' names and types are replaced entity by entity; the ``kg:outperforms``
-shortcuts are recomputed from the claims. An interrupted update is simply redone.
+shortcuts of the entities concerned are recomputed from the claims (each paper's own Turtle
+carries the shortcuts of its claims). An interrupted update is simply redone.
 """
 
 from __future__ import annotations
 
 import os
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -25,17 +26,29 @@ PREFIXES = {"kg": str(KG), "paper": f"{DATA}paper/", "method": f"{DATA}method/",
             "dcterms": "http://purl.org/dc/terms/", "prov": "http://www.w3.org/ns/prov#",
             "schema": "https://schema.org/", "xsd": "http://www.w3.org/2001/XMLSchema#",
             "rdfs": "http://www.w3.org/2000/01/rdf-schema#"}
-REFRESH_SHORTCUTS = f"""
+REFRESH_ALL_SHORTCUTS = f"""
 PREFIX kg: <{KG}>
 DELETE {{ ?winner kg:outperforms ?loser }} WHERE {{ ?winner kg:outperforms ?loser }} ;
 INSERT {{ ?winner kg:outperforms ?loser }} WHERE {{ ?claim a kg:Claim ; kg:winner ?winner ; kg:loser ?loser }}
+"""
+REFRESH_SHORTCUTS = f"""
+PREFIX kg: <{KG}>
+DELETE {{ ?winner kg:outperforms ?loser }} WHERE {{ VALUES ?winner {{ %s }} ?winner kg:outperforms ?loser }} ;
+INSERT {{ ?winner kg:outperforms ?loser }} WHERE {{ VALUES ?winner {{ %s }} ?claim kg:winner ?winner ; a kg:Claim ; kg:loser ?loser }}
+"""
+WINNERS_IN_PAPERS = f"""
+PREFIX kg: <{KG}>
+SELECT DISTINCT ?winner WHERE {{ VALUES ?paper {{ %s }} ?claim kg:statedIn ?paper ; kg:winner ?winner }}
 """
 DELETE_PAPERS = f"""
 PREFIX kg: <{KG}>
 DELETE {{ ?node ?p ?o }} WHERE {{ VALUES ?paper {{ %s }} ?node kg:statedIn|kg:inPaper ?paper . ?node ?p ?o }} ;
 DELETE {{ ?paper ?p ?o }} WHERE {{ VALUES ?paper {{ %s }} ?paper ?p ?o }}
 """
-DELETE_SUBJECTS = "DELETE { ?s ?p ?o } WHERE { VALUES ?s { %s } ?s ?p ?o }"
+DELETE_DESCRIPTIONS = f"""
+PREFIX kg: <{KG}>
+DELETE {{ ?s ?p ?o }} WHERE {{ VALUES ?s {{ %s }} ?s ?p ?o FILTER(?p != kg:outperforms) }}
+"""
 UPDATE_CHUNK = 500  # IRIs per SPARQL update
 
 
@@ -43,10 +56,15 @@ def is_entity(iri: str) -> bool:
     return iri.startswith(DATA) and iri[len(DATA):].startswith(ENTITY_KINDS)
 
 
-def _delete(store: ox.Store, template: str, iris: list[str]) -> None:
+def _chunked(template: str, iris: list[str]) -> Iterator[str]:
+    """The template with its VALUES filled, UPDATE_CHUNK IRIs at a time."""
     for start in range(0, len(iris), UPDATE_CHUNK):
-        values = " ".join(f"<{iri}>" for iri in iris[start:start + UPDATE_CHUNK])
-        store.update(template.replace("%s", values))
+        yield template.replace("%s", " ".join(f"<{iri}>" for iri in iris[start:start + UPDATE_CHUNK]))
+
+
+def _delete(store: ox.Store, template: str, iris: list[str]) -> None:
+    for update in _chunked(template, iris):
+        store.update(update)
 
 
 def build_store(folder: str | os.PathLike[str]) -> Path | None:
@@ -60,9 +78,13 @@ def open_store(path: str | os.PathLike[str]) -> ox.Store:
     return ox.Store(str(path))
 
 
-def delete_papers(store: ox.Store, paper_iris: Iterable[str]) -> None:
-    """Drop everything these papers said (their node, mentions and claims) before they are written again."""
-    _delete(store, DELETE_PAPERS, sorted(paper_iris))
+def delete_papers(store: ox.Store, paper_iris: Iterable[str]) -> set[str]:
+    """Drop everything these papers said (their node, mentions and claims) before they are written
+    again; return the winners of their claims, whose shortcuts may now be stale."""
+    iris = sorted(paper_iris)
+    winners = {row["winner"].value for query in _chunked(WINNERS_IN_PAPERS, iris) for row in store.query(query)}
+    _delete(store, DELETE_PAPERS, iris)
+    return winners
 
 
 def load_turtle(store: ox.Store, path: str, bulk: bool) -> None:
@@ -74,10 +96,15 @@ def load_turtle(store: ox.Store, path: str, bulk: bool) -> None:
 
 
 def replace_entities(store: ox.Store, entity_iris: Iterable[str], triples: Iterable[tuple]) -> None:
-    """Drop what the store says about these entities, then add their current triples."""
-    _delete(store, DELETE_SUBJECTS, sorted(entity_iris))
+    """Drop what the store says about these entities (but their shortcuts, which follow the
+    claims), then add their current triples."""
+    _delete(store, DELETE_DESCRIPTIONS, sorted(entity_iris))
     store.extend([ox.Quad(s, p, o) for s, p, o in triples])
 
 
-def refresh_shortcuts(store: ox.Store) -> None:
-    store.update(REFRESH_SHORTCUTS)
+def refresh_shortcuts(store: ox.Store, winners: Iterable[str] | None = None) -> None:
+    """Recompute the ``kg:outperforms`` shortcuts of these entities (None: of all) from the claims that remain."""
+    if winners is None:
+        store.update(REFRESH_ALL_SHORTCUTS)
+    else:
+        _delete(store, REFRESH_SHORTCUTS, sorted(winners))

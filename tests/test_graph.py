@@ -6,7 +6,7 @@ import networkx as nx
 
 from conftest import sample_records
 from kgraph.graph import build_graph, paper_node_id, summary
-from kgraph.model import Claim, Evidence, Extraction, Mention, Paper
+from kgraph.model import Claim, Evidence, Extraction, Mention, Names, Paper
 from kgraph.resolve import resolve
 
 
@@ -62,6 +62,18 @@ def test_resolution_does_not_depend_on_input_order():
              _extraction("c", "BarGAN", claims=(("BarGAN", "FN"),))]
     forward, backward = resolve(items), resolve(reversed(items))
     assert forward.entities == backward.entities
+
+
+def test_names_alone_resolve_as_the_whole_extractions_do():
+    """A build resolves from the names it cached beside each extraction, not the extractions."""
+    _, extractions = sample_records()
+    names = [Names.from_json(e.names().to_json()) for e in extractions.values()]
+    assert any(n.aliases for n in names) and any(n.claims for n in names)
+    by_names, by_extractions = resolve(names), resolve(extractions.values())
+    assert by_names.entities == by_extractions.entities
+    for n in names:
+        for kind, name in n.names:
+            assert by_names.entity_id(kind, name, n.paper_key) == by_extractions.entity_id(kind, name, n.paper_key)
 
 
 def test_graph_nodes_edges_and_evidence(sample_graph):

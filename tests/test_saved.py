@@ -11,7 +11,8 @@ from conftest import sample_records
 from kgraph.errors import InputError
 from kgraph.graph import build_graph
 from kgraph.resolve import resolve
-from kgraph.saved import load_graph, read_saved
+from kgraph.build import _record
+from kgraph.saved import load_graph, read_saved, saved_papers
 
 
 def write_saved(path, papers, extractions) -> None:
@@ -28,6 +29,19 @@ def test_saved_build_round_trips_to_the_same_graph(tmp_path):
     expected = build_graph(papers, extractions, resolve(extractions.values()))
     loaded = load_graph(tmp_path / "papers.jsonl")
     assert nx.utils.graphs_equal(loaded, expected)
+
+
+def test_saved_papers_read_the_same_whatever_the_records_layout(tmp_path):
+    """--update reads a build's papers decoding only their end; any other layout is decoded whole."""
+    papers, extractions = sample_records()
+    papers[0].abstract += ' It quotes JSON: , "paper": {"title": "not this one"}}'
+    build_layout = [_record(p, json.dumps(extractions[p.key].to_dict(), sort_keys=True)) for p in papers]
+    other_layouts = [json.dumps({"paper": papers[0].to_dict(), "extraction": extractions[papers[0].key].to_dict()}),
+                     json.dumps({"extraction": extractions[papers[1].key].to_dict(), "paper": papers[1].to_dict()},
+                                indent=None, separators=(",", ":"))]
+    for lines in (build_layout, other_layouts):
+        (tmp_path / "papers.jsonl").write_text("".join(line + "\n" for line in lines), encoding="utf-8")
+        assert saved_papers(tmp_path) == papers == read_saved(tmp_path)[0]
 
 
 @pytest.mark.parametrize("content, line", [("{\"paper\": {}}\n", 1), ("\n{not json\n", 2)])

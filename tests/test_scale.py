@@ -18,13 +18,14 @@ import rdflib
 
 from kgraph import build as build_module
 from kgraph import engine
-from kgraph.build import STATE_DIR, build
-from kgraph.cache import ExtractionCache
+from kgraph import turtle_blocks
+from kgraph.build import STATE_DIR, UPDATING_MARKER, build
+from kgraph.cache import TABLE, ExtractionCache
 from kgraph.export import export
 from kgraph.graphfile import read_store
 from kgraph.ingest import read_papers
 from kgraph.model import Paper
-from kgraph.rdf import rdf_triples
+from kgraph.rdf import DATA, KG, rdf_triples
 from kgraph.saved import load_graph
 
 REPO = Path(__file__).resolve().parents[1]
@@ -126,6 +127,48 @@ def test_store_and_graph_ttl_hold_the_whole_graph_after_incremental_builds(tmp_p
         assert _store(out) == expected
 
 
+@pytest.mark.parametrize("kernel_copy", [True, False])
+def test_graph_ttl_copies_unchanged_blocks_from_the_file_it_wrote(tmp_path, example_papers, monkeypatch, kernel_copy):
+    """Runs of unchanged papers are copied from the last graph.ttl (by the kernel, or read and
+    written where it cannot), giving the bytes a fresh build writes; a file changed since is not trusted."""
+    if not kernel_copy:
+        monkeypatch.delattr(os, "copy_file_range", raising=False)
+    copied: list[int] = []
+    copy = turtle_blocks._copy
+    monkeypatch.setattr(turtle_blocks, "_copy", lambda source, target, start, end: (
+        copied.append(end - start), copy(source, target, start, end)))
+    out = tmp_path / "out"
+    for number, papers in enumerate((example_papers[:5], example_papers[4:] + example_papers[:4], example_papers[2:])):
+        build(papers, out, jobs=1)
+        build(papers, tmp_path / f"fresh{number}", jobs=1)
+        assert (out / "graph.ttl").read_bytes() == (tmp_path / f"fresh{number}" / "graph.ttl").read_bytes()
+    assert sum(copied) > 0
+    copied.clear()
+    (out / "graph.ttl").write_text("edited by hand", encoding="utf-8")
+    build(example_papers[2:], out, jobs=1)
+    assert sum(copied) == 0
+    assert (out / "graph.ttl").read_bytes() == (tmp_path / "fresh2" / "graph.ttl").read_bytes()
+
+
+def test_an_interrupted_store_update_is_followed_by_a_full_shortcut_refresh(tmp_path, example_papers):
+    """A build refreshes only the shortcuts its changes touch, unless the last store update never
+    finished: then it may have dropped claims without refreshing their winners, so all are redone."""
+    out = tmp_path / "out"
+    build(example_papers, out, jobs=1)
+    stale = (ox.NamedNode(f"{DATA}method/nothing-beats-this"), ox.NamedNode(f"{KG}outperforms"),
+             ox.NamedNode(f"{DATA}method/everything"))
+    store = ox.Store(str(out / STATE_DIR / "store"))
+    store.add(ox.Quad(*stale))
+    del store
+    build(example_papers, out, jobs=1)
+    assert stale in _store(out)  # nothing changed, nothing refreshed
+    (out / STATE_DIR / UPDATING_MARKER).touch()  # as a killed update leaves it
+    build(example_papers, out, jobs=1)
+    assert stale not in _store(out)
+    assert _store(out) == rdf_triples(load_graph(out))
+    assert not (out / STATE_DIR / UPDATING_MARKER).exists()
+
+
 def test_cache_is_invalidated_when_the_extractor_changes(tmp_path, example_papers, monkeypatch):
     build(example_papers, tmp_path / "out", jobs=1)
     assert build(example_papers, tmp_path / "out", jobs=1).extracted == 0
@@ -136,7 +179,7 @@ def test_cache_is_invalidated_when_the_extractor_changes(tmp_path, example_paper
 def _cached(folder: Path) -> int:
     try:
         with sqlite3.connect(folder / STATE_DIR / "cache.sqlite", timeout=1) as db:
-            return db.execute("SELECT count(*) FROM extraction").fetchone()[0]
+            return db.execute(f"SELECT count(*) FROM {TABLE}").fetchone()[0]
     except sqlite3.Error:
         return 0
 
@@ -203,10 +246,28 @@ def test_queries_read_a_builds_own_store(tmp_path, example_papers):
     assert {(q.subject, q.predicate, q.object) for q in store} == rdf_triples(load_graph(out))
 
 
-def test_cache_counts_only_current_entries(tmp_path, example_papers):
-    """The count decides whether worker processes are worth starting."""
+def test_papers_to_extract_are_submitted_before_the_cached_ones_are_read(tmp_path, example_papers, monkeypatch):
+    """New papers at the end of a grown input are extracted while the cached ones are read, not after."""
+    old, new = example_papers[:-3], example_papers[-3:]
+    events: list[str] = []
+    submit, get_many = engine._Local.submit, ExtractionCache.get_many
+    monkeypatch.setattr(engine._Local, "submit", lambda self, todo: (events.append(f"submit {len(todo)}"),
+                                                                      submit(self, todo))[1])
+    monkeypatch.setattr(ExtractionCache, "get_many", lambda self, papers: (events.append("read"),
+                                                                            get_many(self, papers))[1])
     with ExtractionCache(tmp_path / "c.sqlite", "v1") as cache:
-        cache.put_many((p, "{}") for p in example_papers[:3])
-        assert cache.count(example_papers) == 3
+        list(engine.extract_stream(old, 1, cache))
+        events.clear()
+        results = list(engine.extract_stream(old + new, 1, cache, batch_size=2))
+    assert [paper for paper, _ in results] == old + new
+    assert events[0].startswith("submit") and "read" in events[1:]
+    assert sum(int(e.split()[1]) for e in events if e.startswith("submit")) == len(new)
+
+
+def test_cache_tells_which_papers_have_current_entries(tmp_path, example_papers):
+    """Asked first, so that workers start only when worth it and get the papers to extract ahead."""
+    with ExtractionCache(tmp_path / "c.sqlite", "v1") as cache:
+        cache.put_many((p, ("{}", "[]")) for p in example_papers[:3])
+        assert cache.cached(example_papers) == {p.key for p in example_papers[:3]}
     with ExtractionCache(tmp_path / "c.sqlite", "v2") as cache:
-        assert cache.count(example_papers) == 0
+        assert cache.cached(example_papers) == set()
