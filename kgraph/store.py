@@ -62,7 +62,7 @@ def _chunked(template: str, iris: list[str]) -> Iterator[str]:
         yield template.replace("%s", " ".join(f"<{iri}>" for iri in iris[start:start + UPDATE_CHUNK]))
 
 
-def _delete(store: ox.Store, template: str, iris: list[str]) -> None:
+def _update_in_chunks(store: ox.Store, template: str, iris: list[str]) -> None:
     for update in _chunked(template, iris):
         store.update(update)
 
@@ -83,7 +83,7 @@ def delete_papers(store: ox.Store, paper_iris: Iterable[str]) -> set[str]:
     again; return the winners of their claims, whose shortcuts may now be stale."""
     iris = sorted(paper_iris)
     winners = {row["winner"].value for query in _chunked(WINNERS_IN_PAPERS, iris) for row in store.query(query)}
-    _delete(store, DELETE_PAPERS, iris)
+    _update_in_chunks(store, DELETE_PAPERS, iris)
     return winners
 
 
@@ -98,7 +98,7 @@ def load_turtle(store: ox.Store, path: str, bulk: bool) -> None:
 def replace_entities(store: ox.Store, entity_iris: Iterable[str], triples: Iterable[tuple]) -> None:
     """Drop what the store says about these entities (but their shortcuts, which follow the
     claims), then add their current triples."""
-    _delete(store, DELETE_DESCRIPTIONS, sorted(entity_iris))
+    _update_in_chunks(store, DELETE_DESCRIPTIONS, sorted(entity_iris))
     store.extend([ox.Quad(s, p, o) for s, p, o in triples])
 
 
@@ -107,4 +107,4 @@ def refresh_shortcuts(store: ox.Store, winners: Iterable[str] | None = None) -> 
     if winners is None:
         store.update(REFRESH_ALL_SHORTCUTS)
     else:
-        _delete(store, REFRESH_SHORTCUTS, sorted(winners))
+        _update_in_chunks(store, REFRESH_SHORTCUTS, sorted(winners))
