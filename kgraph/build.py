@@ -143,12 +143,18 @@ def build(papers: list[Paper], output: Path, jobs: int = 1, dask_address: str | 
     scan = _scan(names, resolution, state)
     del names
     fingerprints, changed = scan.fingerprints, scan.changed
+    # When most papers changed (a new extractor version, a renamed input), the store is built
+    # again by bulk loads of every paper: replacing each in a transaction costs far more.
+    known = state["papers"] if len(changed) * 2 <= len(fingerprints) else {}
+    if not known:
+        changed = set(range(len(fingerprints)))
     entities = {eid: _digest(e.label, *e.aliases) for eid, e in resolution.entities.items()}
-    changed_entities = sorted(eid for eid, digest in entities.items() if state["entities"].get(eid) != digest)
+    changed_entities = sorted(eid for eid, digest in entities.items()
+                              if not known or state["entities"].get(eid) != digest)
     gone = sorted(set(state["entities"]) - set(entities))
     entity_triples = _entity_triples(resolution, sorted(entities))  # graph.ttl has all, the store gets the changed
     changed_iris = {str(node_iri(e)) for e in changed_entities}
-    update_store = functools.partial(_update_store, state_dir / STORE_DIR, state, fingerprints,
+    update_store = functools.partial(_update_store, state_dir / STORE_DIR, known, fingerprints,
                                      sorted(changed_iris | {str(node_iri(e)) for e in gone}),
                                      [t for t in entity_triples if t[0].value in changed_iris])
     blocks = TurtleBlocks(state_dir / "turtle.sqlite")
@@ -273,19 +279,19 @@ def _write_results(results: Iterator[list[tuple[str, str]]], blocks: TurtleBlock
             advance(len(papers))
 
 
-def _update_store(path: Path, state: dict, fingerprints: dict[str, str], entity_iris: list[str],
+def _update_store(path: Path, known: dict[str, str], fingerprints: dict[str, str], entity_iris: list[str],
                   entity_triples: list[tuple], chunks: Iterable[Path]) -> None:
-    """Bring the Oxigraph store up to date: drop changed, new and gone papers (new ones may be
-    half there after an interrupted build), load their Turtle chunk by chunk as the chunks come
-    (bulk into an empty store), each chunk deleted once loaded, replace changed entities,
-    recompute the shortcuts that may be stale (all of them after an interrupted update, which
-    may have dropped claims without refreshing their winners: the marker tells)."""
+    """Bring the Oxigraph store up to date with the papers it holds (``known``: their fingerprints;
+    none: build it from nothing): drop changed, new and gone papers (new ones may be half there
+    after an interrupted build), load their Turtle chunk by chunk as the chunks come (bulk into
+    an empty store), each chunk deleted once loaded, replace changed entities, recompute the
+    shortcuts that may be stale (all of them after an interrupted update, which may have dropped
+    claims without refreshing their winners: the marker tells)."""
     marker = path.parent / UPDATING_MARKER
     interrupted = marker.exists()
     marker.touch()  # removed once state.json says what the store holds
     store = open_store(path)
     try:
-        known = state["papers"]
         if known:
             stale = {iri for iri in fingerprints.keys() | known.keys() if known.get(iri) != fingerprints.get(iri)}
             winners = delete_papers(store, stale)

@@ -24,7 +24,7 @@ from kgraph.cache import TABLE, ExtractionCache
 from kgraph.export import export
 from kgraph.graphfile import read_store
 from kgraph.ingest import read_papers
-from kgraph.model import Paper
+from kgraph.model import Paper, Source
 from kgraph.rdf import DATA, KG, rdf_triples
 from kgraph.saved import load_graph
 
@@ -167,6 +167,24 @@ def test_an_interrupted_store_update_is_followed_by_a_full_shortcut_refresh(tmp_
     assert stale not in _store(out)
     assert _store(out) == rdf_triples(load_graph(out))
     assert not (out / STATE_DIR / UPDATING_MARKER).exists()
+
+
+def test_a_build_where_most_papers_changed_bulk_loads_a_new_store(tmp_path, example_papers, monkeypatch):
+    """Replacing most papers one transaction at a time costs far more than loading them all again
+    (a renamed input file changes every record): the store is rebuilt, and says the same."""
+    out = tmp_path / "out"
+    build(example_papers, out, jobs=1)
+    loads: list[bool] = []
+    load = build_module.load_turtle
+    monkeypatch.setattr(build_module, "load_turtle", lambda store, path, bulk: (loads.append(bulk),
+                                                                                load(store, path, bulk)))
+    build(example_papers + copies(example_papers[:1], 1), out, jobs=1)  # one new paper
+    assert loads == [False] and _store(out) == rdf_triples(load_graph(out))
+    loads.clear()
+    renamed = [Paper(p.title, p.abstract, [Source("renamed.txt", n)]) for n, p in enumerate(example_papers, 1)]
+    report = build(renamed, out, jobs=1)
+    assert loads and all(loads) and report.rewritten == len(renamed)
+    assert _store(out) == rdf_triples(load_graph(out))
 
 
 def test_cache_is_invalidated_when_the_extractor_changes(tmp_path, example_papers, monkeypatch):
