@@ -13,6 +13,7 @@ import signal
 import socket
 import subprocess
 import sys
+import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -241,11 +242,29 @@ def test_serve_answers_sparql_and_refuses_updates(served: tuple[str, subprocess.
 
 def test_serve_stops_its_server_when_terminated(served: tuple[str, subprocess.Popen]) -> None:
     base, process = served
+    # The Oxigraph child answers a moment before kgraph, polling its port, says where: wait for that.
+    output = _read_until(process, "press Ctrl-C to stop", START_TIMEOUT_S)
     process.terminate()
     assert process.wait(STOP_TIMEOUT_S) == 128 + signal.SIGTERM
     assert not _ready(base)  # the Oxigraph child is gone too: nothing answers on the port
-    output = process.stdout.read() if process.stdout else ""
     assert "query endpoint: " + base + "/query" in output
+
+
+def _read_until(process: subprocess.Popen, text: str, timeout_s: float) -> str:
+    """What the process writes up to the line holding ``text`` (or until it stops writing, or the time is up)."""
+    assert process.stdout is not None
+    lines: list[str] = []
+
+    def read() -> None:
+        for line in process.stdout:
+            lines.append(line)
+            if text in line:
+                return
+
+    reader = threading.Thread(target=read, daemon=True)
+    reader.start()
+    reader.join(timeout_s)
+    return "".join(lines)
 
 
 def test_serve_on_a_busy_port_is_one_line_exit_2(oxigraph_server: str, league: Path) -> None:
