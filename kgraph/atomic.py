@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import os
 import tempfile
+import threading
 from collections.abc import Iterator
 from pathlib import Path
 from typing import IO
@@ -12,9 +13,13 @@ from typing import IO
 from kgraph.errors import OutputError
 
 
+_UMASK_LOCK = threading.Lock()  # reading the umask sets it for a moment; a build writes from two threads
+
+
 def _umask() -> int:
-    mask = os.umask(0)
-    os.umask(mask)
+    with _UMASK_LOCK:
+        mask = os.umask(0)
+        os.umask(mask)
     return mask
 
 

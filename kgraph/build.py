@@ -44,7 +44,7 @@ from kgraph.viz import write_html
 PAGE_ALL_PAPERS_LIMIT = 5000
 RDF_BATCH = 128  # papers per worker task when writing RDF
 LOAD_CHUNK = 1000  # papers per bulk load into the store (about 130,000 triples)
-UPDATING_MARKER = "store-updating"  # in the state folder while the store may disagree with state.json
+UPDATING_MARKER = "updating"  # in the state folder while turtle.sqlite and the store may disagree with state.json
 PAGE_MAX_METHODS = 2000  # the page lays out what it holds; 2,000 methods render in under 3 s
 
 Progress = Callable[[str, int], Callable[[int], None]]  # (stage, total) -> advance(n)
@@ -143,11 +143,16 @@ def build(papers: list[Paper], output: Path, jobs: int = 1, dask_address: str | 
     scan = _scan(names, resolution, state)
     del names
     fingerprints, changed = scan.fingerprints, scan.changed
-    # When most papers changed (a new extractor version, a renamed input), the store is built
-    # again by bulk loads of every paper: replacing each in a transaction costs far more.
-    known = state["papers"] if len(changed) * 2 <= len(fingerprints) else {}
+    # The RDF of every paper is written again, and the store built from nothing by bulk loads,
+    # when most papers changed (a new extractor version, a renamed input: replacing each in a
+    # transaction costs far more) or when the last build stopped while changing them (state.json
+    # then no longer says what turtle.sqlite and the store hold; the marker tells).
+    marker = state_dir / UPDATING_MARKER
+    interrupted = marker.exists()
+    known = state["papers"] if not interrupted and len(changed) * 2 <= len(fingerprints) else {}
     if not known:
         changed = set(range(len(fingerprints)))
+    marker.touch()  # before the Turtle blocks or the store change; removed once state.json says what they hold
     entities = {eid: _digest(e.label, *e.aliases) for eid, e in resolution.entities.items()}
     changed_entities = sorted(eid for eid, digest in entities.items()
                               if not known or state["entities"].get(eid) != digest)
@@ -195,7 +200,7 @@ def build(papers: list[Paper], output: Path, jobs: int = 1, dask_address: str | 
     report.rewritten = len(changed)
     state["papers"], state["entities"] = fingerprints, entities
     write_text(state_path, json.dumps(state, sort_keys=True))  # only once the store is consistent
-    (state_dir / UPDATING_MARKER).unlink(missing_ok=True)
+    marker.unlink()
     return report
 
 
@@ -285,24 +290,20 @@ def _update_store(path: Path, known: dict[str, str], fingerprints: dict[str, str
     none: build it from nothing): drop changed, new and gone papers (new ones may be half there
     after an interrupted build), load their Turtle chunk by chunk as the chunks come (bulk into
     an empty store), each chunk deleted once loaded, replace changed entities, recompute the
-    shortcuts that may be stale (all of them after an interrupted update, which may have dropped
-    claims without refreshing their winners: the marker tells)."""
-    marker = path.parent / UPDATING_MARKER
-    interrupted = marker.exists()
-    marker.touch()  # removed once state.json says what the store holds
+    shortcuts of the winners of dropped claims."""
     store = open_store(path)
     try:
         if known:
             stale = {iri for iri in fingerprints.keys() | known.keys() if known.get(iri) != fingerprints.get(iri)}
             winners = delete_papers(store, stale)
-        else:  # a first build, or one that never finished: start from nothing
+        else:  # a first build, or one rebuilt: start from nothing
             store.clear()
         for chunk in chunks:
             load_turtle(store, str(chunk), bulk=not known)
             chunk.unlink()
         replace_entities(store, entity_iris, entity_triples)
         if known:  # new papers brought their own shortcuts; those of dropped claims may be stale
-            refresh_shortcuts(store, None if interrupted else winners)
+            refresh_shortcuts(store, winners)
         store.flush()
     finally:
         del store  # release the store's lock before anyone reopens it

@@ -26,11 +26,6 @@ PREFIXES = {"kg": str(KG), "paper": f"{DATA}paper/", "method": f"{DATA}method/",
             "dcterms": "http://purl.org/dc/terms/", "prov": "http://www.w3.org/ns/prov#",
             "schema": "https://schema.org/", "xsd": "http://www.w3.org/2001/XMLSchema#",
             "rdfs": "http://www.w3.org/2000/01/rdf-schema#"}
-REFRESH_ALL_SHORTCUTS = f"""
-PREFIX kg: <{KG}>
-DELETE {{ ?winner kg:outperforms ?loser }} WHERE {{ ?winner kg:outperforms ?loser }} ;
-INSERT {{ ?winner kg:outperforms ?loser }} WHERE {{ ?claim a kg:Claim ; kg:winner ?winner ; kg:loser ?loser }}
-"""
 REFRESH_SHORTCUTS = f"""
 PREFIX kg: <{KG}>
 DELETE {{ ?winner kg:outperforms ?loser }} WHERE {{ VALUES ?winner {{ %s }} ?winner kg:outperforms ?loser }} ;
@@ -102,9 +97,6 @@ def replace_entities(store: ox.Store, entity_iris: Iterable[str], triples: Itera
     store.extend([ox.Quad(s, p, o) for s, p, o in triples])
 
 
-def refresh_shortcuts(store: ox.Store, winners: Iterable[str] | None = None) -> None:
-    """Recompute the ``kg:outperforms`` shortcuts of these entities (None: of all) from the claims that remain."""
-    if winners is None:
-        store.update(REFRESH_ALL_SHORTCUTS)
-    else:
-        _update_in_chunks(store, REFRESH_SHORTCUTS, sorted(winners))
+def refresh_shortcuts(store: ox.Store, winners: Iterable[str]) -> None:
+    """Recompute the ``kg:outperforms`` shortcuts of these entities from the claims that remain."""
+    _update_in_chunks(store, REFRESH_SHORTCUTS, sorted(winners))

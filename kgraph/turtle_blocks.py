@@ -116,20 +116,21 @@ def _copy(source: BinaryIO, target: BinaryIO, start: int, end: int) -> None:
     if start == end:
         return
     target.flush()
+    position = start
     if hasattr(os, "copy_file_range"):
-        position = start
-        while position < end:
-            copied = os.copy_file_range(source.fileno(), target.fileno(), end - position, position)
-            if copied == 0:
-                raise RuntimeError(f"{source.name} is shorter than it was when written")
-            position += copied
+        try:
+            while position < end:
+                copied = os.copy_file_range(source.fileno(), target.fileno(), end - position, position)
+                if copied == 0:
+                    raise RuntimeError(f"{source.name} is shorter than it was when written")
+                position += copied
+        except OSError:  # not on this file system or in this sandbox: copy through this process
+            pass
         target.seek(0, os.SEEK_END)  # the copy moved the file's end under the buffered writer
-        return
-    source.seek(start)
-    remaining = end - start
-    while remaining:
-        data = source.read(min(remaining, COPY_CHUNK))
+    source.seek(position)
+    while position < end:
+        data = source.read(min(end - position, COPY_CHUNK))
         if not data:
             raise RuntimeError(f"{source.name} is shorter than it was when written")
         target.write(data)
-        remaining -= len(data)
+        position += len(data)
