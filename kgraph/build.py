@@ -210,7 +210,7 @@ class _PaperNames:
 
     iri: str
     record_digest: str
-    names: str  # model.Names as JSON: one string a paper, where objects would load the garbage collector
+    names: str  # model.Names as JSON: one compact string a paper, parsed when resolving and again when scanning
 
 
 @dataclass

@@ -3,8 +3,8 @@
 Entries are keyed by a hash of the paper's title and abstract and stored with the extractor's
 version; an entry from another version is a miss. Each holds the extraction and its names
 (``model.Names``), so that resolving a grown corpus need not parse every extraction again.
-SQLite commits each batch atomically, so an
-interrupted build keeps every batch it finished and never leaves a half-written entry.
+SQLite commits each batch atomically, so an interrupted build keeps every batch it finished and
+never leaves a half-written entry.
 """
 
 from __future__ import annotations
@@ -30,6 +30,14 @@ def content_key(paper: Paper) -> str:
     return hashlib.sha256(f"{paper.title}\0{paper.abstract}".encode()).hexdigest()
 
 
+def _by_content(papers: Iterable[Paper]) -> dict[str, list[str]]:
+    """``Paper.key``s by content key: papers with the same title and abstract share an entry."""
+    by_content: dict[str, list[str]] = {}
+    for paper in papers:
+        by_content.setdefault(content_key(paper), []).append(paper.key)
+    return by_content
+
+
 class ExtractionCache:
     """A SQLite file of extractions; use as a context manager."""
 
@@ -53,16 +61,12 @@ class ExtractionCache:
 
     def cached(self, papers: Iterable[Paper]) -> set[str]:
         """``Paper.key`` of those of these papers with a current entry (keys only: nothing is read back)."""
-        by_content: dict[str, list[str]] = {}
-        for paper in papers:
-            by_content.setdefault(content_key(paper), []).append(paper.key)
+        by_content = _by_content(papers)
         return {paper_key for key, in self._current(sorted(by_content), "key") for paper_key in by_content[key]}
 
     def get_many(self, papers: Iterable[Paper]) -> dict[str, tuple[str, str]]:
         """Cached (extraction, names) of these papers as JSON text, by ``Paper.key``; stale versions are misses."""
-        by_content: dict[str, list[str]] = {}
-        for paper in papers:
-            by_content.setdefault(content_key(paper), []).append(paper.key)
+        by_content = _by_content(papers)
         found: dict[str, tuple[str, str]] = {}
         for key, data, names in self._current(list(by_content), "key, data, names"):
             found.update((paper_key, (data, names)) for paper_key in by_content[key])
