@@ -37,14 +37,15 @@ from kgraph.rdf import node_iri, rdf_triples
 from kgraph.resolve import Resolution, resolve
 from kgraph.saved import PAPER_KEY, PAPERS_FILE, parse_record
 from kgraph.store import STATE_DIR, STORE_DIR, delete_papers, is_entity, load_turtle, open_store, refresh_shortcuts, replace_entities
-from kgraph.turtle_blocks import TURTLE_PREFIXES, TurtleBlocks, turtle_block
+from kgraph.turtle_blocks import Block, turtle_block, write_chunk, write_graph_ttl, written_blocks
 from kgraph.viz import write_html
 
 # The page holds at most this many papers: all of a small corpus, else claim-making ones (it is about who beats whom).
 PAGE_ALL_PAPERS_LIMIT = 5000
 RDF_BATCH = 128  # papers per worker task when writing RDF
 LOAD_CHUNK = 1000  # papers per bulk load into the store (about 130,000 triples)
-UPDATING_MARKER = "updating"  # in the state folder while turtle.sqlite and the store may disagree with state.json
+UPDATING_MARKER = "updating"  # in the state folder while graph.ttl and the store may disagree with state.json
+GRAPH_TTL_RECORD = "graph-ttl.json"  # in the state folder: where each paper's block lies in graph.ttl
 PAGE_MAX_METHODS = 2000  # the page lays out what it holds; 2,000 methods render in under 3 s
 
 Progress = Callable[[str, int], Callable[[int], None]]  # (stage, total) -> advance(n)
@@ -145,14 +146,17 @@ def build(papers: list[Paper], output: Path, jobs: int = 1, dask_address: str | 
     fingerprints, changed = scan.fingerprints, scan.changed
     # The RDF of every paper is written again, and the store built from nothing by bulk loads,
     # when most papers changed (a new extractor version, a renamed input: replacing each in a
-    # transaction costs far more) or when the last build stopped while changing them (state.json
-    # then no longer says what turtle.sqlite and the store hold; the marker tells).
+    # transaction costs far more), when the last build stopped while changing them (state.json
+    # then no longer says what graph.ttl and the store hold; the marker tells), or when graph.ttl,
+    # where unchanged papers' Turtle is copied from, is not there as written.
     marker = state_dir / UPDATING_MARKER
-    interrupted = marker.exists()
-    known = state["papers"] if not interrupted and len(changed) * 2 <= len(fingerprints) else {}
+    record = state_dir / GRAPH_TTL_RECORD
+    old_blocks = None if marker.exists() else written_blocks(output / "graph.ttl", record)
+    known = state["papers"] if old_blocks is not None and len(changed) * 2 <= len(fingerprints) else {}
     if not known:
-        changed = set(range(len(fingerprints)))
-    marker.touch()  # before the Turtle blocks or the store change; removed once state.json says what they hold
+        changed, old_blocks = set(range(len(fingerprints))), {}
+    marker.touch()  # before graph.ttl or the store change; removed once state.json says what they hold
+    (state_dir / "turtle.sqlite").unlink(missing_ok=True)  # where builds before 2026-11-26 kept blocks twice
     entities = {eid: _digest(e.label, *e.aliases) for eid, e in resolution.entities.items()}
     changed_entities = sorted(eid for eid, digest in entities.items()
                               if not known or state["entities"].get(eid) != digest)
@@ -162,41 +166,36 @@ def build(papers: list[Paper], output: Path, jobs: int = 1, dask_address: str | 
     update_store = functools.partial(_update_store, state_dir / STORE_DIR, known, fingerprints,
                                      sorted(changed_iris | {str(node_iri(e)) for e in gone}),
                                      [t for t in entity_triples if t[0].value in changed_iris])
-    blocks = TurtleBlocks(state_dir / "turtle.sqlite")
     for leftover in state_dir.glob("load-*"):  # chunks of a build that was killed
         shutil.rmtree(leftover, ignore_errors=True)
-    try:
-        with tempfile.TemporaryDirectory(dir=state_dir, prefix="load-") as load, ThreadPoolExecutor(2) as background:
-            if jobs > 1:
-                # The store loads each chunk while the workers write the next ones and, at the end,
-                # while graph.ttl (mostly copied by the kernel) and the page are written (Oxigraph
-                # works off the GIL).
-                chunks: queue.Queue[Path | None] = queue.Queue()
-                pending = [background.submit(update_store, iter(chunks.get, None))]
-                try:
-                    _write_papers_rdf(saved, changed, resolution, jobs, progress, blocks, Path(load), chunks.put)
-                finally:
-                    chunks.put(None)
-            else:  # one job, one core: each step in turn
-                loaded: list[Path] = []
-                _write_papers_rdf(saved, changed, resolution, jobs, progress, blocks, Path(load), loaded.append)
-                update_store(loaded)
-                pending = []
-            blocks.delete(set(state["papers"]) - set(fingerprints))
-
-            def write_ttl() -> None:
-                blocks.write_file(output / "graph.ttl", turtle_block(entity_triples), fingerprints)
-
-            if jobs > 1:
-                pending.append(background.submit(write_ttl))
-            else:
-                write_ttl()
-            graph, report.counts = _page_graph(saved, scan, resolution, report)
-            write_html(graph, output / "graph.html")
-            for work in pending:
-                work.result()
-    finally:
-        blocks.close()
+    with tempfile.TemporaryDirectory(dir=state_dir, prefix="load-") as load, ThreadPoolExecutor(2) as background:
+        # Chunk files of the changed papers' Turtle: loaded into the store, then copied into graph.ttl.
+        new_blocks: dict[str, Block] = {}
+        if jobs > 1:
+            # The store loads each chunk while the workers write the next ones and, at the end,
+            # while graph.ttl (mostly copied by the kernel) and the page are written (Oxigraph
+            # works off the GIL).
+            chunks: queue.Queue[Path | None] = queue.Queue()
+            pending = [background.submit(update_store, iter(chunks.get, None))]
+            try:
+                _write_papers_rdf(saved, changed, resolution, jobs, progress, Path(load), new_blocks, chunks.put)
+            finally:
+                chunks.put(None)
+        else:  # one job, one core: each step in turn
+            loaded: list[Path] = []
+            _write_papers_rdf(saved, changed, resolution, jobs, progress, Path(load), new_blocks, loaded.append)
+            update_store(loaded)
+            pending = []
+        write_ttl = functools.partial(write_graph_ttl, output / "graph.ttl", record, turtle_block(entity_triples),
+                                      fingerprints, old_blocks, new_blocks)
+        if jobs > 1:
+            pending.append(background.submit(write_ttl))
+        else:
+            write_ttl()
+        graph, report.counts = _page_graph(saved, scan, resolution, report)
+        write_html(graph, output / "graph.html")
+        for work in pending:
+            work.result()
     report.rewritten = len(changed)
     state["papers"], state["entities"] = fingerprints, entities
     write_text(state_path, json.dumps(state, sort_keys=True))  # only once the store is consistent
@@ -243,9 +242,9 @@ def _scan(papers: list[_PaperNames], resolution: Resolution, state: dict) -> _Sc
 
 
 def _write_papers_rdf(saved: Path, changed: set[int], resolution: Resolution, jobs: int, progress: Progress | None,
-                      blocks: TurtleBlocks, folder: Path, ready: Callable[[Path], None]) -> None:
-    """Turtle of the changed papers into ``blocks`` (for graph.ttl) and into chunk files in
-    ``folder`` (for the store), each passed to ``ready`` once written."""
+                      folder: Path, blocks: dict[str, Block], ready: Callable[[Path], None]) -> None:
+    """Turtle of the changed papers into chunk files in ``folder``, each passed to ``ready`` (the
+    store) once written; where each paper's block lies in them into ``blocks`` (for graph.ttl)."""
     advance = progress("writing RDF", len(changed)) if progress and changed else None
     with saved.open(encoding="utf-8") as handle:
         lines = (line for number, line in enumerate(handle) if number in changed)
@@ -253,10 +252,10 @@ def _write_papers_rdf(saved: Path, changed: set[int], resolution: Resolution, jo
         if jobs > 1 and len(changed) >= POOL_MIN_PAPERS:
             with process_pool(jobs, _set_resolution, (resolution,)) as pool:
                 results = _bounded_map(pool, _paper_rdf, batches, jobs * 2)
-                _write_results(results, blocks, folder, ready, advance)
+                _write_results(results, folder, blocks, ready, advance)
         else:
             _set_resolution(resolution)
-            _write_results(map(_paper_rdf, batches), blocks, folder, ready, advance)
+            _write_results(map(_paper_rdf, batches), folder, blocks, ready, advance)
 
 
 def _bounded_map(pool: ProcessPoolExecutor, function: Callable, items: Iterator, ahead: int) -> Iterator:
@@ -271,14 +270,13 @@ def _bounded_map(pool: ProcessPoolExecutor, function: Callable, items: Iterator,
         yield pending.popleft().result()
 
 
-def _write_results(results: Iterator[list[tuple[str, str]]], blocks: TurtleBlocks, folder: Path,
+def _write_results(results: Iterator[list[tuple[str, str]]], folder: Path, blocks: dict[str, Block],
                    ready: Callable[[Path], None], advance) -> None:
-    """Keep each paper's block and cut the Turtle into chunks of LOAD_CHUNK papers: one bulk load
-    of everything holds up to a million triples per thread in memory, one chunk far fewer."""
+    """Cut the Turtle into chunks of LOAD_CHUNK papers: one bulk load of everything holds up to a
+    million triples per thread in memory, one chunk far fewer."""
     for number, papers in enumerate(batched(itertools.chain.from_iterable(results), LOAD_CHUNK)):
-        blocks.put_many(papers)
         chunk = folder / f"{number:06d}.ttl"
-        chunk.write_text(TURTLE_PREFIXES + "".join(ttl for _, ttl in papers), encoding="utf-8")
+        blocks.update(write_chunk(chunk, papers))
         ready(chunk)
         if advance:
             advance(len(papers))
@@ -289,7 +287,7 @@ def _update_store(path: Path, known: dict[str, str], fingerprints: dict[str, str
     """Bring the Oxigraph store up to date with the papers it holds (``known``: their fingerprints;
     none: build it from nothing): drop changed, new and gone papers (new ones may be half there
     after an interrupted build), load their Turtle chunk by chunk as the chunks come (bulk into
-    an empty store), each chunk deleted once loaded, replace changed entities, recompute the
+    an empty store), replace changed entities, recompute the
     shortcuts of the winners of dropped claims."""
     store = open_store(path)
     try:
@@ -300,7 +298,6 @@ def _update_store(path: Path, known: dict[str, str], fingerprints: dict[str, str
             store.clear()
         for chunk in chunks:
             load_turtle(store, str(chunk), bulk=not known)
-            chunk.unlink()
         replace_entities(store, entity_iris, entity_triples)
         if known:  # new papers brought their own shortcuts; those of dropped claims may be stale
             refresh_shortcuts(store, winners)

@@ -2,12 +2,13 @@
 
 Dumping a whole store is single-threaded and slow (about 1 s per 100,000 triples), and it would
 be redone for every rebuild. Instead each paper's triples are serialized by Oxigraph in the
-worker that makes them, kept in SQLite by paper IRI, and the file is the prefixes, the entity
-block and the paper blocks in input order: a rebuild re-serializes only the papers that changed
-and copies the others. Same papers and resolution, same bytes. Where each block lies in the
-file last written, and the paper's fingerprint then, are kept too, so that a rebuild copies
-runs of unchanged blocks straight from the old file (in the kernel where it can) rather than
-reading them back one by one.
+worker that makes them, and the file is the prefixes, the entity block and the paper blocks in
+input order. Blocks are not kept anywhere else: a rebuild copies those of unchanged papers from
+the graph.ttl it wrote last, and those of changed papers from the chunk files the store loads,
+in runs (in the kernel where it can). Where each block lies in the file, and the paper's
+fingerprint then, are recorded beside it; a file missing or changed since it was written (size
+or modification time) is not trusted, and the build then writes every paper's Turtle again.
+Same papers and resolution, same bytes.
 """
 
 from __future__ import annotations
@@ -15,23 +16,20 @@ from __future__ import annotations
 import contextlib
 import json
 import os
-import sqlite3
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import BinaryIO
 
 import pyoxigraph as ox
 
-from kgraph.atomic import atomic_writer
+from kgraph.atomic import atomic_writer, write_text
 from kgraph.rdf import Term
 from kgraph.store import PREFIXES
 
-# written.placed: JSON {paper IRI: [start, length, fingerprint]} of the file as last written
-SCHEMA = """CREATE TABLE IF NOT EXISTS block (iri TEXT PRIMARY KEY, turtle TEXT NOT NULL);
-CREATE TABLE IF NOT EXISTS written (file TEXT PRIMARY KEY, size INTEGER NOT NULL, mtime_ns INTEGER NOT NULL,
-                                    placed TEXT NOT NULL)"""
 COPY_CHUNK = 1 << 24
 TURTLE_PREFIXES = "".join(f"@prefix {name}: <{iri}> .\n" for name, iri in sorted(PREFIXES.items())) + "\n"
+Block = tuple[Path, int, int]  # the file holding a paper's Turtle, where it starts, its length in bytes
+Placed = dict[str, tuple[int, int, str]]  # paper IRI -> start and length in graph.ttl, fingerprint then
 
 
 def turtle_block(triples: Iterable[tuple[ox.NamedNode, ox.NamedNode, Term]], lead: str | None = None) -> str:
@@ -45,70 +43,92 @@ def turtle_block(triples: Iterable[tuple[ox.NamedNode, ox.NamedNode, Term]], lea
     return "".join(lines[body:])
 
 
-class TurtleBlocks:
-    """The per-paper Turtle blocks of a build, in a SQLite file of its state folder."""
+def write_chunk(path: Path, blocks: list[tuple[str, str]]) -> dict[str, Block]:
+    """A Turtle file of (paper IRI, block) pairs, for the store to load; where each block lies in it."""
+    where: dict[str, Block] = {}
+    position = len(TURTLE_PREFIXES)  # ASCII
+    data = [block.encode("utf-8") for _, block in blocks]
+    for (iri, _), encoded in zip(blocks, data):
+        where[iri] = (path, position, len(encoded))
+        position += len(encoded)
+    path.write_bytes(TURTLE_PREFIXES.encode("ascii") + b"".join(data))
+    return where
 
-    def __init__(self, path: str | os.PathLike[str]) -> None:
-        self.db = sqlite3.connect(path, check_same_thread=False)  # a build may write graph.ttl from another thread
-        self.db.execute("PRAGMA journal_mode=WAL")
-        self.db.executescript(SCHEMA)
+
+def written_blocks(path: Path, record: Path) -> Placed | None:
+    """Where each paper's block lies in ``path`` as last written, with its fingerprint then; None
+    if the file or its record is missing, or the file changed since it was written."""
+    try:
+        stat, written = path.stat(), json.loads(record.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    if (written.get("size"), written.get("mtime_ns")) != (stat.st_size, stat.st_mtime_ns):
+        return None
+    return {iri: tuple(where) for iri, where in written["placed"].items()}
+
+
+def write_graph_ttl(path: Path, record: Path, entity_block: str, fingerprints: dict[str, str], old: Placed,
+                    new: Mapping[str, Block]) -> None:
+    """Write graph.ttl whole or not at all: prefixes, entities, then each paper's block in the order
+    of ``fingerprints`` (paper IRI -> fingerprint), from ``new`` where given, else from the file as
+    ``old`` places it (same fingerprint, same block); then record where each block went."""
+    placed: Placed = {}
+    with contextlib.ExitStack() as stack:
+        handle = stack.enter_context(atomic_writer(path, "wb"))
+        handle.write((TURTLE_PREFIXES + entity_block).encode("utf-8"))
+        copier = _RunCopier(handle, {path: stack.enter_context(path.open("rb"))} if old else {})
+        stack.callback(copier.close)
+        for iri, fingerprint in fingerprints.items():
+            if iri in new:
+                source, start, length = new[iri]
+            elif iri in old and old[iri][2] == fingerprint:
+                source, (start, length, _) = path, old[iri]
+            else:
+                raise RuntimeError(f"no Turtle block for {iri}: the build state is incomplete")
+            placed[iri] = (copier.add(source, start, length), length, fingerprint)
+        copier.flush()
+    stat = path.stat()
+    write_text(record, json.dumps({"size": stat.st_size, "mtime_ns": stat.st_mtime_ns, "placed": placed}))
+
+
+class _RunCopier:
+    """Append byte ranges of files to ``target``, copying each run of adjacent ranges in one go."""
+
+    def __init__(self, target: BinaryIO, kept: dict[Path, BinaryIO]) -> None:
+        self.target, self.kept = target, kept  # kept: sources open all along (the old graph.ttl)
+        self.position = target.tell()
+        self.run: tuple[Path, int, int] | None = None  # source, [start, end)
+        self.current: tuple[Path, BinaryIO] | None = None  # the one other source open (a chunk file)
+
+    def add(self, source: Path, start: int, length: int) -> int:
+        """Queue ``length`` bytes of ``source`` from ``start``; where they will lie in the target."""
+        if self.run is not None and self.run[0] == source and self.run[2] == start:
+            self.run = (source, self.run[1], start + length)
+        else:
+            self.flush()
+            self.run = (source, start, start + length)
+        where = self.position
+        self.position += length
+        return where
+
+    def flush(self) -> None:
+        if self.run is not None:
+            source, start, end = self.run
+            _copy(self._open(source), self.target, start, end)
+            self.run = None
+
+    def _open(self, source: Path) -> BinaryIO:
+        if source in self.kept:
+            return self.kept[source]
+        if self.current is None or self.current[0] != source:
+            self.close()
+            self.current = (source, source.open("rb"))
+        return self.current[1]
 
     def close(self) -> None:
-        self.db.close()
-
-    def put_many(self, blocks: Iterable[tuple[str, str]]) -> None:
-        """Store (paper IRI, Turtle) pairs in one transaction."""
-        with self.db:
-            self.db.executemany("INSERT OR REPLACE INTO block (iri, turtle) VALUES (?, ?)", blocks)
-
-    def delete(self, iris: Iterable[str]) -> None:
-        with self.db:
-            self.db.executemany("DELETE FROM block WHERE iri = ?", [(iri,) for iri in iris])
-
-    def write_file(self, path: Path, entity_block: str, fingerprints: dict[str, str]) -> None:
-        """Write graph.ttl whole or not at all: prefixes, entities, then each paper's block in the
-        order of ``fingerprints`` (paper IRI -> fingerprint: same fingerprint, same block)."""
-        old = self._old_file(path)
-        placed: dict[str, tuple[int, int, str]] = {}
-        with contextlib.ExitStack() as stack:
-            source = stack.enter_context(path.open("rb")) if old else None
-            handle = stack.enter_context(atomic_writer(path, "wb"))
-            handle.write((TURTLE_PREFIXES + entity_block).encode("utf-8"))
-            run = [0, 0]  # [start, end) of unchanged blocks in the old file, copied in one go
-            for iri, fingerprint in fingerprints.items():
-                start, length, then = old.get(iri, (0, 0, None))
-                if then != fingerprint:
-                    _copy(source, handle, *run)
-                    run = [0, 0]
-                    row = self.db.execute("SELECT turtle FROM block WHERE iri = ?", (iri,)).fetchone()
-                    if row is None:
-                        raise RuntimeError(f"no Turtle block for {iri}: the build state is incomplete")
-                    data = row[0].encode("utf-8")
-                    placed[iri] = (handle.tell(), len(data), fingerprint)
-                    handle.write(data)
-                    continue
-                if start != run[1] or run[0] == run[1]:  # not where the run goes on: start a new one
-                    _copy(source, handle, *run)
-                    run = [start, start]
-                placed[iri] = (handle.tell() + run[1] - run[0], length, fingerprint)
-                run[1] += length
-            _copy(source, handle, *run)
-        stat = path.stat()
-        with self.db:
-            self.db.execute("DELETE FROM written")
-            self.db.execute("INSERT INTO written VALUES (?, ?, ?, ?)",
-                            (path.name, stat.st_size, stat.st_mtime_ns, json.dumps(placed)))
-
-    def _old_file(self, path: Path) -> dict[str, tuple[int, int, str]]:
-        """Where each block lies in the file last written, and its paper's fingerprint then; nothing
-        if the file is not there as written."""
-        try:
-            stat = path.stat()
-        except OSError:
-            return {}
-        row = self.db.execute("SELECT placed FROM written WHERE file = ? AND size = ? AND mtime_ns = ?",
-                              (path.name, stat.st_size, stat.st_mtime_ns)).fetchone()
-        return {iri: tuple(where) for iri, where in json.loads(row[0]).items()} if row else {}
+        if self.current is not None:
+            self.current[1].close()
+            self.current = None
 
 
 def _copy(source: BinaryIO, target: BinaryIO, start: int, end: int) -> None:
