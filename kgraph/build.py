@@ -33,7 +33,7 @@ from kgraph.engine import POOL_MIN_PAPERS, batched, extract_stream, process_pool
 from kgraph.extract import extractor_version
 from kgraph.graph import NODE_TYPES, build_graph, paper_node_id, summary
 from kgraph.model import Names, Paper
-from kgraph.rdf import node_iri, rdf_triples
+from kgraph.rdf import node_iri_text, rdf_triples
 from kgraph.resolve import Resolution, resolve
 from kgraph.saved import PAPER_KEY, PAPERS_FILE, parse_record
 from kgraph.store import STATE_DIR, STORE_DIR, delete_papers, is_entity, load_turtle, open_store, refresh_shortcuts, replace_entities
@@ -71,7 +71,7 @@ def _digest(*parts: str) -> str:
 
 def _paper_iri(paper: Paper) -> str:
     """The key of a paper's fingerprint and Turtle block: its node's IRI."""
-    return str(node_iri(paper_node_id(paper)))
+    return node_iri_text(paper_node_id(paper))
 
 
 _WORKER_RESOLUTION: Resolution | None = None
@@ -162,9 +162,9 @@ def build(papers: list[Paper], output: Path, jobs: int = 1, dask_address: str | 
                               if not known or state["entities"].get(eid) != digest)
     gone = sorted(set(state["entities"]) - set(entities))
     entity_triples = _entity_triples(resolution, sorted(entities))  # graph.ttl has all, the store gets the changed
-    changed_iris = {str(node_iri(e)) for e in changed_entities}
+    changed_iris = {node_iri_text(e) for e in changed_entities}
     update_store = functools.partial(_update_store, state_dir / STORE_DIR, known, fingerprints,
-                                     sorted(changed_iris | {str(node_iri(e)) for e in gone}),
+                                     sorted(changed_iris | {node_iri_text(e) for e in gone}),
                                      [t for t in entity_triples if t[0].value in changed_iris])
     for leftover in state_dir.glob("load-*"):  # chunks of a build that was killed
         shutil.rmtree(leftover, ignore_errors=True)

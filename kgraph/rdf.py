@@ -75,15 +75,20 @@ def node_iri(node_id: str) -> URIRef:
     Node ids are slugs already; the encoding keeps the IRI valid (and readable as a Turtle
     prefixed name) for any id a caller might build.
     """
-    return URIRef(_node(node_id).value)
+    return URIRef(node_iri_text(node_id))
+
+
+def node_iri_text(node_id: str) -> str:
+    """``node_iri`` as plain text: no term object to make, for the 100,000s of papers a build keys by IRI."""
+    kind, sep, local = node_id.partition(":")
+    if not sep or not kind or not local:
+        raise ValueError(f"node id {node_id!r} is not of the form kind:local")
+    return f"{DATA}{_segment(kind)}/{_segment(local)}"
 
 
 @functools.lru_cache(maxsize=1 << 16)  # entity ids recur across papers
 def _node(node_id: str) -> ox.NamedNode:
-    kind, sep, local = node_id.partition(":")
-    if not sep or not kind or not local:
-        raise ValueError(f"node id {node_id!r} is not of the form kind:local")
-    return ox.NamedNode(f"{DATA}{_segment(kind)}/{_segment(local)}")
+    return ox.NamedNode(node_iri_text(node_id))
 
 
 def _segment(text: str) -> str:
@@ -130,11 +135,13 @@ def _iri_part(text: str, allowed: str) -> str:
     return _LONE_PERCENT_OR_CHAR.sub(encode, text)
 
 
+@functools.lru_cache(maxsize=1 << 10)  # confidences: a few values, on every mention and claim
 def _decimal(value: float) -> ox.Literal:
     """xsd:decimal with a plain lexical form (never exponent notation, which xsd forbids)."""
     return ox.Literal(format(Decimal(repr(float(value))), "f"), datatype=_XSD_DECIMAL)
 
 
+@functools.lru_cache(maxsize=1 << 12)  # character offsets: a few thousand values, four a mention
 def _integer(value: int) -> ox.Literal:
     return ox.Literal(str(int(value)), datatype=_XSD_INTEGER)
 

@@ -18,7 +18,7 @@ from conftest import CORPUS
 from kgraph.errors import InputError
 from kgraph.ingest import FORMATS, detect_format, read_file, read_papers, sniff_format
 from kgraph.ingest.merge import merge_papers
-from kgraph.ingest.records import find_urls, normalize_arxiv_id
+from kgraph.ingest.records import collapse_whitespace, find_urls, normalize_arxiv_id
 from kgraph.model import Paper, Source, normalize_name
 
 DATA = Path(__file__).parent / "data"
@@ -128,6 +128,16 @@ def test_urls_lose_trailing_punctuation() -> None:
     text = "Code at https://a.org/x. Demo (https://b.org/y), https://c.org/z/. and https://d.org/w{name}"
     expected = ["https://a.org/x", "https://b.org/y", "https://c.org/z/", "https://d.org/w"]
     assert find_urls(text + " again https://a.org/x") == expected
+    assert find_urls("no link here, only HTTP in capitals and ftp://x.org") == []
+
+
+def test_whitespace_collapses_for_every_character() -> None:
+    """The shortcut for text already on one line gives what splitting and joining gives, whatever
+    the character (Unicode has many spaces and line breaks besides the ASCII ones)."""
+    for code in range(0x110000):
+        ch = chr(code)
+        for text in (ch, f"a{ch}b", f"a {ch}b", f"{ch}{ch}x", f"x {ch}"):
+            assert collapse_whitespace(text) == " ".join(text.split()), hex(code)
 
 
 # --- merging ----------------------------------------------------------------------------------

@@ -54,11 +54,15 @@ def new_paper(
 
 def collapse_whitespace(text: str) -> str:
     """Line-wrapped or indented text as one line with single spaces."""
+    if text.isprintable() and "  " not in text and text[:1] != " " and text[-1:] != " ":
+        return text  # already one line: the only whitespace that counts as printable is " " (fast path)
     return " ".join(text.split())
 
 
 def find_urls(text: str) -> list[str]:
     """http(s) URLs in prose, without the sentence punctuation or LaTeX braces glued to them."""
+    if "http" not in text:  # most abstracts: a substring test is far cheaper than the pattern's scan
+        return []
     return unique(match.group().rstrip(_URL_TRAILING) for match in _URL.finditer(text))
 
 
