@@ -13,6 +13,7 @@ evidence: ``evidence`` (sentence), ``evidence_start``/``evidence_end`` (offsets 
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Iterable
 
 import networkx as nx
@@ -32,8 +33,17 @@ MENTION_EDGES = (
 
 
 def paper_node_id(paper: Paper) -> str:
-    """Papers are named by arXiv id when known, else by a slug of the title."""
-    return f"paper:{paper.arxiv_id}" if paper.arxiv_id else f"paper:{slugify(paper.title)}"
+    """Papers are named by arXiv id when known, else by a slug of the title.
+
+    Distinct papers (distinct ``Paper.key``) get distinct ids: a slug that drops letters of the
+    title (Greek, Chinese: the slug keeps a-z and digits) ends with a digest of the key.
+    """
+    if paper.arxiv_id:
+        return f"paper:{paper.arxiv_id}"
+    slug = slugify(paper.title)
+    if slug.replace("-", "") != paper.key:
+        slug += "-" + hashlib.sha256(paper.key.encode("utf-8")).hexdigest()[:8]
+    return f"paper:{slug}"
 
 
 def _evidence_attrs(evidence: Evidence, rule: str, confidence: float) -> dict[str, object]:

@@ -135,10 +135,15 @@ def _iri_part(text: str, allowed: str) -> str:
     return _LONE_PERCENT_OR_CHAR.sub(encode, text)
 
 
-@functools.lru_cache(maxsize=1 << 10)  # confidences: a few values, on every mention and claim
 def _decimal(value: float) -> ox.Literal:
     """xsd:decimal with a plain lexical form (never exponent notation, which xsd forbids)."""
-    return ox.Literal(format(Decimal(repr(float(value))), "f"), datatype=_XSD_DECIMAL)
+    return _decimal_of(repr(float(value)))
+
+
+@functools.lru_cache(maxsize=1 << 10)  # confidences: a few values, on every mention and claim
+def _decimal_of(text: str) -> ox.Literal:
+    """Cached by the float's text, not its value: -0.0 and 0.0 are equal but written apart."""
+    return ox.Literal(format(Decimal(text), "f"), datatype=_XSD_DECIMAL)
 
 
 @functools.lru_cache(maxsize=1 << 12)  # character offsets: a few thousand values, four a mention

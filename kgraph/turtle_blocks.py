@@ -60,11 +60,12 @@ def written_blocks(path: Path, record: Path) -> Placed | None:
     if the file or its record is missing, or the file changed since it was written."""
     try:
         stat, written = path.stat(), json.loads(record.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
+        if (written["size"], written["mtime_ns"]) != (stat.st_size, stat.st_mtime_ns):
+            return None
+        return {iri: (int(start), int(length), str(fingerprint))
+                for iri, (start, length, fingerprint) in written["placed"].items()}
+    except (OSError, ValueError, TypeError, KeyError, AttributeError):  # missing, or not what write_graph_ttl writes
         return None
-    if (written.get("size"), written.get("mtime_ns")) != (stat.st_size, stat.st_mtime_ns):
-        return None
-    return {iri: tuple(where) for iri, where in written["placed"].items()}
 
 
 def write_graph_ttl(path: Path, record: Path, entity_block: str, fingerprints: dict[str, str], old: Placed,

@@ -16,6 +16,7 @@ import pytest
 from conftest import CORPUS
 
 from kgraph.errors import InputError
+from kgraph.graph import paper_node_id
 from kgraph.ingest import FORMATS, detect_format, read_file, read_papers, sniff_format
 from kgraph.ingest.merge import merge_papers
 from kgraph.ingest.records import collapse_whitespace, find_urls, normalize_arxiv_id
@@ -161,6 +162,28 @@ def test_merge_keeps_sources_and_longer_abstract() -> None:
     assert "abstract from b.txt:5 (longest of 2 different versions)" in merged.notes
     assert (merged.organizations, merged.urls) == (["Acme", "Beta"], ["https://x.org"])
     assert (merged.upvotes, merged.authors, merged.date) == (3, 4, "2024-05-06")
+
+
+def test_records_sharing_an_arxiv_id_or_a_title_are_one_paper() -> None:
+    """A title revised between listings keeps its arXiv id: one paper, the clash noted; and a
+    record can join two others, one by its title and one by its id."""
+    first = Paper("Foo-Net: A Test", "Abstract.", [Source("a.txt", 1)], arxiv_id="2401.00001")
+    renamed = Paper("FooNet, Revised", "Abstract.", [Source("b.txt", 1)], arxiv_id="2401.00001")
+    again = Paper("FooNet, revised!", "Abstract.", [Source("c.txt", 1)])
+    other = Paper("Other Paper", "Another abstract.", [Source("c.txt", 9)], arxiv_id="2401.00002")
+    merged, kept = merge_papers([first, other, again, renamed])
+    assert kept is other
+    assert merged.title == "Foo-Net: A Test" and merged.arxiv_id == "2401.00001"
+    assert merged.sources == [Source("a.txt", 1), Source("c.txt", 1), Source("b.txt", 1)]
+    assert any(note.startswith("title") for note in merged.notes)
+
+
+def test_distinct_papers_get_distinct_node_ids() -> None:
+    """Slugs keep a-z and digits only; titles that differ in other letters still name two nodes."""
+    papers = [Paper(title, "Abstract.") for title in ("α-Net", "β-Net", "注意力", "自注意力", "Net", "Zoo Net")]
+    ids = [paper_node_id(p) for p in papers]
+    assert len(set(ids)) == len(ids)
+    assert ids[4:] == ["paper:net", "paper:zoo-net"]  # a slug that keeps every letter stays as it was
 
 
 def test_merge_tie_goes_to_later_read_and_identical_abstracts_need_no_note() -> None:

@@ -20,7 +20,7 @@ from rdflib.compare import isomorphic
 
 from kgraph.graph import build_graph
 from kgraph.model import Claim, Evidence, Extraction, Mention, Paper, Source
-from kgraph.rdf import DATA, KG, node_iri, serialize, to_rdf, web_iri, write_turtle
+from kgraph.rdf import DATA, KG, _decimal, _integer, node_iri, serialize, to_rdf, web_iri, write_turtle
 from kgraph.resolve import resolve
 
 ONTOLOGY = files("kgraph.ontology") / "kgraph.ttl"
@@ -229,6 +229,14 @@ def test_numbers_have_xsd_datatypes(sample_graph: nx.MultiDiGraph) -> None:
     assert {c.toPython() for c in confidences} == {Decimal("0.5"), Decimal("0.8"), Decimal("0.9")}
     assert offsets and all(o.datatype == ns.XSD.integer for o in offsets)
     assert set(rdf.objects(None, ns.DCTERMS.date)) == {Literal("2025-01-02", datatype=ns.XSD.date)}
+
+
+def test_cached_literals_keep_values_that_compare_equal_apart() -> None:
+    """Literals of numbers are cached (they recur on every mention); values Python counts as equal
+    but that are written differently must not share a cached literal."""
+    assert (_decimal(0.0).value, _decimal(-0.0).value, _decimal(1).value, _decimal(True).value) == ("0.0", "-0.0", "1.0", "1.0")
+    assert _decimal(1e-7).value == "0.0000001"  # xsd:decimal has no exponent
+    assert (_integer(1).value, _integer(True).value, _integer(1.0).value) == ("1", "1", "1")
 
 
 def test_standard_super_terms_are_written_for_consumers_without_a_reasoner(sample_graph: nx.MultiDiGraph) -> None:

@@ -156,6 +156,37 @@ def test_graph_ttl_copies_unchanged_blocks_from_the_file_it_wrote(tmp_path, exam
     assert (out / "graph.ttl").read_bytes() == (tmp_path / "fresh2" / "graph.ttl").read_bytes()
 
 
+@pytest.mark.parametrize("record", ["", "not json", "null", "[]", "{}", '{"size": 1}', "no placed", "bad placed"])
+def test_a_damaged_graph_ttl_record_means_all_turtle_is_written_again(tmp_path, example_papers, record):
+    """Where blocks lie in graph.ttl is read from a file of the state folder; whatever it holds,
+    a build that cannot use it writes every paper's Turtle again rather than failing."""
+    out = tmp_path / "out"
+    build(example_papers, out, jobs=1)
+    path = out / STATE_DIR / build_module.GRAPH_TTL_RECORD
+    written = json.loads(path.read_text(encoding="utf-8"))
+    if record in ("no placed", "bad placed"):  # size and modification time still right
+        written["placed"] = None if record == "no placed" else {"x": [1, 2]}
+        record = json.dumps(written)
+    path.write_text(record, encoding="utf-8")
+    assert build(example_papers, out, jobs=1).rewritten == len(example_papers)
+    build(example_papers, tmp_path / "fresh", jobs=1)
+    assert outputs(out) == outputs(tmp_path / "fresh")
+
+
+def test_papers_whose_titles_slug_alike_are_built_apart(tmp_path, example_papers):
+    """Titles in other scripts slug to the same letters (or none); each paper keeps its own node,
+    Turtle block and store description (a build used to stop on the second one)."""
+    abstract = example_papers[0].abstract
+    papers = [Paper(title, abstract, [Source("x.txt", n)]) for n, title in enumerate(("注意力", "自注意力", "α-Net", "β-Net"), 1)]
+    out = tmp_path / "out"
+    build([*example_papers[:2], *papers], out, jobs=1)
+    expected = rdf_triples(load_graph(out))
+    assert len({t[0] for t in expected if t[2] == ox.NamedNode(f"{KG}Paper")}) == 6
+    assert _store(out) == expected
+    assert {(t.subject, t.predicate, t.object) for t in ox.parse(path=str(out / "graph.ttl"),
+                                                                  format=ox.RdfFormat.TURTLE)} == expected
+
+
 def test_a_build_after_an_interrupted_one_writes_all_rdf_again(tmp_path, example_papers):
     """A build refreshes only the shortcuts its changes touch; but after a build that stopped while
     changing the Turtle blocks or the store (state.json then no longer says what they hold: the

@@ -1,4 +1,4 @@
-"""Merge records of the same paper (same ``Paper.key``) read from several inputs or entries.
+"""Merge records of the same paper (same ``Paper.key`` or arXiv id) read from several inputs or entries.
 
 Nothing is dropped silently: every source is kept, lists are united, and when inputs disagree
 the choice made is written to the paper's notes.
@@ -9,15 +9,29 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
+from networkx.utils import UnionFind
+
 from kgraph.ingest.records import unique
 from kgraph.model import Paper
 
 
 def merge_papers(papers: Iterable[Paper]) -> list[Paper]:
-    """One Paper per key, in order of first appearance."""
-    groups: dict[str, list[Paper]] = {}
-    for paper in papers:
-        groups.setdefault(paper.key, []).append(paper)
+    """One Paper per paper, in order of first appearance: records with the same key (title) or the
+    same arXiv id (a title revised between listings) are one paper, and so on transitively.
+
+    Everything downstream names a paper by its key, or by its arXiv id when it has one, so two
+    records sharing either must become one paper.
+    """
+    papers = list(papers)
+    same = UnionFind()  # only records that share a key or an id with an earlier one
+    first: dict[str, int] = {}
+    for number, paper in enumerate(papers):
+        for identity in (f"key:{paper.key}", *([f"arXiv:{paper.arxiv_id}"] if paper.arxiv_id else [])):
+            if (earlier := first.setdefault(identity, number)) != number:
+                same.union(earlier, number)
+    groups: dict[int, list[Paper]] = {}
+    for number, paper in enumerate(papers):
+        groups.setdefault(same[number] if number in same.parents else number, []).append(paper)
     return [group[0] if len(group) == 1 else _merge(group) for group in groups.values()]
 
 
