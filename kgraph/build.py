@@ -127,11 +127,11 @@ def build(papers: list[Paper], output: Path, jobs: int = 1, dask_address: str | 
     names: list[_PaperNames] = []
     cache = ExtractionCache(state_dir / "cache.sqlite", extractor_version()) if use_cache else None
     try:
-        with atomic_writer(output / PAPERS_FILE) as handle:
+        with atomic_writer(output / PAPERS_FILE, "wb") as handle:
             for paper, (facts, paper_names) in extract_stream(papers, jobs, cache, on_batch, dask_address=dask_address):
-                line = _record(paper, facts) + "\n"
+                line = (_record(paper, facts) + "\n").encode("utf-8")  # encoded once, to write and to hash
                 handle.write(line)
-                names.append(_PaperNames(_paper_iri(paper), _digest(line), paper_names))
+                names.append(_PaperNames(_paper_iri(paper), hashlib.sha256(line).hexdigest()[:24], paper_names))
     finally:
         if cache is not None:
             cache.close()

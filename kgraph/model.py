@@ -67,9 +67,9 @@ class Paper:
     arxiv_id: str | None = None
     notes: list[str] = field(default_factory=list)  # e.g. which abstract won a merge and why
 
-    @property
+    @functools.cached_property  # asked for again and again by merging, the cache and the build
     def key(self) -> str:
-        """Identity used to merge the same paper read from several inputs."""
+        """Identity used to merge the same paper read from several inputs (papers are not changed once made)."""
         return normalize_name(self.title)
 
     def to_dict(self) -> dict[str, Any]:
