@@ -36,13 +36,14 @@ def paper_node_id(paper: Paper) -> str:
     """Papers are named by arXiv id when known, else by a slug of the title.
 
     Distinct papers (distinct ``Paper.key``) get distinct ids: a slug that drops letters of the
-    title (Greek, Chinese: the slug keeps a-z and digits) ends with a digest of the key.
+    title (Greek, Chinese: the slug keeps a-z, digits and hyphens) ends with a dot, which no slug
+    holds, and 64 bits of a digest of the key.
     """
     if paper.arxiv_id:
         return f"paper:{paper.arxiv_id}"
     slug = slugify(paper.title)
     if slug.replace("-", "") != paper.key:
-        slug += "-" + hashlib.sha256(paper.key.encode("utf-8")).hexdigest()[:8]
+        slug += "." + hashlib.sha256(paper.key.encode("utf-8")).hexdigest()[:16]
     return f"paper:{slug}"
 
 
