@@ -66,6 +66,9 @@ class Paper:
     url: str | None = None  # the paper's own page (arXiv abs page), when known
     arxiv_id: str | None = None
     notes: list[str] = field(default_factory=list)  # e.g. which abstract won a merge and why
+    # Title keys and arXiv ids ("key:...", "arXiv:...") of records merged into this one under
+    # another title or id: a record read later with one of them is still this paper.
+    known_as: list[str] = field(default_factory=list)
 
     @functools.cached_property  # asked for again and again by merging, the cache and the build
     def key(self) -> str:

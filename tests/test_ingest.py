@@ -176,6 +176,7 @@ def test_records_sharing_an_arxiv_id_or_a_title_are_one_paper() -> None:
     assert merged.title == "Foo-Net: A Test" and merged.arxiv_id == "2401.00001"
     assert merged.sources == [Source("a.txt", 1), Source("c.txt", 1), Source("b.txt", 1)]
     assert any(note.startswith("title") for note in merged.notes)
+    assert merged.known_as == ["key:foonetrevised"]  # kept, so a later record with that title still joins
 
 
 def test_distinct_papers_get_distinct_node_ids() -> None:

@@ -24,10 +24,10 @@ from kgraph.build import STATE_DIR, UPDATING_MARKER, build
 from kgraph.cache import TABLE, ExtractionCache
 from kgraph.export import export
 from kgraph.graphfile import read_store
-from kgraph.ingest import read_papers
+from kgraph.ingest import merge_papers, read_papers
 from kgraph.model import Paper, Source
 from kgraph.rdf import DATA, KG, rdf_triples
-from kgraph.saved import load_graph
+from kgraph.saved import load_graph, saved_papers
 
 REPO = Path(__file__).resolve().parents[1]
 EXAMPLES = [REPO / "examples" / "listing.txt", REPO / "examples" / "papers.jsonl"]
@@ -185,6 +185,23 @@ def test_papers_whose_titles_slug_alike_are_built_apart(tmp_path, example_papers
     assert _store(out) == expected
     assert {(t.subject, t.predicate, t.object) for t in ox.parse(path=str(out / "graph.ttl"),
                                                                   format=ox.RdfFormat.TURTLE)} == expected
+
+
+def test_update_joins_papers_by_every_title_and_id_they_were_merged_under(tmp_path, example_papers):
+    """A paper merged from records with different titles and arXiv ids keeps them all (saved in
+    papers.jsonl), so a later record with any of them joins it under --update as in a fresh build."""
+    first, second = example_papers[0].abstract, example_papers[1].abstract
+    old = [Paper("Foo Net", first, [Source("old.jsonl", 1)], arxiv_id="2401.00001"),
+           Paper("Foo Net, Revised", first, [Source("old.jsonl", 2)], arxiv_id="2401.00001"),
+           Paper("Other", second, [Source("old.jsonl", 3)])]
+    new = [Paper("Foo Net, revised", first, [Source("new.jsonl", 1)]),  # the title the saved paper dropped
+           Paper("Bar Net", second, [Source("new.jsonl", 2)], arxiv_id="2401.00009"),
+           Paper("Foo Net", first, [Source("new.jsonl", 3)], arxiv_id="2401.00009")]  # ties Bar Net to Foo Net
+    build(merge_papers(old), tmp_path / "updated", jobs=1)
+    report = build(merge_papers([*saved_papers(tmp_path / "updated"), *merge_papers(new)]), tmp_path / "updated", jobs=1)
+    build(merge_papers(old + new), tmp_path / "fresh", jobs=1)
+    assert report.counts["Paper"] == 2
+    assert (tmp_path / "updated" / "graph.ttl").read_bytes() == (tmp_path / "fresh" / "graph.ttl").read_bytes()
 
 
 def test_a_build_after_an_interrupted_one_writes_all_rdf_again(tmp_path, example_papers):

@@ -26,7 +26,7 @@ def merge_papers(papers: Iterable[Paper]) -> list[Paper]:
     same = UnionFind()  # only records that share a key or an id with an earlier one
     first: dict[str, int] = {}
     for number, paper in enumerate(papers):
-        for identity in (f"key:{paper.key}", *([f"arXiv:{paper.arxiv_id}"] if paper.arxiv_id else [])):
+        for identity in _identities(paper):
             if (earlier := first.setdefault(identity, number)) != number:
                 same.union(earlier, number)
     groups: dict[int, list[Paper]] = {}
@@ -35,9 +35,13 @@ def merge_papers(papers: Iterable[Paper]) -> list[Paper]:
     return [group[0] if len(group) == 1 else _merge(group) for group in groups.values()]
 
 
+def _identities(paper: Paper) -> list[str]:
+    return [f"key:{paper.key}", *([f"arXiv:{paper.arxiv_id}"] if paper.arxiv_id else []), *paper.known_as]
+
+
 def _merge(group: list[Paper]) -> Paper:
     notes = unique(note for paper in group for note in paper.notes)
-    return Paper(
+    merged = Paper(
         title=_first_known(group, "title", notes),
         abstract=_abstract(group, notes),
         sources=unique(source for paper in group for source in paper.sources),
@@ -51,6 +55,8 @@ def _merge(group: list[Paper]) -> Paper:
         arxiv_id=_first_known(group, "arxiv_id", notes),
         notes=notes,
     )
+    merged.known_as = sorted({i for paper in group for i in _identities(paper)} - set(_identities(merged)))
+    return merged
 
 
 def _abstract(group: list[Paper], notes: list[str]) -> str:
