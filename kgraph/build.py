@@ -66,7 +66,11 @@ def _record(paper: Paper, facts: str) -> str:
 
 
 def _digest(*parts: str) -> str:
-    return hashlib.sha256("\0".join(parts).encode()).hexdigest()[:24]
+    return _bytes_digest("\0".join(parts).encode())
+
+
+def _bytes_digest(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()[:24]
 
 
 def _paper_iri(paper: Paper) -> str:
@@ -131,7 +135,7 @@ def build(papers: list[Paper], output: Path, jobs: int = 1, dask_address: str | 
             for paper, (facts, paper_names) in extract_stream(papers, jobs, cache, on_batch, dask_address=dask_address):
                 line = (_record(paper, facts) + "\n").encode("utf-8")  # encoded once, to write and to hash
                 handle.write(line)
-                names.append(_PaperNames(_paper_iri(paper), hashlib.sha256(line).hexdigest()[:24], paper_names))
+                names.append(_PaperNames(_paper_iri(paper), _bytes_digest(line), paper_names))
     finally:
         if cache is not None:
             cache.close()
@@ -287,8 +291,8 @@ def _update_store(path: Path, known: dict[str, str], fingerprints: dict[str, str
     """Bring the Oxigraph store up to date with the papers it holds (``known``: their fingerprints;
     none: build it from nothing): drop changed, new and gone papers (new ones may be half there
     after an interrupted build), load their Turtle chunk by chunk as the chunks come (bulk into
-    an empty store), replace changed entities, recompute the
-    shortcuts of the winners of dropped claims."""
+    an empty store), replace changed entities, recompute the shortcuts of the winners of dropped
+    claims."""
     store = open_store(path)
     try:
         if known:

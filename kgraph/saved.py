@@ -70,12 +70,6 @@ def _paper_of(line: str) -> Paper:
     return Paper.from_dict(json.loads(line)["paper"])
 
 
-def saved_records(path: str | os.PathLike[str]) -> Iterator[tuple[str, Paper, Extraction]]:
-    """Stream (line, paper, extraction) from a ``papers.jsonl`` written by ``kgraph build``."""
-    for line, (paper, extraction) in _parsed_lines(path, parse_record):
-        yield line, paper, extraction
-
-
 def saved_papers(path: str | os.PathLike[str]) -> list[Paper]:
     """The papers of a saved build without their extractions (cheaper: ``--update`` re-reads them from the cache)."""
     papers = [paper for _, paper in _parsed_lines(path, _paper_of)]
@@ -88,7 +82,7 @@ def read_saved(path: str | os.PathLike[str]) -> tuple[list[Paper], dict[str, Ext
     """Papers and their extractions from a ``papers.jsonl`` written by ``kgraph build``."""
     papers: list[Paper] = []
     extractions: dict[str, Extraction] = {}
-    for _, paper, extraction in saved_records(path):
+    for _, (paper, extraction) in _parsed_lines(path, parse_record):
         papers.append(paper)
         extractions[paper.key] = extraction
     if not papers:
