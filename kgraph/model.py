@@ -85,8 +85,7 @@ class Paper:
     def from_dict(cls, data: dict[str, Any]) -> Paper:
         values = dict(data)
         values["sources"] = [Source(*_split_source(s)) for s in values.get("sources", [])]
-        names = {f.name for f in dataclasses.fields(cls)}
-        return cls(**{k: v for k, v in values.items() if k in names})
+        return cls(**{k: v for k, v in values.items() if k in cls.__dataclass_fields__})
 
 
 def _split_source(text: str) -> tuple[str, int]:
