@@ -15,18 +15,16 @@ from __future__ import annotations
 
 import contextlib
 import json
-import os
 from collections.abc import Iterable, Mapping
 from pathlib import Path
-from typing import BinaryIO
 
 import pyoxigraph as ox
 
 from kgraph.atomic import atomic_writer, write_text
 from kgraph.rdf import Term
+from kgraph.splice import Splicer
 from kgraph.store import PREFIXES
 
-COPY_CHUNK = 1 << 24
 TURTLE_PREFIXES = "".join(f"@prefix {name}: <{iri}> .\n" for name, iri in sorted(PREFIXES.items())) + "\n"
 Block = tuple[Path, int, int]  # the file holding a paper's Turtle, where it starts, its length in bytes
 Placed = dict[str, tuple[int, int, str]]  # paper IRI -> start and length in graph.ttl, fingerprint then
@@ -77,7 +75,7 @@ def write_graph_ttl(path: Path, record: Path, entity_block: str, fingerprints: d
     with contextlib.ExitStack() as stack:
         handle = stack.enter_context(atomic_writer(path, "wb"))
         handle.write((TURTLE_PREFIXES + entity_block).encode("utf-8"))
-        copier = _RunCopier(handle, {path: stack.enter_context(path.open("rb"))} if old else {})
+        copier = Splicer(handle, {path: stack.enter_context(path.open("rb"))} if old else {})
         stack.callback(copier.close)
         for iri, fingerprint in fingerprints.items():
             if iri in new:
@@ -90,68 +88,3 @@ def write_graph_ttl(path: Path, record: Path, entity_block: str, fingerprints: d
         copier.flush()
     stat = path.stat()
     write_text(record, json.dumps({"size": stat.st_size, "mtime_ns": stat.st_mtime_ns, "placed": placed}))
-
-
-class _RunCopier:
-    """Append byte ranges of files to ``target``, copying each run of adjacent ranges in one go."""
-
-    def __init__(self, target: BinaryIO, kept: dict[Path, BinaryIO]) -> None:
-        self.target, self.kept = target, kept  # kept: sources open all along (the old graph.ttl)
-        self.position = target.tell()
-        self.run: tuple[Path, int, int] | None = None  # source, [start, end)
-        self.current: tuple[Path, BinaryIO] | None = None  # the one other source open (a chunk file)
-
-    def add(self, source: Path, start: int, length: int) -> int:
-        """Queue ``length`` bytes of ``source`` from ``start``; where they will lie in the target."""
-        if self.run is not None and self.run[0] == source and self.run[2] == start:
-            self.run = (source, self.run[1], start + length)
-        else:
-            self.flush()
-            self.run = (source, start, start + length)
-        where = self.position
-        self.position += length
-        return where
-
-    def flush(self) -> None:
-        if self.run is not None:
-            source, start, end = self.run
-            _copy(self._open(source), self.target, start, end)
-            self.run = None
-
-    def _open(self, source: Path) -> BinaryIO:
-        if source in self.kept:
-            return self.kept[source]
-        if self.current is None or self.current[0] != source:
-            self.close()
-            self.current = (source, source.open("rb"))
-        return self.current[1]
-
-    def close(self) -> None:
-        if self.current is not None:
-            self.current[1].close()
-            self.current = None
-
-
-def _copy(source: BinaryIO, target: BinaryIO, start: int, end: int) -> None:
-    """Bytes [start, end) of ``source`` appended to ``target``: in the kernel where it can."""
-    if start == end:
-        return
-    target.flush()
-    position = start
-    if hasattr(os, "copy_file_range"):
-        try:
-            while position < end:
-                copied = os.copy_file_range(source.fileno(), target.fileno(), end - position, position)
-                if copied == 0:
-                    raise RuntimeError(f"{source.name} is shorter than it was when written")
-                position += copied
-        except OSError:  # not on this file system or in this sandbox: copy through this process
-            pass
-        target.seek(0, os.SEEK_END)  # the copy moved the file's end under the buffered writer
-    source.seek(position)
-    while position < end:
-        data = source.read(min(end - position, COPY_CHUNK))
-        if not data:
-            raise RuntimeError(f"{source.name} is shorter than it was when written")
-        target.write(data)
-        position += len(data)

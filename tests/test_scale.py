@@ -19,7 +19,7 @@ import rdflib
 
 from kgraph import build as build_module
 from kgraph import engine
-from kgraph import turtle_blocks
+from kgraph import splice
 from kgraph.build import STATE_DIR, UPDATING_MARKER, build
 from kgraph.cache import TABLE, ExtractionCache
 from kgraph.export import export
@@ -85,6 +85,63 @@ def test_grown_input_extracts_only_new_papers_and_equals_a_fresh_build(tmp_path,
     assert outputs(tmp_path / "grown") == outputs(tmp_path / "fresh")
 
 
+def _cache_reads(monkeypatch) -> list[str]:
+    """Titles of the papers whose cache entries builds read from now on."""
+    read: list[str] = []
+    get_many = ExtractionCache.get_many
+    monkeypatch.setattr(ExtractionCache, "get_many", lambda self, papers: get_many(
+        self, [read.append(p.title) or p for p in papers]))
+    return read
+
+
+def test_unchanged_papers_lines_are_copied_from_the_last_papers_jsonl(tmp_path, example_papers, monkeypatch):
+    """A rebuild copies the lines of papers read unchanged from the papers.jsonl it wrote, without
+    reading their cache entries; a changed paper (here: read from another line) is written again."""
+    out = tmp_path / "out"
+    build(example_papers[:6], out, jobs=1)
+    read = _cache_reads(monkeypatch)
+    copied_from: list[Path] = []
+    copy = splice.copy_range
+    monkeypatch.setattr(splice, "copy_range", lambda source, target, start, end: (
+        copied_from.append(Path(source.name)), copy(source, target, start, end)))
+    moved = Paper(example_papers[0].title, example_papers[0].abstract, [Source("elsewhere.txt", 3)])
+    papers = [moved, *example_papers[1:]]
+    assert build(papers, out, jobs=1).extracted == len(example_papers) - 6
+    assert out / "papers.jsonl" in copied_from
+    assert read == [moved.title]  # the new papers are extracted, the others copied
+    build(papers, tmp_path / "fresh", jobs=1)
+    assert outputs(out) == outputs(tmp_path / "fresh")
+
+
+@pytest.mark.parametrize("damage", ["missing", "not json", "other version", "short line", "bad number",
+                                    "past the end", "papers.jsonl changed"])
+def test_an_index_of_papers_jsonl_that_cannot_be_trusted_is_not_used(tmp_path, example_papers, monkeypatch, damage):
+    """Where lines lie in papers.jsonl is read from the state folder; whatever is wrong with it, the
+    build reads every paper from the cache instead, and writes what a fresh build writes."""
+    out = tmp_path / "out"
+    build(example_papers, out, jobs=1)
+    index, saved = out / STATE_DIR / build_module.SAVED_LINES, out / "papers.jsonl"
+    header, *lines = index.read_text(encoding="utf-8").splitlines(keepends=True)
+    fields = lines[0].split("\t")
+    if damage == "missing":
+        index.unlink()
+    elif damage == "not json":
+        index.write_text("{\n" + "".join(lines), encoding="utf-8")
+    elif damage == "other version":
+        index.write_text(header.replace('"version": "', '"version": "x'), encoding="utf-8")
+    elif damage in ("short line", "bad number", "past the end"):
+        fields[1:3] = {"short line": ["0"], "bad number": ["zero", fields[2]],
+                       "past the end": [str(saved.stat().st_size), fields[2]]}[damage]
+        index.write_text(header + "\t".join(fields) + "".join(lines[1:]), encoding="utf-8")
+    else:  # edited by hand, or by a build killed before it recorded where its lines lie
+        saved.write_bytes(saved.read_bytes().replace(b"{", b"{ ", 1))
+    read = _cache_reads(monkeypatch)
+    assert build(example_papers, out, jobs=1).extracted == 0
+    assert sorted(read) == sorted(p.title for p in example_papers)
+    build(example_papers, tmp_path / "fresh", jobs=1)
+    assert outputs(out) == outputs(tmp_path / "fresh")
+
+
 def test_update_adds_a_listing_to_an_existing_build(tmp_path, example_papers):
     listing, jsonl = read_papers(EXAMPLES[:1]), read_papers(EXAMPLES[1:])
     store = tmp_path / "store"
@@ -139,8 +196,8 @@ def test_graph_ttl_copies_unchanged_blocks_from_the_file_it_wrote(tmp_path, exam
         monkeypatch.setattr(os, "copy_file_range", lambda *args: (_ for _ in ()).throw(OSError(errno.EXDEV, "no")),
                             raising=False)
     copied_from: list[Path] = []
-    copy = turtle_blocks._copy
-    monkeypatch.setattr(turtle_blocks, "_copy", lambda source, target, start, end: (
+    copy = splice.copy_range
+    monkeypatch.setattr(splice, "copy_range", lambda source, target, start, end: (
         copied_from.append(Path(source.name)), copy(source, target, start, end)))
     out = tmp_path / "out"
     for number, papers in enumerate((example_papers[:5], example_papers[4:] + example_papers[:4], example_papers[2:])):
