@@ -54,8 +54,13 @@ def process_pool(jobs: int, initializer: Callable[..., None], initargs: tuple = 
 def start_fork_server() -> None:
     """Start the server that workers are forked from now (it imports kgraph: about 2 s on its own
     core), so that workers, if a build needs them, start at once."""
+    global _server_started
     _fork_server()
     multiprocessing.forkserver.ensure_running()
+    _server_started = True
+
+
+_server_started = False  # by start_fork_server: workers then start in about a second
 
 
 def _fork_server() -> multiprocessing.context.BaseContext:
@@ -178,5 +183,6 @@ def extract_stream(papers: Sequence[Paper], jobs: int = 1, cache: ExtractionCach
 
 def _worth_a_pool(to_extract: int, cached: int) -> bool:
     """Worker processes pay for their start with many papers to extract, or with fewer when they
-    start while this process reads many cached ones."""
-    return to_extract >= POOL_MIN_PAPERS or (to_extract >= POOL_MIN_PAPERS // 4 and cached >= POOL_HIDDEN_BY_CACHED)
+    start while this process reads many cached ones or their server is already running."""
+    return to_extract >= POOL_MIN_PAPERS or (to_extract >= POOL_MIN_PAPERS // 4
+                                             and (cached >= POOL_HIDDEN_BY_CACHED or _server_started))

@@ -395,6 +395,18 @@ def test_papers_to_extract_are_submitted_before_the_cached_ones_are_read(tmp_pat
     assert sum(int(e.split()[1]) for e in events if e.startswith("submit")) == len(new)
 
 
+def test_workers_extract_a_few_hundred_papers_only_when_they_start_fast(monkeypatch):
+    """Starting workers costs about 3 s, a second once their fork server runs (the command starts
+    it while reading big inputs): a few hundred new papers then go to workers too."""
+    monkeypatch.setattr(engine, "_server_started", False)
+    assert engine._worth_a_pool(engine.POOL_MIN_PAPERS, 0)
+    assert not engine._worth_a_pool(engine.POOL_MIN_PAPERS // 2, 0)
+    assert engine._worth_a_pool(engine.POOL_MIN_PAPERS // 2, engine.POOL_HIDDEN_BY_CACHED)
+    monkeypatch.setattr(engine, "_server_started", True)
+    assert engine._worth_a_pool(engine.POOL_MIN_PAPERS // 2, 0)
+    assert not engine._worth_a_pool(engine.POOL_MIN_PAPERS // 8, 0)
+
+
 def test_cache_tells_which_papers_have_current_entries(tmp_path, example_papers):
     """Asked first, so that workers start only when worth it and get the papers to extract ahead."""
     with ExtractionCache(tmp_path / "c.sqlite", "v1") as cache:
