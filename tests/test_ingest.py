@@ -118,6 +118,8 @@ def test_arxiv_reader() -> None:
         ("arXiv:2401.01234v3", "2401.01234"),
         ("https://arxiv.org/pdf/2401.01234v1.pdf", "2401.01234"),
         ("math.GT/0309136", "math.GT/0309136"),
+        ("HEP-TH/9901001", "hep-th/9901001"),  # one paper whatever the case it is written in
+        ("https://arxiv.org/abs/MATH.gt/0309136v2", "math.GT/0309136"),
         ("10.1000/xyz", None),
     ],
 )

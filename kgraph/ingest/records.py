@@ -69,13 +69,23 @@ def find_urls(text: str) -> list[str]:
 def arxiv_id_from_url(url: str) -> str | None:
     """The versionless id of an arXiv abs/pdf URL (``.../abs/2401.01234v2`` -> ``2401.01234``)."""
     match = _ARXIV_URL.fullmatch(url.strip())
-    return match["id"] if match else None
+    return _canonical_id(match["id"]) if match else None
 
 
 def normalize_arxiv_id(text: str) -> str | None:
     """A bare id (optionally ``arXiv:``-prefixed and versioned) or an arXiv URL as a versionless id."""
     match = _ARXIV_BARE_ID.fullmatch(text.strip())
-    return match["id"] if match else arxiv_id_from_url(text)
+    return _canonical_id(match["id"]) if match else arxiv_id_from_url(text)
+
+
+def _canonical_id(arxiv_id: str) -> str:
+    """Ids match whatever their case: an old-style one is written with its archive in lower case
+    and its subject class in capitals (``hep-th/9901001``, ``math.GT/0309136``); new ones are digits."""
+    if "/" not in arxiv_id:
+        return arxiv_id
+    archive, number = arxiv_id.split("/")
+    name, dot, subject = archive.partition(".")
+    return f"{name.lower()}{dot}{subject.upper()}/{number}"
 
 
 def arxiv_abs_url(arxiv_id: str) -> str:
