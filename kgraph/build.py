@@ -124,7 +124,7 @@ def build(papers: list[Paper], output: Path, jobs: int = 1, dask_address: str | 
     What a build holds for long (the papers, then their names and resolution) is moved out of
     the garbage collector's sight as it is made (``gc.freeze``), until the build ends: each full
     collection would otherwise walk all of it again (at 100,000 papers, seconds of a rebuild
-    that extracts a few).
+    that extracts a few). The end unfreezes everything, also what a caller may have frozen.
     """
     gc.freeze()
     try:

@@ -7,8 +7,9 @@ writing the line again, and takes the line's digest and the paper's names from h
 papers, reading the entries and making the lines took 10-15 s of every rebuild).
 
 The index is trusted only while ``papers.jsonl`` has the size and modification time it had when
-the index was written, and only by a build of the same extractor and record layout; any other
-index, or a damaged one, is ignored (the build then reads the cache, as without an index).
+the index was written, its rows the digest they had, and only by a build of the same extractor
+and record layout; any other index, or a damaged one, is ignored (the build then reads the
+cache, as without an index).
 """
 
 from __future__ import annotations
@@ -45,16 +46,17 @@ def read_saved_lines(index: Path, papers_file: Path, version: str) -> dict[str, 
     ``papers_file`` changed since the index was written."""
     try:
         stat = papers_file.stat()
-        with index.open(encoding="utf-8") as handle:
-            if json.loads(handle.readline()) != _header(stat.st_size, stat.st_mtime_ns, version):
+        with index.open("rb") as handle:
+            header, rows = handle.readline(), handle.read()
+        if json.loads(header) != _header(stat.st_size, stat.st_mtime_ns, version, rows):
+            return {}
+        saved = {}
+        for row in rows.decode("utf-8").split("\n")[:-1]:  # names may hold U+2028 and the like: not splitlines()
+            digest, start, length, line_digest, names = row.split("\t", 4)
+            saved[digest] = SavedLine(int(start), int(length), line_digest, names)
+            if not (0 <= saved[digest].start and 0 < saved[digest].length <= stat.st_size - saved[digest].start):
                 return {}
-            saved = {}
-            for line in handle:
-                digest, start, length, line_digest, names = line.rstrip("\n").split("\t", 4)
-                saved[digest] = SavedLine(int(start), int(length), line_digest, names)
-                if not 0 <= saved[digest].start <= stat.st_size - saved[digest].length:
-                    return {}
-            return saved
+        return saved
     except (OSError, ValueError):  # missing, or not what write_saved_lines writes
         return {}
 
@@ -62,11 +64,14 @@ def read_saved_lines(index: Path, papers_file: Path, version: str) -> dict[str, 
 def write_saved_lines(index: Path, papers_file: Path, version: str, lines: Iterable[tuple[str, SavedLine]]) -> None:
     """Record where each paper's line lies in ``papers_file``, just written (whole or not at all)."""
     stat = papers_file.stat()
-    with atomic_writer(index) as handle:
-        handle.write(json.dumps(_header(stat.st_size, stat.st_mtime_ns, version)) + "\n")
-        handle.writelines(f"{digest}\t{line.start}\t{line.length}\t{line.digest}\t{line.names}\n"
-                          for digest, line in lines)
+    rows = "".join(f"{digest}\t{line.start}\t{line.length}\t{line.digest}\t{line.names}\n"
+                   for digest, line in lines).encode("utf-8")
+    with atomic_writer(index, "wb") as handle:
+        handle.write(json.dumps(_header(stat.st_size, stat.st_mtime_ns, version, rows)).encode("ascii") + b"\n")
+        handle.write(rows)
 
 
-def _header(size: int, mtime_ns: int, version: str) -> dict[str, object]:
-    return {"size": size, "mtime_ns": mtime_ns, "version": version}
+def _header(size: int, mtime_ns: int, version: str, rows: bytes) -> dict[str, object]:
+    """What the index says of itself: the file it describes, the build that wrote it, and a digest
+    of its rows (a row damaged or edited by hand would copy the wrong bytes, or none)."""
+    return {"size": size, "mtime_ns": mtime_ns, "version": version, "rows": hashlib.sha256(rows).hexdigest()}

@@ -114,7 +114,8 @@ def test_unchanged_papers_lines_are_copied_from_the_last_papers_jsonl(tmp_path, 
 
 
 @pytest.mark.parametrize("damage", ["missing", "not json", "other version", "short line", "bad number",
-                                    "past the end", "papers.jsonl changed"])
+                                    "past the end", "negative length", "names of another paper", "places swapped",
+                                    "papers.jsonl changed", "papers.jsonl touched"])
 def test_an_index_of_papers_jsonl_that_cannot_be_trusted_is_not_used(tmp_path, example_papers, monkeypatch, damage):
     """Where lines lie in papers.jsonl is read from the state folder; whatever is wrong with it, the
     build reads every paper from the cache instead, and writes what a fresh build writes."""
@@ -129,12 +130,19 @@ def test_an_index_of_papers_jsonl_that_cannot_be_trusted_is_not_used(tmp_path, e
         index.write_text("{\n" + "".join(lines), encoding="utf-8")
     elif damage == "other version":
         index.write_text(header.replace('"version": "', '"version": "x'), encoding="utf-8")
-    elif damage in ("short line", "bad number", "past the end"):
+    elif damage in ("short line", "bad number", "past the end", "negative length"):
         fields[1:3] = {"short line": ["0"], "bad number": ["zero", fields[2]],
-                       "past the end": [str(saved.stat().st_size), fields[2]]}[damage]
+                       "past the end": [str(saved.stat().st_size), fields[2]], "negative length": ["100", "-5"]}[damage]
         index.write_text(header + "\t".join(fields) + "".join(lines[1:]), encoding="utf-8")
-    else:  # edited by hand, or by a build killed before it recorded where its lines lie
+    elif damage in ("names of another paper", "places swapped"):  # rows that parse, but lie
+        other = lines[1].split("\t")
+        taken = slice(4, 5) if damage == "names of another paper" else slice(1, 3)
+        fields[taken], other[taken] = other[taken], fields[taken]
+        index.write_text(header + "\t".join(fields) + "\t".join(other) + "".join(lines[2:]), encoding="utf-8")
+    elif damage == "papers.jsonl changed":  # edited by hand, or by a build killed before it recorded where its lines lie
         saved.write_bytes(saved.read_bytes().replace(b"{", b"{ ", 1))
+    else:  # same size, written again
+        saved.write_bytes(saved.read_bytes())
     read = _cache_reads(monkeypatch)
     assert build(example_papers, out, jobs=1).extracted == 0
     assert sorted(read) == sorted(p.title for p in example_papers)
@@ -398,6 +406,10 @@ def test_papers_to_extract_are_submitted_before_the_cached_ones_are_read(tmp_pat
 def test_workers_extract_a_few_hundred_papers_only_when_they_start_fast(monkeypatch):
     """Starting workers costs about 3 s, a second once their fork server runs (the command starts
     it while reading big inputs): a few hundred new papers then go to workers too."""
+    monkeypatch.setattr(engine, "_server_started", False)
+    monkeypatch.setattr(engine.multiprocessing.forkserver, "ensure_running", lambda: None)
+    engine.start_fork_server()
+    assert engine._server_started
     monkeypatch.setattr(engine, "_server_started", False)
     assert engine._worth_a_pool(engine.POOL_MIN_PAPERS, 0)
     assert not engine._worth_a_pool(engine.POOL_MIN_PAPERS // 2, 0)
