@@ -30,7 +30,7 @@ import networkx as nx
 import pyoxigraph as ox
 
 from kgraph.atomic import atomic_writer, write_text
-from kgraph.cache import ExtractionCache
+from kgraph.cache import FORMAT as CACHE_FORMAT, ExtractionCache
 from kgraph.engine import POOL_MIN_PAPERS, batched, extract_stream, process_pool
 from kgraph.extract import extractor_version
 from kgraph.graph import NODE_TYPES, build_graph, paper_node_id, summary
@@ -65,7 +65,10 @@ class BuildReport:
 
 
 def _record(paper: Paper, facts: str) -> str:
-    """The papers.jsonl line: what json.dumps(..., sort_keys=True) writes, with the facts already JSON."""
+    """The papers.jsonl line: what json.dumps(..., sort_keys=True) writes, with the facts already JSON.
+
+    Rebuilds copy unchanged lines: a change to this layout (or to ``Paper.to_dict``) must change
+    ``saved_lines.LINES_FORMAT``."""
     paper_json = json.dumps(paper.to_dict(), ensure_ascii=False, sort_keys=True)
     return '{"extraction": ' + facts + PAPER_KEY + paper_json + "}"
 
@@ -150,7 +153,7 @@ def _build(papers: list[Paper], output: Path, jobs: int, dask_address: str | Non
     # each paper's names (cached with its extraction) are kept for phase 2. The lines of papers
     # read unchanged since the last build are copied from the file it wrote.
     saved = output / PAPERS_FILE
-    version = f"{extractor_version()}/{LINES_FORMAT}"
+    version = f"{extractor_version()}/{CACHE_FORMAT}/{LINES_FORMAT}"  # what made the facts, and the lines
     index = state_dir / SAVED_LINES
     last = read_saved_lines(index, saved, version) if use_cache else {}
     digests = [paper_digest(paper, version) for paper in papers]
