@@ -71,7 +71,7 @@ def _paper_of(line: str) -> Paper:
 
 
 def saved_papers(path: str | os.PathLike[str]) -> list[Paper]:
-    """The papers of a saved build without their extractions (cheaper: ``--update`` re-reads them from the cache)."""
+    """The papers of a saved build without their extractions (cheaper: ``--update`` copies their lines, or reads their facts from the cache)."""
     papers = [paper for _, paper in _parsed_lines(path, _paper_of)]
     if not papers:
         raise InputError(str(papers_path(path)), "no papers found")

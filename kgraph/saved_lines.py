@@ -6,24 +6,23 @@ the file (with its neighbours, in one run) instead of reading the paper's cache 
 writing the line again, and takes the line's digest and the paper's names from here (at 100,000
 papers, reading the entries and making the lines took 10-15 s of every rebuild).
 
-The index is trusted only while ``papers.jsonl`` has the size and modification time it had when
-the index was written, its rows the digest they had, and only by a build of the same extractor
-and record layout; any other index, or a damaged one, is ignored (the build then reads the
-cache, as without an index).
+The index (a ``splice`` record) is trusted only while ``papers.jsonl`` has the size and
+modification time it had when the index was written, its rows the digest they had, and only by
+a build of the same extractor and record layout; any other index, or a damaged one, is ignored
+(the build then reads the cache, as without an index).
 """
 
 from __future__ import annotations
 
 import hashlib
-import json
 import operator
 from collections.abc import Iterable
 from dataclasses import fields
 from pathlib import Path
 from typing import NamedTuple
 
-from kgraph.atomic import atomic_writer
 from kgraph.model import Paper
+from kgraph.splice import read_record, write_record
 
 LINES_FORMAT = "1"  # change when a papers.jsonl record is laid out differently
 _PAPER_FIELDS = operator.attrgetter(*(f.name for f in fields(Paper)))
@@ -44,34 +43,24 @@ def paper_digest(paper: Paper, version: str) -> str:
 def read_saved_lines(index: Path, papers_file: Path, version: str) -> dict[str, SavedLine]:
     """Saved lines by paper digest; none if the index is missing, damaged, of another version, or
     ``papers_file`` changed since the index was written."""
+    rows = read_record(index, papers_file, version)
+    if rows is None:
+        return {}
     try:
-        stat = papers_file.stat()
-        with index.open("rb") as handle:
-            header, rows = handle.readline(), handle.read()
-        if json.loads(header) != _header(stat.st_size, stat.st_mtime_ns, version, rows):
-            return {}
+        size = papers_file.stat().st_size
         saved = {}
         for row in rows.decode("utf-8").split("\n")[:-1]:  # names may hold U+2028 and the like: not splitlines()
             digest, start, length, line_digest, names = row.split("\t", 4)
             saved[digest] = SavedLine(int(start), int(length), line_digest, names)
-            if not (0 <= saved[digest].start and 0 < saved[digest].length <= stat.st_size - saved[digest].start):
+            if not (0 <= saved[digest].start and 0 < saved[digest].length <= size - saved[digest].start):
                 return {}
         return saved
-    except (OSError, ValueError):  # missing, or not what write_saved_lines writes
+    except (OSError, ValueError):  # not what write_saved_lines writes
         return {}
 
 
 def write_saved_lines(index: Path, papers_file: Path, version: str, lines: Iterable[tuple[str, SavedLine]]) -> None:
     """Record where each paper's line lies in ``papers_file``, just written (whole or not at all)."""
-    stat = papers_file.stat()
     rows = "".join(f"{digest}\t{line.start}\t{line.length}\t{line.digest}\t{line.names}\n"
-                   for digest, line in lines).encode("utf-8")
-    with atomic_writer(index, "wb") as handle:
-        handle.write(json.dumps(_header(stat.st_size, stat.st_mtime_ns, version, rows)).encode("ascii") + b"\n")
-        handle.write(rows)
-
-
-def _header(size: int, mtime_ns: int, version: str, rows: bytes) -> dict[str, object]:
-    """What the index says of itself: the file it describes, the build that wrote it, and a digest
-    of its rows (a row damaged or edited by hand would copy the wrong bytes, or none)."""
-    return {"size": size, "mtime_ns": mtime_ns, "version": version, "rows": hashlib.sha256(rows).hexdigest()}
+                   for digest, line in lines)
+    write_record(index, papers_file, rows.encode("utf-8"), version)

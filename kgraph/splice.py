@@ -2,14 +2,19 @@
 
 A rebuild's big outputs (``papers.jsonl``, ``graph.ttl``) are mostly the bytes of the same
 files as last written: unchanged papers are copied from there in runs, and only what changed
-is written by this process.
+is written by this process. Where each paper lies in such a file is kept in a record beside it,
+trusted only while the file, and the record itself, are as they were written.
 """
 
 from __future__ import annotations
 
+import hashlib
+import json
 import os
 from pathlib import Path
 from typing import BinaryIO
+
+from kgraph.atomic import atomic_writer
 
 COPY_CHUNK = 1 << 24
 
@@ -61,6 +66,31 @@ class Splicer:
         if self.current is not None:
             self.current[1].close()
             self.current = None
+
+
+def write_record(record: Path, spliced: Path, body: bytes, version: str = "") -> None:
+    """Write ``body`` (where things lie in ``spliced``, just written) under a header line saying
+    what it describes: the file's size and modification time, ``version``, a digest of ``body``."""
+    with atomic_writer(record, "wb") as handle:
+        handle.write(json.dumps(_header(spliced, body, version)).encode("ascii") + b"\n")
+        handle.write(body)
+
+
+def read_record(record: Path, spliced: Path, version: str = "") -> bytes | None:
+    """The body of a record written by ``write_record``; None if it is missing, of another
+    version, damaged or edited (its digest), or if ``spliced`` changed since (size, mtime)."""
+    try:
+        with record.open("rb") as handle:
+            header, body = handle.readline(), handle.read()
+        return body if json.loads(header) == _header(spliced, body, version) else None
+    except (OSError, ValueError):
+        return None
+
+
+def _header(spliced: Path, body: bytes, version: str) -> dict[str, object]:
+    stat = spliced.stat()
+    return {"size": stat.st_size, "mtime_ns": stat.st_mtime_ns, "version": version,
+            "body": hashlib.sha256(body).hexdigest()}
 
 
 def copy_range(source: BinaryIO, target: BinaryIO, start: int, end: int) -> None:

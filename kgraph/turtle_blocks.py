@@ -6,8 +6,9 @@ worker that makes them, and the file is the prefixes, the entity block and the p
 input order. Blocks are not kept anywhere else: a rebuild copies those of unchanged papers from
 the graph.ttl it wrote last, and those of changed papers from the chunk files the store loads,
 in runs (in the kernel where it can). Where each block lies in the file, and the paper's
-fingerprint then, are recorded beside it; a file missing or changed since it was written (size
-or modification time) is not trusted, and the build then writes every paper's Turtle again.
+fingerprint then, are recorded beside it (a ``splice`` record); a file missing or changed since
+it was written (size or modification time), or a record damaged or edited, is not trusted, and
+the build then writes every paper's Turtle again.
 Same papers and resolution, same bytes.
 """
 
@@ -20,9 +21,9 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from kgraph.atomic import atomic_writer, write_text
+from kgraph.atomic import atomic_writer
 from kgraph.rdf import Term
-from kgraph.splice import Splicer
+from kgraph.splice import Splicer, read_record, write_record
 from kgraph.store import PREFIXES
 
 TURTLE_PREFIXES = "".join(f"@prefix {name}: <{iri}> .\n" for name, iri in sorted(PREFIXES.items())) + "\n"
@@ -55,14 +56,14 @@ def write_chunk(path: Path, blocks: list[tuple[str, str]]) -> dict[str, Block]:
 
 def written_blocks(path: Path, record: Path) -> Placed | None:
     """Where each paper's block lies in ``path`` as last written, with its fingerprint then; None
-    if the file or its record is missing, or the file changed since it was written."""
+    if the file or its record is missing, or either changed since they were written."""
+    body = read_record(record, path)
+    if body is None:
+        return None
     try:
-        stat, written = path.stat(), json.loads(record.read_text(encoding="utf-8"))
-        if (written["size"], written["mtime_ns"]) != (stat.st_size, stat.st_mtime_ns):
-            return None
         return {iri: (int(start), int(length), str(fingerprint))
-                for iri, (start, length, fingerprint) in written["placed"].items()}
-    except (OSError, ValueError, TypeError, KeyError, AttributeError):  # missing, or not what write_graph_ttl writes
+                for iri, (start, length, fingerprint) in json.loads(body).items()}
+    except (ValueError, TypeError, AttributeError):  # not what write_graph_ttl writes
         return None
 
 
@@ -86,5 +87,4 @@ def write_graph_ttl(path: Path, record: Path, entity_block: str, fingerprints: d
                 raise RuntimeError(f"no Turtle block for {iri}: the build state is incomplete")
             placed[iri] = (copier.add(source, start, length), length, fingerprint)
         copier.flush()
-    stat = path.stat()
-    write_text(record, json.dumps({"size": stat.st_size, "mtime_ns": stat.st_mtime_ns, "placed": placed}))
+    write_record(record, path, json.dumps(placed).encode("ascii"))

@@ -221,18 +221,24 @@ def test_graph_ttl_copies_unchanged_blocks_from_the_file_it_wrote(tmp_path, exam
     assert (out / "graph.ttl").read_bytes() == (tmp_path / "fresh2" / "graph.ttl").read_bytes()
 
 
-@pytest.mark.parametrize("record", ["", "not json", "null", "[]", "{}", '{"size": 1}', "no placed", "bad placed"])
+@pytest.mark.parametrize("record", ["", "not json", "null", "[]", "{}", '{"size": 1}', "no placed", "bad placed",
+                                    "places swapped"])
 def test_a_damaged_graph_ttl_record_means_all_turtle_is_written_again(tmp_path, example_papers, record):
     """Where blocks lie in graph.ttl is read from a file of the state folder; whatever it holds,
     a build that cannot use it writes every paper's Turtle again rather than failing."""
     out = tmp_path / "out"
     build(example_papers, out, jobs=1)
     path = out / STATE_DIR / build_module.GRAPH_TTL_RECORD
-    written = json.loads(path.read_text(encoding="utf-8"))
-    if record in ("no placed", "bad placed"):  # size and modification time still right
-        written["placed"] = None if record == "no placed" else {"x": [1, 2]}
-        record = json.dumps(written)
-    path.write_text(record, encoding="utf-8")
+    if record in ("no placed", "bad placed"):  # a header that fits graph.ttl and the body, a body of another shape
+        splice.write_record(path, out / "graph.ttl", b"null" if record == "no placed" else b'{"x": [1, 2]}')
+    elif record == "places swapped":  # a body that parses but lies, under its old header
+        header, body = path.read_bytes().split(b"\n", 1)
+        placed = json.loads(body)
+        first, second = list(placed)[:2]
+        placed[first], placed[second] = placed[second], placed[first]
+        path.write_bytes(header + b"\n" + json.dumps(placed).encode("ascii"))
+    else:
+        path.write_text(record, encoding="utf-8")
     assert build(example_papers, out, jobs=1).rewritten == len(example_papers)
     build(example_papers, tmp_path / "fresh", jobs=1)
     assert outputs(out) == outputs(tmp_path / "fresh")
