@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
+import gc
 import json
 import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 
 from tqdm import tqdm
@@ -26,6 +28,18 @@ PROGRESS_MIN_PAPERS = 50
 WARM_START_BYTES = 1 << 20  # inputs of about 800 abstracts and more may need workers: start their server early
 
 
+@contextlib.contextmanager
+def _reading() -> Iterator[None]:
+    """The garbage collector paused while inputs are read: reading makes a few objects per paper
+    and no reference cycles, so each pass finds nothing to free, yet walks every paper read so far
+    (at 100,000 papers, about 3 of the 6 seconds of reading). ``build`` then freezes them."""
+    gc.disable()
+    try:
+        yield
+    finally:
+        gc.enable()
+
+
 def _progress(stage: str, total: int):
     """A progress bar per stage of a long build (hidden for small inputs)."""
     bar = tqdm(total=total, desc=stage, unit="paper", file=sys.stderr, disable=total < PROGRESS_MIN_PAPERS or None)
@@ -36,12 +50,12 @@ def cmd_build(args: argparse.Namespace) -> int:
     inputs = [*args.inputs, *([papers_path(args.update)] if args.update else [])]
     if args.jobs > 1 and not args.dask and sum(os.path.getsize(p) for p in inputs if os.path.isfile(p)) >= WARM_START_BYTES:
         start_fork_server()  # while the inputs are read: workers, if needed, then start at once
-    if args.update:
-        output = Path(args.update)
-        papers = merge_papers([*saved_papers(output), *read_papers(args.inputs, args.format)])
-    else:
-        output = Path(args.output)
-        papers = read_papers(args.inputs, args.format)
+    output = Path(args.update or args.output)
+    with _reading():
+        if args.update:
+            papers = merge_papers([*saved_papers(output), *read_papers(args.inputs, args.format)])
+        else:
+            papers = read_papers(args.inputs, args.format)
     report = build(papers, output, jobs=args.jobs, dask_address=args.dask, use_cache=not args.no_cache,
                    progress=_progress)
     counts = dict(report.counts)
@@ -59,7 +73,8 @@ def cmd_build(args: argparse.Namespace) -> int:
 
 
 def cmd_extract(args: argparse.Namespace) -> int:
-    papers = read_papers(args.inputs, args.format)
+    with _reading():
+        papers = read_papers(args.inputs, args.format)
     advance = _progress("extracting", len(papers))
     with atomic_writer(args.output) as handle:
         for paper, (facts, _) in extract_stream(papers, args.jobs, on_batch=lambda done, _: advance(done)):

@@ -8,6 +8,7 @@ with exit status 2, one ``kgraph: error: FILE[:LINE]: message`` line and no outp
 from __future__ import annotations
 
 import contextlib
+import gc
 import io
 import json
 import os
@@ -237,6 +238,7 @@ def test_bad_input_exits_2_and_writes_nothing(tmp_path, capsys, case, command, a
     assert captured.out == ""
     assert not out.exists()
     assert sorted(p.name for p in tmp_path.iterdir()) == ["in"]
+    assert gc.isenabled()  # paused while reading, running again after the failed read
 
 
 @pytest.mark.parametrize("case", BAD_INPUTS)
