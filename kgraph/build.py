@@ -1,12 +1,12 @@
 """A whole build, streamed: read -> extract (cached, parallel) -> resolve -> RDF store -> exports.
 
-Phase 1 streams extractions into ``papers.jsonl``; phase 2 reads them back once for the names
-(resolution), then workers turn each changed paper into a Turtle block, kept for ``graph.ttl``
-and loaded, in chunks, into the on-disk Oxigraph store. Only papers whose facts or resolved
-entities changed since the last build are rewritten, which makes ``kgraph build`` on a grown
-input, and ``--update``, incremental. With more than one job the store loads in a background
-thread (Oxigraph works off the GIL) while workers write and graph.ttl and the page are written.
-Nothing holds the whole corpus as RDF.
+Phase 1 streams extractions into ``papers.jsonl`` and counts each paper's names for resolution;
+phase 2 resolves them, then workers turn each changed paper into a Turtle block, kept for
+``graph.ttl`` and loaded, in chunks, into the on-disk Oxigraph store. Only papers whose facts or
+resolved entities changed since the last build are rewritten, which makes ``kgraph build`` on a
+grown input, and ``--update``, incremental. With more than one job the store loads in a
+background thread (Oxigraph works off the GIL) while workers write the RDF and the page, and
+graph.ttl is written in another thread. Nothing holds the whole corpus as RDF.
 """
 
 from __future__ import annotations
@@ -36,7 +36,7 @@ from kgraph.extract import extractor_version
 from kgraph.graph import NODE_TYPES, build_graph, paper_node_id, summary
 from kgraph.model import Names, Paper
 from kgraph.rdf import node_iri_text, rdf_triples
-from kgraph.resolve import Resolution, resolve
+from kgraph.resolve import NameTally, Resolution
 from kgraph.saved import PAPER_KEY, PAPERS_FILE, parse_record
 from kgraph.saved_lines import LINES_FORMAT, SavedLine, paper_digest, read_saved_lines, write_saved_lines
 from kgraph.splice import Splicer
@@ -150,8 +150,9 @@ def _build(papers: list[Paper], output: Path, jobs: int, dask_address: str | Non
             advance(done)
 
     # Phase 1: extraction, streamed to papers.jsonl (renamed into place only when complete);
-    # each paper's names (cached with its extraction) are kept for phase 2. The lines of papers
-    # read unchanged since the last build are copied from the file it wrote.
+    # each paper's names (cached with its extraction) are kept for phase 2, and counted for
+    # resolution as they come. The lines of papers read unchanged since the last build are
+    # copied from the file it wrote.
     saved = output / PAPERS_FILE
     version = f"{extractor_version()}/{CACHE_FORMAT}/{LINES_FORMAT}"  # what made the facts, and the lines
     index = state_dir / SAVED_LINES
@@ -161,6 +162,7 @@ def _build(papers: list[Paper], output: Path, jobs: int, dask_address: str | Non
     if advance:
         advance(len(papers) - len(todo))
     names: list[_PaperNames] = []
+    tally = NameTally()
     lines: list[tuple[str, SavedLine]] = []
     cache = ExtractionCache(state_dir / "cache.sqlite", extractor_version()) if use_cache else None
     try:
@@ -179,18 +181,21 @@ def _build(papers: list[Paper], output: Path, jobs: int, dask_address: str | Non
                     data = (_record(paper, facts) + "\n").encode("utf-8")  # encoded once, to write and to hash
                     line = SavedLine(splicer.write(data), len(data), _bytes_digest(data), paper_names)
                 names.append(_PaperNames(_paper_iri(paper), line.digest, line.names))
+                tally.add(Names.from_json(line.names))
                 lines.append((digest, line))
             splicer.flush()
     finally:
         if cache is not None:
             cache.close()
     write_saved_lines(index, saved, version, lines)
-    read_lines = functools.partial(_lines_at, saved, [(line.start, line.length) for _, line in lines])
+    placed = [(line.start, line.length) for _, line in lines]
+    read_lines = functools.partial(_lines_at, saved, placed)
     del lines, last
     gc.freeze()
 
     # Phase 2: resolution over names only, then each changed paper's RDF, written by workers.
-    resolution = resolve(Names.from_json(paper.names) for paper in names)
+    resolution = tally.resolution()
+    del tally
     state_path = state_dir / "state.json"
     state = json.loads(state_path.read_text(encoding="utf-8")) if state_path.exists() else {"papers": {}, "entities": {}}
     scan = _scan(names, resolution, state)
@@ -221,34 +226,46 @@ def _build(papers: list[Paper], output: Path, jobs: int, dask_address: str | Non
                                      [t for t in entity_triples if t[0].value in changed_iris])
     for leftover in state_dir.glob("load-*"):  # chunks of a build that was killed
         shutil.rmtree(leftover, ignore_errors=True)
-    with tempfile.TemporaryDirectory(dir=state_dir, prefix="load-") as load, ThreadPoolExecutor(2) as background:
+    page = _page_choice(scan, report)
+    write_page = functools.partial(_write_page, saved, [placed[n] for n in sorted(page.lines)], page.keep,
+                                   output / "graph.html")
+    # Workers, when the RDF or the page is big enough to be worth starting them, hold the
+    # resolution: one writes the page while the others (then it too) write the changed papers' RDF.
+    workers = jobs > 1 and max(len(changed), len(page.lines)) >= POOL_MIN_PAPERS
+    with contextlib.ExitStack() as stack:
+        load = Path(stack.enter_context(tempfile.TemporaryDirectory(dir=state_dir, prefix="load-")))
+        background = stack.enter_context(ThreadPoolExecutor(2))
+        pool = stack.enter_context(process_pool(jobs, _set_resolution, (resolution,))) if workers else None
+        if pool is None:
+            _set_resolution(resolution)
+        page_written = pool.submit(write_page) if pool else None
         # Chunk files of the changed papers' Turtle: loaded into the store, then copied into graph.ttl.
         new_blocks: dict[str, Block] = {}
+
+        def write_ttl() -> None:
+            write_graph_ttl(output / "graph.ttl", record, turtle_block(entity_triples), fingerprints, old_blocks,
+                            new_blocks)
+
         if jobs > 1:
             # The store loads each chunk while the workers write the next ones and, at the end,
-            # while graph.ttl (mostly copied by the kernel) and the page are written (Oxigraph
-            # works off the GIL).
+            # while graph.ttl (mostly copied by the kernel) is written (Oxigraph works off the GIL).
             chunks: queue.Queue[Path | None] = queue.Queue()
             pending = [background.submit(update_store, iter(chunks.get, None))]
             try:
-                _write_papers_rdf(read_lines, changed, resolution, jobs, progress, Path(load), new_blocks, chunks.put)
+                _write_papers_rdf(read_lines, changed, pool, jobs, progress, load, new_blocks, chunks.put)
             finally:
                 chunks.put(None)
+            pending.append(background.submit(write_ttl))
         else:  # one job, one core: each step in turn
             loaded: list[Path] = []
-            _write_papers_rdf(read_lines, changed, resolution, jobs, progress, Path(load), new_blocks, loaded.append)
+            _write_papers_rdf(read_lines, changed, None, jobs, progress, load, new_blocks, loaded.append)
             update_store(loaded)
-            pending = []
-        write_ttl = functools.partial(write_graph_ttl, output / "graph.ttl", record, turtle_block(entity_triples),
-                                      fingerprints, old_blocks, new_blocks)
-        if jobs > 1:
-            pending.append(background.submit(write_ttl))
-        else:
             write_ttl()
-        graph, report.counts = _page_graph(read_lines, scan, resolution, report)
-        write_html(graph, output / "graph.html")
+            pending = []
+        page_claims = page_written.result() if page_written else write_page()
         for work in pending:
             work.result()
+    report.counts = _counts(resolution, scan, page_claims)
     report.rewritten = len(changed)
     state["papers"], state["entities"] = fingerprints, entities
     write_text(state_path, json.dumps(state, sort_keys=True))  # only once the store is consistent
@@ -307,19 +324,16 @@ def _lines_at(path: Path, placed: list[tuple[int, int]], numbers: Iterable[int])
 ReadLines = Callable[[Iterable[int]], Iterator[str]]  # papers.jsonl lines by number
 
 
-def _write_papers_rdf(read_lines: ReadLines, changed: set[int], resolution: Resolution, jobs: int, progress: Progress | None,
-                      folder: Path, blocks: dict[str, Block], ready: Callable[[Path], None]) -> None:
-    """Turtle of the changed papers into chunk files in ``folder``, each passed to ``ready`` (the
-    store) once written; where each paper's block lies in them into ``blocks`` (for graph.ttl)."""
+def _write_papers_rdf(read_lines: ReadLines, changed: set[int], pool: ProcessPoolExecutor | None, jobs: int,
+                      progress: Progress | None, folder: Path, blocks: dict[str, Block],
+                      ready: Callable[[Path], None]) -> None:
+    """Turtle of the changed papers (by the ``pool``'s workers, else here) into chunk files in
+    ``folder``, each passed to ``ready`` (the store) once written; where each paper's block lies
+    in them into ``blocks`` (for graph.ttl)."""
     advance = progress("writing RDF", len(changed)) if progress and changed else None
     batches = batched(read_lines(changed), RDF_BATCH)
-    if jobs > 1 and len(changed) >= POOL_MIN_PAPERS:
-        with process_pool(jobs, _set_resolution, (resolution,)) as pool:
-            results = _bounded_map(pool, _paper_rdf, batches, jobs * 2)
-            _write_results(results, folder, blocks, ready, advance)
-    else:
-        _set_resolution(resolution)
-        _write_results(map(_paper_rdf, batches), folder, blocks, ready, advance)
+    results = _bounded_map(pool, _paper_rdf, batches, jobs * 2) if pool else map(_paper_rdf, batches)
+    _write_results(results, folder, blocks, ready, advance)
 
 
 def _bounded_map(pool: ProcessPoolExecutor, function: Callable, items: Iterator, ahead: int) -> Iterator:
@@ -370,13 +384,18 @@ def _update_store(path: Path, known: dict[str, str], fingerprints: dict[str, str
         del store  # release the store's lock before anyone reopens it
 
 
-def _page_graph(read_lines: ReadLines, scan: _Scan, resolution: Resolution,
-                report: BuildReport) -> tuple[nx.MultiDiGraph, dict[str, int]]:
-    """The graph behind graph.html, and the build's counts (which cover everything).
+@dataclass
+class _PageChoice:
+    lines: set[int]  # numbers of the papers.jsonl lines the page shows
+    keep: set[str] | None  # the methods it shows, if not all
+
+
+def _page_choice(scan: _Scan, report: BuildReport) -> _PageChoice:
+    """What graph.html shows (notes on what it leaves out go into the report).
 
     The page lays out every method it holds, so it keeps the ``PAGE_MAX_METHODS`` most compared
     ones; above ``PAGE_ALL_PAPERS_LIMIT`` papers it holds only that many papers, those whose
-    claims are about the most compared methods, and reads only them back.
+    claims are about the most compared methods, and only they are read back.
     """
     degree: Counter[str] = Counter(m for pairs in scan.claims.values() for pair in pairs for m in pair)
     keep = {m for m, _ in sorted(degree.items(), key=lambda item: (-item[1], item[0]))[:PAGE_MAX_METHODS]}
@@ -390,17 +409,35 @@ def _page_graph(read_lines: ReadLines, scan: _Scan, resolution: Resolution,
         lines = set(ranked[:PAGE_ALL_PAPERS_LIMIT])
         report.notes.append(f"graph.html shows {len(lines)} of the {len(scan.claims)} papers that make claims, "
                             f"those about the most compared methods (the corpus is above {PAGE_ALL_PAPERS_LIMIT} papers)")
+    if len(degree) <= PAGE_MAX_METHODS:
+        return _PageChoice(lines, None)
+    report.notes.append(f"graph.html shows the {PAGE_MAX_METHODS} most compared of {len(degree)} methods")
+    return _PageChoice(lines, keep)
+
+
+def _write_page(saved: Path, placed: list[tuple[int, int]], keep: set[str] | None, path: Path) -> int:
+    """Write graph.html of the papers.jsonl lines that lie at ``placed``, showing the methods in
+    ``keep`` (all if None) and what the papers say of them. Runs in a worker holding the resolution, or here.
+    Returns the number of claims the papers make (before methods are left out)."""
+    assert _WORKER_RESOLUTION is not None
     papers, extractions = [], {}
-    for line in read_lines(lines):
+    for line in _lines_at(saved, placed, range(len(placed))):
         paper, extraction = parse_record(line)
         papers.append(paper)
         extractions[paper.key] = extraction
-    graph = build_graph(papers, extractions, resolution, all_entities=False)
-    if len(degree) > PAGE_MAX_METHODS:
+    graph = build_graph(papers, extractions, _WORKER_RESOLUTION, all_entities=False)
+    claims = summary(graph)["claims"]
+    if keep is not None:
         graph.remove_nodes_from([n for n, kind in list(graph.nodes(data="type")) if kind == "Method" and n not in keep])
-        report.notes.append(f"graph.html shows the {PAGE_MAX_METHODS} most compared of {len(degree)} methods")
+    write_html(graph, path)
+    return claims
+
+
+def _counts(resolution: Resolution, scan: _Scan, page_claims: int) -> dict[str, int]:
+    """The build's counts, which cover everything (the page's claims are all claims when it shows every paper)."""
+    total = len(scan.fingerprints)
     counts = {"Paper": total, **{kind: 0 for kind in NODE_TYPES.values()}}
     for entity in resolution.entities.values():
         counts[NODE_TYPES[entity.kind]] += 1
-    counts["claims"] = scan.claim_count if total > PAGE_ALL_PAPERS_LIMIT else summary(graph)["claims"]
-    return graph, counts
+    counts["claims"] = scan.claim_count if total > PAGE_ALL_PAPERS_LIMIT else page_claims
+    return counts

@@ -96,61 +96,78 @@ def _fuzzy_pairs(keys: list[str]) -> Iterable[tuple[str, str]]:
                 yield block[i], block[j]
 
 
+class NameTally:
+    """The names of papers counted as they come: all that resolution needs of them.
+
+    A build adds each paper's names while its workers extract the next papers, so the counting
+    costs no time of its own; ``resolution()`` then works on distinct names only.
+    """
+
+    def __init__(self) -> None:
+        self.forms: dict[str, Counter[str]] = defaultdict(Counter)  # "kind\tkey" -> surface forms
+        self.finders: dict[str, _UnionFind] = defaultdict(_UnionFind)
+        self.expansions: dict[tuple[str, str], set[str]] = defaultdict(set)
+        self.pairs: list[tuple[str, str, str, str]] = []  # (paper, kind, short key, long key)
+
+    def add(self, names: Names) -> None:
+        for kind, name in names.names:
+            key = normalize_name(name)
+            if key:
+                self.forms[f"{kind}\t{key}"][name] += 1
+                self.finders[kind].add(key)
+        for kind, short, long in names.aliases:
+            short_key, long_key = normalize_name(short), normalize_name(long)
+            if short_key and long_key:
+                self.expansions[(kind, short_key)].add(long_key)
+                self.pairs.append((names.paper_key, kind, short_key, long_key))
+
+    def resolution(self) -> Resolution:
+        """Cluster the names counted into entities with deterministic ids (whatever the order
+        papers came in). Call once: the clustering joins the tally's own sets."""
+        finders, forms = self.finders, self.forms
+        local: dict[tuple[str, str, str], str] = {}
+        for paper_key, kind, short_key, long_key in self.pairs:
+            if len(self.expansions[(kind, short_key)]) == 1:
+                finders[kind].union(short_key, long_key)
+            else:  # ambiguous acronym: bind it to this paper's expansion only
+                local[(paper_key, kind, short_key)] = long_key
+
+        for kind, finder in finders.items():
+            for a, b in _fuzzy_pairs(list(finder.parent)):
+                finder.union(a, b)
+
+        entities: dict[str, Entity] = {}
+        by_key: dict[tuple[str, str], str] = {}
+        for kind in sorted(finders):
+            finder = finders[kind]
+            clusters: dict[str, list[str]] = defaultdict(list)
+            for key in finder.parent:
+                clusters[finder.find(key)].append(key)
+            for root in sorted(clusters):
+                counts: Counter[str] = Counter()
+                for key in clusters[root]:
+                    counts.update(forms[f"{kind}\t{key}"])
+                label = _pick_label(counts)
+                entity_id = f"{kind}:{slugify(label)}"
+                while entity_id in entities:  # distinct clusters whose labels slug alike
+                    entity_id += "-x"
+                entities[entity_id] = Entity(entity_id, kind, label, sorted(set(counts) - {label}))
+                for key in clusters[root]:
+                    by_key[(kind, key)] = entity_id
+
+        resolved_local = {k: by_key[(k[1], long_key)] for k, long_key in local.items()}
+        return Resolution(entities, by_key, resolved_local)
+
+
 def resolve(papers: Iterable[Extraction | Names]) -> Resolution:
     """Cluster the names of all papers (their extractions, or just their names) into entities with deterministic ids.
 
     One pass, keeping only names, so a streamed corpus need not be held in memory.
     """
-    forms: dict[str, Counter[str]] = defaultdict(Counter)  # "kind\tkey" -> surface forms
-    finders: dict[str, _UnionFind] = defaultdict(_UnionFind)
-    expansions: dict[tuple[str, str], set[str]] = defaultdict(set)
-    pairs: list[tuple[str, str, str, str]] = []  # (paper, kind, short key, long key)
-
+    tally = NameTally()
     for paper in papers:
-        names = paper if isinstance(paper, Names) else paper.names()
-        for kind, name in names.names:
-            key = normalize_name(name)
-            if key:
-                forms[f"{kind}\t{key}"][name] += 1
-                finders[kind].add(key)
-        for kind, short, long in names.aliases:
-            short_key, long_key = normalize_name(short), normalize_name(long)
-            if short_key and long_key:
-                expansions[(kind, short_key)].add(long_key)
-                pairs.append((names.paper_key, kind, short_key, long_key))
-
-    local: dict[tuple[str, str, str], str] = {}
-    for paper_key, kind, short_key, long_key in pairs:
-        if len(expansions[(kind, short_key)]) == 1:
-            finders[kind].union(short_key, long_key)
-        else:  # ambiguous acronym: bind it to this paper's expansion only
-            local[(paper_key, kind, short_key)] = long_key
-
-    for kind, finder in finders.items():
-        for a, b in _fuzzy_pairs(list(finder.parent)):
-            finder.union(a, b)
-
-    entities: dict[str, Entity] = {}
-    by_key: dict[tuple[str, str], str] = {}
-    for kind in sorted(finders):
-        finder = finders[kind]
-        clusters: dict[str, list[str]] = defaultdict(list)
-        for key in finder.parent:
-            clusters[finder.find(key)].append(key)
-        for root in sorted(clusters):
-            counts: Counter[str] = Counter()
-            for key in clusters[root]:
-                counts.update(forms[f"{kind}\t{key}"])
-            label = _pick_label(counts)
-            entity_id = f"{kind}:{slugify(label)}"
-            while entity_id in entities:  # distinct clusters whose labels slug alike
-                entity_id += "-x"
-            entities[entity_id] = Entity(entity_id, kind, label, sorted(set(counts) - {label}))
-            for key in clusters[root]:
-                by_key[(kind, key)] = entity_id
-
-    resolved_local = {k: by_key[(k[1], long_key)] for k, long_key in local.items()}
-    return Resolution(entities, by_key, resolved_local)
+        tally.add(paper if isinstance(paper, Names) else paper.names())
+    return tally.resolution()
 
 
 def _pick_label(counts: Counter[str]) -> str:

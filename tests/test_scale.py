@@ -366,10 +366,15 @@ def test_dask_cluster_gives_the_same_graph(tmp_path, example_papers):
     assert outputs(tmp_path / "local") == outputs(tmp_path / "dask")
 
 
-def test_memory_guard_keeps_the_page_to_papers_with_claims(tmp_path, example_papers, monkeypatch):
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_memory_guard_keeps_the_page_to_papers_with_claims(tmp_path, example_papers, monkeypatch, small_units, jobs):
+    """With two jobs a worker writes the page (the guard's choice is made here): the same page."""
     monkeypatch.setattr(build_module, "PAGE_ALL_PAPERS_LIMIT", 5)
     monkeypatch.setattr(build_module, "PAGE_MAX_METHODS", 4)
-    report = build(example_papers, tmp_path / "out", jobs=1)
+    report = build(example_papers, tmp_path / "out", jobs=jobs)
+    if jobs == 2:
+        build(example_papers, tmp_path / "one", jobs=1)
+        assert outputs(tmp_path / "out") == outputs(tmp_path / "one")
     assert any("papers that make claims" in note for note in report.notes)
     assert any("the 4 most compared of" in note for note in report.notes)
     page = (tmp_path / "out" / "graph.html").read_text(encoding="utf-8")
@@ -379,6 +384,15 @@ def test_memory_guard_keeps_the_page_to_papers_with_claims(tmp_path, example_pap
     assert any(m and 0 < int(m.group(1)) <= 5 < len(example_papers) for m in held)  # the page's papers are capped
     assert report.counts["Paper"] == len(example_papers)  # the counts still cover the whole corpus
     assert os.path.getsize(tmp_path / "out" / "graph.html") > 0
+
+
+def test_counts_cover_claims_the_page_leaves_out(tmp_path, example_papers, monkeypatch):
+    """A page that shows every paper but not every method still counts every claim."""
+    whole = build(example_papers, tmp_path / "whole", jobs=1)
+    monkeypatch.setattr(build_module, "PAGE_MAX_METHODS", 2)
+    trimmed = build(example_papers, tmp_path / "trimmed", jobs=1)
+    assert any("the 2 most compared of" in note for note in trimmed.notes)
+    assert trimmed.counts == whole.counts and whole.counts["claims"] > 0
 
 
 def test_queries_read_a_builds_own_store(tmp_path, example_papers):
