@@ -202,9 +202,9 @@ def _build(papers: list[Paper], output: Path, jobs: int, dask_address: str | Non
     del names
     gc.freeze()
     fingerprints, changed = scan.fingerprints, scan.changed
-    # The RDF of every paper is written again, and the store built from nothing by bulk loads,
-    # when most papers changed (a new extractor version, a renamed input: replacing each in a
-    # transaction costs far more), when the last build stopped while changing them (state.json
+    # The RDF of every paper is written again, and the store built from nothing, when most
+    # papers changed (a new extractor version, a renamed input: deleting each from the store by
+    # SPARQL costs far more), when the last build stopped while changing them (state.json
     # then no longer says what graph.ttl and the store hold; the marker tells), or when graph.ttl,
     # where unchanged papers' Turtle is copied from, is not there as written.
     marker = state_dir / UPDATING_MARKER
@@ -363,19 +363,18 @@ def _write_results(results: Iterator[list[tuple[str, str]]], folder: Path, block
 def _update_store(path: Path, known: dict[str, str], fingerprints: dict[str, str], entity_iris: list[str],
                   entity_triples: list[tuple], chunks: Iterable[Path]) -> None:
     """Bring the Oxigraph store up to date with the papers it holds (``known``: their fingerprints;
-    none: build it from nothing): drop changed, new and gone papers (new ones may be half there
-    after an interrupted build), load their Turtle chunk by chunk as the chunks come (bulk into
-    an empty store), replace changed entities, recompute the shortcuts of the winners of dropped
-    claims."""
+    none: build it from nothing): drop changed, new and gone papers, load their Turtle chunk by
+    chunk as the chunks come, replace changed entities, recompute the shortcuts of the winners of
+    dropped claims."""
     store = open_store(path)
     try:
         if known:
-            stale = {iri for iri in fingerprints.keys() | known.keys() if known.get(iri) != fingerprints.get(iri)}
-            winners = delete_papers(store, stale)
+            stale = {iri for iri, fingerprint in fingerprints.items() if known.get(iri) != fingerprint}
+            winners = delete_papers(store, stale | (known.keys() - fingerprints.keys()))
         else:  # a first build, or one rebuilt: start from nothing
             store.clear()
         for chunk in chunks:
-            load_turtle(store, str(chunk), bulk=not known)
+            load_turtle(store, str(chunk))
         replace_entities(store, entity_iris, entity_triples)
         if known:  # new papers brought their own shortcuts; those of dropped claims may be stale
             refresh_shortcuts(store, winners)
