@@ -20,7 +20,7 @@ from pathlib import Path
 os.environ.setdefault("OMP_NUM_THREADS", "1")  # one core for both contenders
 os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
 
-from kgraph.extract import extract_paper  # noqa: E402
+from kgraph.extract.paper import extract_paper  # noqa: E402
 from kgraph.extract.pipeline import build_nlp  # noqa: E402
 from kgraph.ingest import read_papers  # noqa: E402
 

@@ -25,7 +25,7 @@ from pathlib import Path
 
 import psutil
 
-from kgraph.extract import extract_paper
+from kgraph.extract.paper import extract_paper
 from kgraph.ingest import read_papers
 
 REPO = Path(__file__).resolve().parents[1]

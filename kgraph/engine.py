@@ -19,8 +19,6 @@ from concurrent.futures import ProcessPoolExecutor
 from typing import TypeVar
 
 from kgraph.cache import ExtractionCache
-from kgraph.extract import extract_paper
-from kgraph.extract.pipeline import build_nlp
 from kgraph.model import Extraction, Paper
 
 BATCH_SIZE = 512
@@ -30,6 +28,9 @@ BATCH_SIZE = 512
 POOL_MIN_PAPERS = 2000
 POOL_HIDDEN_BY_CACHED = 20000  # cached papers that take about as long to read as workers take to start
 IN_FLIGHT = 2  # batches of papers to extract submitted ahead
+# The extractor imports spaCy (over a second): imported where extraction runs (workers get it
+# from their fork server), not by every process that runs a build.
+EXTRACTOR = "kgraph.extract.paper"
 T = TypeVar("T")
 
 
@@ -65,11 +66,13 @@ _server_started = False  # by start_fork_server: workers then start in about a s
 
 def _fork_server() -> multiprocessing.context.BaseContext:
     context = multiprocessing.get_context("forkserver")
-    context.set_forkserver_preload(["kgraph.build"])  # imported once, by the server
+    context.set_forkserver_preload(["kgraph.build", EXTRACTOR])  # imported once, by the server
     return context
 
 
 def _warm_up() -> None:
+    from kgraph.extract.pipeline import build_nlp
+
     build_nlp()  # load the vocabularies once per worker, not once per paper
 
 
@@ -86,6 +89,8 @@ def extract_batch(papers: list[Paper]) -> list[Facts]:
 
     Serialising in the worker keeps that work off the single process that collects the results.
     """
+    from kgraph.extract.paper import extract_paper  # where extraction runs: see EXTRACTOR
+
     extractions = [extract_paper(p) for p in papers]
     return [(facts_json(e), e.names().to_json()) for e in extractions]
 

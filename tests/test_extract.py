@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from kgraph.extract import extract_paper
+from kgraph.extract.paper import extract_paper
 from kgraph.extract.abbreviations import best_long_form
 from kgraph.extract.names import is_strong_name
 from kgraph.model import Extraction, Paper, normalize_name
