@@ -213,32 +213,33 @@ def _build(papers: list[Paper], output: Path, jobs: int, dask_address: str | Non
     known = state["papers"] if old_blocks is not None and len(changed) * 2 <= len(fingerprints) else {}
     if not known:
         changed, old_blocks = set(range(len(fingerprints))), {}
-    marker.touch()  # before graph.ttl or the store change; removed once state.json says what they hold
-    (state_dir / "turtle.sqlite").unlink(missing_ok=True)  # where builds before 2026-11-26 kept blocks twice
-    entities = {eid: _digest(e.label, *e.aliases) for eid, e in resolution.entities.items()}
-    changed_entities = sorted(eid for eid, digest in entities.items()
-                              if not known or state["entities"].get(eid) != digest)
-    gone = sorted(set(state["entities"]) - set(entities))
-    entity_triples = _entity_triples(resolution, sorted(entities))  # graph.ttl has all, the store gets the changed
-    changed_iris = {node_iri_text(e) for e in changed_entities}
-    update_store = functools.partial(_update_store, state_dir / STORE_DIR, known, fingerprints,
-                                     sorted(changed_iris | {node_iri_text(e) for e in gone}),
-                                     [t for t in entity_triples if t[0].value in changed_iris])
-    for leftover in state_dir.glob("load-*"):  # chunks of a build that was killed
-        shutil.rmtree(leftover, ignore_errors=True)
     page = _page_choice(scan, report)
     write_page = functools.partial(_write_page, saved, [placed[n] for n in sorted(page.lines)], page.keep,
                                    output / "graph.html")
     # Workers, when the RDF or the page is big enough to be worth starting them, hold the
-    # resolution: one writes the page while the others (then it too) write the changed papers' RDF.
+    # resolution: one writes the page (from now on: the longest task left) while the others,
+    # then it too, write the changed papers' RDF.
     workers = jobs > 1 and max(len(changed), len(page.lines)) >= POOL_MIN_PAPERS
     with contextlib.ExitStack() as stack:
-        load = Path(stack.enter_context(tempfile.TemporaryDirectory(dir=state_dir, prefix="load-")))
-        background = stack.enter_context(ThreadPoolExecutor(2))
         pool = stack.enter_context(process_pool(jobs, _set_resolution, (resolution,))) if workers else None
         if pool is None:
             _set_resolution(resolution)
         page_written = pool.submit(write_page) if pool else None
+        marker.touch()  # before graph.ttl or the store change; removed once state.json says what they hold
+        (state_dir / "turtle.sqlite").unlink(missing_ok=True)  # where builds before 2026-11-26 kept blocks twice
+        entities = {eid: _digest(e.label, *e.aliases) for eid, e in resolution.entities.items()}
+        changed_entities = sorted(eid for eid, digest in entities.items()
+                                  if not known or state["entities"].get(eid) != digest)
+        gone = sorted(set(state["entities"]) - set(entities))
+        entity_triples = _entity_triples(resolution, sorted(entities))  # graph.ttl has all, the store the changed
+        changed_iris = {node_iri_text(e) for e in changed_entities}
+        update_store = functools.partial(_update_store, state_dir / STORE_DIR, known, fingerprints,
+                                         sorted(changed_iris | {node_iri_text(e) for e in gone}),
+                                         [t for t in entity_triples if t[0].value in changed_iris])
+        for leftover in state_dir.glob("load-*"):  # chunks of a build that was killed
+            shutil.rmtree(leftover, ignore_errors=True)
+        load = Path(stack.enter_context(tempfile.TemporaryDirectory(dir=state_dir, prefix="load-")))
+        background = stack.enter_context(ThreadPoolExecutor(2))
         # Chunk files of the changed papers' Turtle: loaded into the store, then copied into graph.ttl.
         new_blocks: dict[str, Block] = {}
 
