@@ -417,8 +417,8 @@ def _page_choice(scan: _Scan, report: BuildReport) -> _PageChoice:
 
 def _write_page(saved: Path, placed: list[tuple[int, int]], keep: set[str] | None, path: Path) -> int:
     """Write graph.html of the papers.jsonl lines that lie at ``placed``, showing the methods in
-    ``keep`` (all if None) and what the papers say of them. Runs in a worker holding the resolution, or here.
-    Returns the number of claims the papers make (before methods are left out)."""
+    ``keep`` (all if None) and what the papers say of them; return how many claims the papers
+    make (before methods are left out). Runs in a worker holding the resolution, or here."""
     assert _WORKER_RESOLUTION is not None
     papers, extractions = [], {}
     for line in _lines_at(saved, placed, range(len(placed))):

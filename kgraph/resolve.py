@@ -100,7 +100,7 @@ class NameTally:
     """The names of papers counted as they come: all that resolution needs of them.
 
     A build adds each paper's names while its workers extract the next papers, so the counting
-    costs no time of its own; ``resolution()`` then works on distinct names only.
+    overlaps the extraction; ``resolution()`` then works on distinct names only.
     """
 
     def __init__(self) -> None:
