@@ -280,7 +280,7 @@ class _PaperNames:
 
     iri: str
     record_digest: str
-    names: str  # model.Names as JSON: one compact string a paper, parsed when resolving and again when scanning
+    names: str  # model.Names as JSON: one compact string a paper, parsed when counted and again when scanning
 
 
 @dataclass
