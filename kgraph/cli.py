@@ -22,9 +22,11 @@ from kgraph.ingest.merge import merge_papers
 from kgraph.model import Extraction
 from kgraph.predictions import gold_record
 from kgraph.saved import papers_path, saved_papers
+from kgraph.store import STATE_DIR
 
 # Below this many papers the progress bar would only flicker.
 PROGRESS_MIN_PAPERS = 50
+PARSED_INPUTS = "inputs"  # in the state folder: what each input parsed to (kgraph.ingest.parsed)
 WARM_START_BYTES = 1 << 20  # inputs of about 800 abstracts and more may need workers: start their server early
 
 
@@ -51,11 +53,12 @@ def cmd_build(args: argparse.Namespace) -> int:
     if args.jobs > 1 and not args.dask and sum(os.path.getsize(p) for p in inputs if os.path.isfile(p)) >= WARM_START_BYTES:
         start_fork_server()  # while the inputs are read: workers, if needed, then start at once
     output = Path(args.update or args.output)
+    kept = None if args.no_cache else output / STATE_DIR / PARSED_INPUTS  # inputs read again are not parsed again
     with _reading():
         if args.update:
-            papers = merge_papers([*saved_papers(output), *read_papers(args.inputs, args.format)])
+            papers = merge_papers([*saved_papers(output), *read_papers(args.inputs, args.format, kept)])
         else:
-            papers = read_papers(args.inputs, args.format)
+            papers = read_papers(args.inputs, args.format, kept)
     report = build(papers, output, jobs=args.jobs, dask_address=args.dask, use_cache=not args.no_cache,
                    progress=_progress)
     counts = dict(report.counts)

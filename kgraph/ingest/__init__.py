@@ -16,6 +16,7 @@ from kgraph.ingest.arxiv import parse_arxiv
 from kgraph.ingest.dailypapers import parse_dailypapers
 from kgraph.ingest.files import read_text
 from kgraph.ingest.merge import merge_papers
+from kgraph.ingest.parsed import KeptInputs
 from kgraph.ingest.tabular import REQUIRED, parse_csv, parse_jsonl
 from kgraph.model import Paper
 
@@ -40,20 +41,35 @@ __all__ = ["EXTENSIONS", "FORMATS", "detect_format", "merge_papers", "read_file"
 PathLike = str | os.PathLike[str]
 
 
-def read_papers(paths: Iterable[PathLike] | PathLike, fmt: str | None = None) -> list[Paper]:
-    """All papers of all inputs, duplicates (same title key) merged, in order of first appearance."""
+def read_papers(paths: Iterable[PathLike] | PathLike, fmt: str | None = None, kept: Path | None = None) -> list[Paper]:
+    """All papers of all inputs, duplicates (same title key) merged, in order of first appearance.
+
+    With ``kept`` (a folder), what each file parses to is kept there and reused while the file
+    is unchanged or, for JSON Lines, has only grown (see :mod:`kgraph.ingest.parsed`).
+    """
     if isinstance(paths, (str, os.PathLike)):  # one path, not an iterable of its characters
         paths = [paths]
-    return merge_papers(paper for path in paths for paper in read_file(path, fmt))
+    inputs = KeptInputs(kept) if kept is not None else None
+    papers = merge_papers(paper for path in paths for paper in read_file(path, fmt, inputs))
+    if inputs is not None:
+        inputs.save()
+    return papers
 
 
-def read_file(path: PathLike, fmt: str | None = None) -> list[Paper]:
+def read_file(path: PathLike, fmt: str | None = None, kept: KeptInputs | None = None) -> list[Paper]:
     """The papers of one input, unmerged; a file without any paper is an error, not an empty result."""
     if fmt is not None and fmt not in FORMATS:
         raise ValueError(f"unknown input format {fmt!r}; expected one of {', '.join(FORMATS)}")
     text = read_text(path)
     chosen = fmt or detect_format(path, text)
-    papers = _PARSERS[chosen](text, str(path))
+    if kept is None:
+        papers = _PARSERS[chosen](text, str(path))
+    elif chosen == "jsonl":  # lines stand alone: a grown file is parsed from where it was kept
+        papers = kept.papers(str(path), chosen, text, lambda part, first: parse_jsonl(part, str(path), first),
+                             appendable=True)
+    else:
+        parse = _PARSERS[chosen]
+        papers = kept.papers(str(path), chosen, text, lambda part, _: parse(part, str(path)), appendable=False)
     if not papers:
         raise InputError(path, f"no papers found (read as {chosen})")
     return papers

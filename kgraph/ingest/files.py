@@ -32,7 +32,7 @@ def read_text(path: str | os.PathLike[str]) -> str:
     except UnicodeDecodeError as err:
         message = f"not UTF-8 text (byte 0x{body[err.start]:02x}); save the file as UTF-8"
         raise InputError(path, message, _line_at(body, err.start)) from None
-    if not text.strip():
+    if not text or text.isspace():  # (not by strip(): a copy of the whole text)
         raise InputError(path, "empty file")
     return text.replace("\r\n", "\n").replace("\r", "\n")
 

@@ -21,10 +21,11 @@ REQUIRED = ("title", "abstract")
 LIST_SEPARATOR = ";"
 
 
-def parse_jsonl(text: str, path: str) -> list[Paper]:
-    """One paper per non-blank line, each a JSON object with at least ``title`` and ``abstract``."""
+def parse_jsonl(text: str, path: str, first_line: int = 1) -> list[Paper]:
+    """One paper per non-blank line, each a JSON object with at least ``title`` and ``abstract``
+    (``text`` may be the end of a file, from its line ``first_line``)."""
     papers = []
-    for number, line in enumerate(text.split("\n"), 1):
+    for number, line in enumerate(text.split("\n"), first_line):
         if not line.strip():
             continue
         try:
