@@ -1,6 +1,6 @@
 """A whole build, streamed: read -> extract (cached, parallel) -> resolve -> RDF store -> exports.
 
-Phase 1 streams extractions into ``papers.jsonl`` and counts each paper's names for resolution;
+Phase 1 streams extractions into ``papers.jsonl`` and counts each new paper's names for resolution;
 phase 2 resolves them, then workers turn each changed paper into a Turtle block, kept for
 ``graph.ttl`` and loaded, in chunks, into the on-disk Oxigraph store. Only papers whose facts or
 resolved entities changed since the last build are rewritten, which makes ``kgraph build`` on a
@@ -36,10 +36,10 @@ from kgraph.extract import extractor_version
 from kgraph.graph import NODE_TYPES, build_graph, paper_node_id, summary
 from kgraph.model import Names, Paper
 from kgraph.rdf import node_iri_text, rdf_triples
-from kgraph.resolve import NameTally, Resolution
+from kgraph.resolve import TALLY_FORMAT, NameTally, Resolution
 from kgraph.saved import PAPER_KEY, PAPERS_FILE, parse_record
 from kgraph.saved_lines import LINES_FORMAT, SavedLine, paper_digest, read_saved_lines, write_saved_lines
-from kgraph.splice import Splicer
+from kgraph.splice import Splicer, read_record, write_record
 from kgraph.store import STATE_DIR, STORE_DIR, delete_papers, is_entity, load_turtle, open_store, refresh_shortcuts, replace_entities
 from kgraph.turtle_blocks import Block, turtle_block, write_chunk, write_graph_ttl, written_blocks
 from kgraph.viz import write_html
@@ -51,6 +51,7 @@ LOAD_CHUNK = 1000  # papers per bulk load into the store (about 130,000 triples)
 UPDATING_MARKER = "updating"  # in the state folder while graph.ttl and the store may disagree with state.json
 GRAPH_TTL_RECORD = "graph-ttl.json"  # in the state folder: where each paper's block lies in graph.ttl
 SAVED_LINES = "papers-jsonl.tsv"  # in the state folder: where each paper's line lies in papers.jsonl
+NAME_TALLY = "names.json"  # in the state folder: the names of the papers in papers.jsonl, counted
 PAGE_MAX_METHODS = 2000  # the page lays out what it holds; 2,000 methods render in under 3 s
 
 Progress = Callable[[str, int], Callable[[int], None]]  # (stage, total) -> advance(n)
@@ -152,7 +153,8 @@ def _build(papers: list[Paper], output: Path, jobs: int, dask_address: str | Non
     # Phase 1: extraction, streamed to papers.jsonl (renamed into place only when complete);
     # each paper's names (cached with its extraction) are kept for phase 2, and counted for
     # resolution as they come. The lines of papers read unchanged since the last build are
-    # copied from the file it wrote.
+    # copied from the file it wrote, and their names were counted by it (the tally it saved,
+    # less the papers gone).
     saved = output / PAPERS_FILE
     version = f"{extractor_version()}/{CACHE_FORMAT}/{LINES_FORMAT}"  # what made the facts, and the lines
     index = state_dir / SAVED_LINES
@@ -162,7 +164,10 @@ def _build(papers: list[Paper], output: Path, jobs: int, dask_address: str | Non
     if advance:
         advance(len(papers) - len(todo))
     names: list[_PaperNames] = []
-    tally = NameTally()
+    tally_file = state_dir / NAME_TALLY
+    saved_tally = _saved_tally(tally_file, saved, version, last, set(digests)) if last else None
+    count_copied = saved_tally is None  # else the names of the lines copied are counted already
+    tally = saved_tally or NameTally()
     lines: list[tuple[str, SavedLine]] = []
     cache = ExtractionCache(state_dir / "cache.sqlite", extractor_version()) if use_cache else None
     try:
@@ -175,19 +180,22 @@ def _build(papers: list[Paper], output: Path, jobs: int, dask_address: str | Non
             for paper, digest in zip(papers, digests):
                 if (line := last.get(digest)) is not None:
                     line = line._replace(start=splicer.add(saved, line.start, line.length))
+                    if count_copied:
+                        tally.add(Names.from_json(line.names))
                 else:
                     same, (facts, paper_names) = next(fresh)
                     assert same is paper
                     data = (_record(paper, facts) + "\n").encode("utf-8")  # encoded once, to write and to hash
                     line = SavedLine(splicer.write(data), len(data), _bytes_digest(data), paper_names)
+                    tally.add(Names.from_json(line.names))
                 names.append(_PaperNames(_paper_iri(paper), line.digest, line.names))
-                tally.add(Names.from_json(line.names))
                 lines.append((digest, line))
             splicer.flush()
     finally:
         if cache is not None:
             cache.close()
     write_saved_lines(index, saved, version, lines)
+    write_record(tally_file, saved, tally.to_json().encode("utf-8"), f"{version}/{TALLY_FORMAT}")
     placed = [(line.start, line.length) for _, line in lines]
     read_lines = functools.partial(_lines_at, saved, placed)
     del lines, last
@@ -274,13 +282,28 @@ def _build(papers: list[Paper], output: Path, jobs: int, dask_address: str | Non
     return report
 
 
+def _saved_tally(path: Path, saved: Path, version: str, last: dict[str, SavedLine], kept: set[str]) -> NameTally | None:
+    """The names the last build counted (all those of ``last``, the lines it wrote), less those of
+    the papers this build does not keep; None if it saved none or another build wrote ``saved`` since."""
+    body = read_record(path, saved, f"{version}/{TALLY_FORMAT}")
+    if body is None:
+        return None
+    try:
+        tally = NameTally.from_json(body.decode("utf-8"))
+    except (ValueError, TypeError, KeyError):  # not what this version writes
+        return None
+    for digest in last.keys() - kept:
+        tally.remove(Names.from_json(last[digest].names))
+    return tally
+
+
 @dataclass
 class _PaperNames:
     """What a paper's fingerprint and the page choice need, kept from phase 1."""
 
     iri: str
     record_digest: str
-    names: str  # model.Names as JSON: one compact string a paper, parsed when counted and again when scanning
+    names: str  # model.Names as JSON: one compact string a paper, parsed when scanning (and when counted, if new)
 
 
 @dataclass

@@ -9,6 +9,7 @@ paper that defines it, so that unrelated methods are not fused through a shared 
 
 from __future__ import annotations
 
+import json
 import re
 from collections import Counter, defaultdict
 from collections.abc import Iterable
@@ -96,37 +97,71 @@ def _fuzzy_pairs(keys: list[str]) -> Iterable[tuple[str, str]]:
                 yield block[i], block[j]
 
 
+TALLY_FORMAT = "1"  # change when what NameTally counts, or how it is saved, changes
+
+
 class NameTally:
     """The names of papers counted as they come: all that resolution needs of them.
 
     A build adds each paper's names while its workers extract the next papers, so the counting
-    overlaps the extraction; ``resolution()`` then works on distinct names only.
+    overlaps the extraction; ``resolution()`` then works on distinct names only. Every count is
+    a sum over papers, so a tally saved by one build (``to_json``) is brought up to date by the
+    next with the names of the papers it lost (``remove``) and gained (``add``): at 100,000
+    papers, counting them all again took 3 s of every rebuild.
     """
 
     def __init__(self) -> None:
         self.forms: dict[str, Counter[str]] = defaultdict(Counter)  # "kind\tkey" -> surface forms
-        self.finders: dict[str, _UnionFind] = defaultdict(_UnionFind)
-        self.expansions: dict[tuple[str, str], set[str]] = defaultdict(set)
-        self.pairs: list[tuple[str, str, str, str]] = []  # (paper, kind, short key, long key)
+        self.expansions: dict[tuple[str, str], Counter[str]] = defaultdict(Counter)  # (kind, short key) -> long keys
+        self.pairs: Counter[tuple[str, str, str, str]] = Counter()  # (paper, kind, short key, long key)
 
     def add(self, names: Names) -> None:
         for kind, name in names.names:
-            key = normalize_name(name)
-            if key:
+            if key := normalize_name(name):
                 self.forms[f"{kind}\t{key}"][name] += 1
-                self.finders[kind].add(key)
         for kind, short, long in names.aliases:
             short_key, long_key = normalize_name(short), normalize_name(long)
             if short_key and long_key:
-                self.expansions[(kind, short_key)].add(long_key)
-                self.pairs.append((names.paper_key, kind, short_key, long_key))
+                self.expansions[(kind, short_key)][long_key] += 1
+                self.pairs[(names.paper_key, kind, short_key, long_key)] += 1
+
+    def remove(self, names: Names) -> None:
+        """Take out the names of a paper added before (what counts nothing any more goes)."""
+        for kind, name in names.names:
+            if key := normalize_name(name):
+                _take(self.forms, f"{kind}\t{key}", name)
+        for kind, short, long in names.aliases:
+            short_key, long_key = normalize_name(short), normalize_name(long)
+            if short_key and long_key:
+                _take(self.expansions, (kind, short_key), long_key)
+                _less(self.pairs, (names.paper_key, kind, short_key, long_key))
+
+    def to_json(self) -> str:
+        return json.dumps([self.forms, [[*k, c] for k, c in self.expansions.items()],
+                           [[*k, n] for k, n in self.pairs.items()]], ensure_ascii=False)
+
+    @classmethod
+    def from_json(cls, text: str) -> NameTally:
+        """A tally as ``to_json`` wrote it (raises ValueError, TypeError or KeyError if it is not one)."""
+        forms, expansions, pairs = json.loads(text)
+        tally = cls()
+        for name, counts in forms.items():
+            tally.forms[name] = Counter(counts)
+        for kind, short_key, counts in expansions:
+            tally.expansions[(kind, short_key)] = Counter(counts)
+        tally.pairs.update({(paper, kind, short_key, long_key): n for paper, kind, short_key, long_key, n in pairs})
+        return tally
 
     def resolution(self) -> Resolution:
         """Cluster the names counted into entities with deterministic ids (whatever the order
-        papers came in). Call once: the clustering joins the tally's own sets."""
-        finders, forms = self.finders, self.forms
+        papers came in)."""
+        forms = self.forms
+        finders: dict[str, _UnionFind] = defaultdict(_UnionFind)
+        for name in forms:
+            kind, key = name.split("\t", 1)
+            finders[kind].add(key)
         local: dict[tuple[str, str, str], str] = {}
-        for paper_key, kind, short_key, long_key in self.pairs:
+        for paper_key, kind, short_key, long_key in sorted(self.pairs):  # sorted: a paper's last expansion wins
             if len(self.expansions[(kind, short_key)]) == 1:
                 finders[kind].union(short_key, long_key)
             else:  # ambiguous acronym: bind it to this paper's expansion only
@@ -168,6 +203,19 @@ def resolve(papers: Iterable[Extraction | Names]) -> Resolution:
     for paper in papers:
         tally.add(paper if isinstance(paper, Names) else paper.names())
     return tally.resolution()
+
+
+def _less(counter: Counter, item: object) -> None:
+    counter[item] -= 1
+    if counter[item] <= 0:
+        del counter[item]
+
+
+def _take(counters: dict, name: object, item: object) -> None:
+    """One less ``item`` in ``counters[name]``; a counter left empty goes."""
+    _less(counters[name], item)
+    if not counters[name]:
+        del counters[name]
 
 
 def _pick_label(counts: Counter[str]) -> str:

@@ -7,7 +7,7 @@ import networkx as nx
 from conftest import sample_records
 from kgraph.graph import build_graph, paper_node_id, summary
 from kgraph.model import Claim, Evidence, Extraction, Mention, Names, Paper
-from kgraph.resolve import resolve
+from kgraph.resolve import NameTally, resolve
 
 
 def _extraction(key: str, *methods: str, aliases: dict[str, list[str]] | None = None,
@@ -74,6 +74,31 @@ def test_names_alone_resolve_as_the_whole_extractions_do():
     for n in names:
         for kind, name in n.names:
             assert by_names.entity_id(kind, name, n.paper_key) == by_extractions.entity_id(kind, name, n.paper_key)
+
+
+def test_a_saved_tally_less_some_papers_resolves_as_a_fresh_count_of_the_rest():
+    """A build brings the tally the last one saved up to date instead of counting every paper again."""
+    items = [_extraction("a", "SSL", "Foo-Net", aliases={"SSL": ["Skeleton Sequence Learning"]}),
+             _extraction("b", "SSL", aliases={"SSL": ["Semi-Supervised Learning"]}),
+             _extraction("c", "SSL", "foo net", claims=(("foo net", "SSL"),)),
+             _extraction("d", "Speculative Smapling", "FOO-NET"), _extraction("e", "Speculative Sampling")]
+    names = [Names.from_json(e.names().to_json()) for e in items]
+    tally = NameTally()
+    for n in names:
+        tally.add(n)
+    saved = NameTally.from_json(tally.to_json())
+    assert saved.resolution() == tally.resolution()
+    for gone in (names[1], names[3]):  # "SSL" is no longer ambiguous; "FOO-NET" no longer counts
+        saved.remove(gone)
+    kept = [names[0], names[2], names[4]]
+    fresh = resolve(kept)
+    assert saved.resolution() == fresh
+    assert fresh.entity_id("method", "SSL", "c") == fresh.entity_id("method", "Skeleton Sequence Learning")
+    for n in kept:
+        saved.remove(n)
+    for n in (names[1], names[3]):
+        saved.add(n)
+    assert saved.resolution() == resolve([names[1], names[3]])
 
 
 def test_graph_nodes_edges_and_evidence(sample_graph):

@@ -6,6 +6,7 @@ import errno
 import json
 import os
 import re
+import shutil
 import signal
 import sqlite3
 import subprocess
@@ -27,6 +28,7 @@ from kgraph.graphfile import read_store
 from kgraph.ingest import merge_papers, read_papers
 from kgraph.model import Paper, Source
 from kgraph.rdf import DATA, KG, rdf_triples
+from kgraph.resolve import NameTally
 from kgraph.saved import load_graph, saved_papers
 
 REPO = Path(__file__).resolve().parents[1]
@@ -83,6 +85,30 @@ def test_grown_input_extracts_only_new_papers_and_equals_a_fresh_build(tmp_path,
     assert second.rewritten < len(old + new)  # unchanged papers keep their RDF
     build(old + new, tmp_path / "fresh", jobs=1)
     assert outputs(tmp_path / "grown") == outputs(tmp_path / "fresh")
+
+
+@pytest.mark.parametrize("saved_tally", ["kept", "damaged", "of another papers.jsonl"])
+def test_a_rebuild_counts_only_the_names_of_papers_it_did_not_have(tmp_path, example_papers, monkeypatch,
+                                                                   saved_tally):
+    """The names the last build counted are saved with it; the next build takes out those of the
+    papers it lost and counts those it gained, unless the saved tally cannot be trusted."""
+    out, old, new = tmp_path / "out", example_papers[:7], example_papers[7:]
+    build(old, out, jobs=1)
+    tally = out / STATE_DIR / build_module.NAME_TALLY
+    if saved_tally == "damaged":
+        tally.write_bytes(tally.read_bytes()[:-40])
+    elif saved_tally == "of another papers.jsonl":
+        shutil.copy(tally, tmp_path / "tally")
+        build(old[:5], out, jobs=1)
+        shutil.copy(tmp_path / "tally", tally)
+    counted: list[str] = []
+    add = NameTally.add
+    monkeypatch.setattr(NameTally, "add", lambda self, names: (counted.append(names.paper_key), add(self, names)))
+    papers = old[2:] + new
+    build(papers, out, jobs=1)
+    assert sorted(counted) == sorted(p.key for p in (new if saved_tally == "kept" else papers))
+    build(papers, tmp_path / "fresh", jobs=1)
+    assert outputs(out) == outputs(tmp_path / "fresh")
 
 
 def _cache_reads(monkeypatch) -> list[str]:
