@@ -31,7 +31,7 @@ import pyoxigraph as ox
 
 from kgraph.atomic import atomic_writer, write_text
 from kgraph.cache import FORMAT as CACHE_FORMAT, ExtractionCache
-from kgraph.engine import POOL_MIN_PAPERS, batched, extract_stream, process_pool
+from kgraph.engine import POOL_MIN_PAPERS, ExtractionStream, batched, process_pool
 from kgraph.extract import extractor_version
 from kgraph.graph import NODE_TYPES, build_graph, paper_node_id, summary
 from kgraph.model import Names, Paper
@@ -174,7 +174,7 @@ def _build(papers: list[Paper], output: Path, jobs: int, dask_address: str | Non
         with contextlib.ExitStack() as stack:
             # closed when done: the last result is taken before the stream ends, and its workers must go
             fresh = stack.enter_context(contextlib.closing(
-                extract_stream(todo, jobs, cache, on_batch, dask_address=dask_address)))
+                ExtractionStream(todo, jobs, cache, on_batch, dask_address=dask_address)))  # extracting from now
             handle = stack.enter_context(atomic_writer(saved, "wb"))
             splicer = Splicer(handle, {saved: stack.enter_context(saved.open("rb"))} if last else {})
             for paper, digest in zip(papers, digests):
@@ -226,13 +226,13 @@ def _build(papers: list[Paper], output: Path, jobs: int, dask_address: str | Non
                                    output / "graph.html")
     # Workers, when the RDF or the page is big enough to be worth starting them, hold the
     # resolution: one writes the page (from now on: the longest task left) while the others,
-    # then it too, write the changed papers' RDF.
+    # then it too, write the changed papers' RDF (or this process does, when they are few).
     workers = jobs > 1 and max(len(changed), len(page.lines)) >= POOL_MIN_PAPERS
     with contextlib.ExitStack() as stack:
         pool = stack.enter_context(process_pool(jobs, _set_resolution, (resolution,))) if workers else None
-        if pool is None:
-            _set_resolution(resolution)
+        _set_resolution(resolution)
         page_written = pool.submit(write_page) if pool else None
+        rdf_pool = pool if len(changed) >= POOL_MIN_PAPERS else None
         marker.touch()  # before graph.ttl or the store change; removed once state.json says what they hold
         (state_dir / "turtle.sqlite").unlink(missing_ok=True)  # where builds before 2026-11-26 kept blocks twice
         entities = {eid: _digest(e.label, *e.aliases) for eid, e in resolution.entities.items()}
@@ -261,7 +261,7 @@ def _build(papers: list[Paper], output: Path, jobs: int, dask_address: str | Non
             chunks: queue.Queue[Path | None] = queue.Queue()
             pending = [background.submit(update_store, iter(chunks.get, None))]
             try:
-                _write_papers_rdf(read_lines, changed, pool, jobs, progress, load, new_blocks, chunks.put)
+                _write_papers_rdf(read_lines, changed, rdf_pool, jobs, progress, load, new_blocks, chunks.put)
             finally:
                 chunks.put(None)
             pending.append(background.submit(write_ttl))

@@ -15,7 +15,7 @@ from tqdm import tqdm
 
 from kgraph.atomic import atomic_writer
 from kgraph.build import build
-from kgraph.engine import default_jobs, extract_stream, start_fork_server
+from kgraph.engine import ExtractionStream, default_jobs, start_fork_server
 from kgraph.errors import InputError
 from kgraph.ingest import FORMATS, read_papers
 from kgraph.ingest.merge import merge_papers
@@ -79,8 +79,9 @@ def cmd_extract(args: argparse.Namespace) -> int:
     with _reading():
         papers = read_papers(args.inputs, args.format)
     advance = _progress("extracting", len(papers))
-    with atomic_writer(args.output) as handle:
-        for paper, (facts, _) in extract_stream(papers, args.jobs, on_batch=lambda done, _: advance(done)):
+    with atomic_writer(args.output) as handle, contextlib.closing(
+            ExtractionStream(papers, args.jobs, on_batch=lambda done, _: advance(done))) as stream:
+        for paper, (facts, _) in stream:
             record = gold_record(paper, Extraction.from_dict(json.loads(facts)))
             handle.write(json.dumps(record, ensure_ascii=False, sort_keys=True) + "\n")
     print(f"wrote {len(papers)} papers to {args.output}")

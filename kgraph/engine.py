@@ -136,54 +136,74 @@ class _Dask:
         self.client.close()
 
 
-def extract_stream(papers: Sequence[Paper], jobs: int = 1, cache: ExtractionCache | None = None,
-                   on_batch: Callable[[int, int], None] | None = None,
-                   batch_size: int = BATCH_SIZE, dask_address: str | None = None) -> Iterator[tuple[Paper, Facts]]:
-    """Yield (paper, (extraction, names) as JSON text) in input order; ``on_batch(done, extracted)``
+class ExtractionStream(Iterator[tuple[Paper, Facts]]):
+    """(paper, (extraction, names) as JSON text) in input order; ``on_batch(done, extracted)``
     reports progress. Papers have distinct keys (ingest merges those that share one).
 
-    The papers to extract are known first (the cache is asked for keys only) and submitted ahead
-    of the reading: the next batches of them are in flight wherever they lie in the input, so
-    workers extract while this process reads cached results and writes. Each batch's results are
-    committed to the cache once collected, so an interrupted run loses at most the batches in flight.
+    Extraction starts when the stream is made, not when the first result is asked for: the
+    papers to extract are known first (the cache is asked for keys only) and the first batches of
+    them submitted at once, wherever they lie in the input, so workers extract while this
+    process reads cached results, or (a build of a grown input) copies what it had. Each
+    batch's results are committed to the cache once collected, so an interrupted run loses at
+    most the batches in flight. ``close()`` (or the end of the stream) stops the workers.
     """
-    cached = cache.cached(papers) if cache is not None else set()
-    to_extract = len(papers) - len(cached)
-    todo = batched((p for p in papers if p.key not in cached), batch_size)
-    engine = _Dask(dask_address, jobs) if dask_address else _Local(jobs if _worth_a_pool(to_extract, len(cached)) else 1)
-    in_flight: deque[tuple[list[Paper], Pending]] = deque()
-    fresh: dict[str, Facts] = {}
 
-    def submit_next() -> None:
-        if (batch := next(todo, None)) is not None:
-            in_flight.append((batch, engine.submit(batch)))
+    def __init__(self, papers: Sequence[Paper], jobs: int = 1, cache: ExtractionCache | None = None,
+                 on_batch: Callable[[int, int], None] | None = None, batch_size: int = BATCH_SIZE,
+                 dask_address: str | None = None) -> None:
+        cached = cache.cached(papers) if cache is not None else set()
+        to_extract = len(papers) - len(cached)
+        self.engine = (_Dask(dask_address, jobs) if dask_address
+                       else _Local(jobs if _worth_a_pool(to_extract, len(cached)) else 1))
+        self.todo = batched((p for p in papers if p.key not in cached), batch_size)
+        self.in_flight: deque[tuple[list[Paper], Pending]] = deque()
+        self.cache = cache
+        try:
+            for _ in range(IN_FLIGHT):
+                self._submit_next()
+        except BaseException:
+            self.engine.close()
+            raise
+        self.results = self._in_order(papers, cached, batch_size, on_batch)
 
-    def collect() -> None:
-        batch, pending = in_flight.popleft()
+    def __next__(self) -> tuple[Paper, Facts]:
+        return next(self.results)
+
+    def close(self) -> None:
+        self.results.close()
+        self.engine.close()
+
+    def _submit_next(self) -> None:
+        if (batch := next(self.todo, None)) is not None:
+            self.in_flight.append((batch, self.engine.submit(batch)))
+
+    def _collect(self, fresh: dict[str, Facts]) -> None:
+        batch, pending = self.in_flight.popleft()
         results = pending()
-        if cache is not None:
-            cache.put_many(zip(batch, results, strict=True))
+        if self.cache is not None:
+            self.cache.put_many(zip(batch, results, strict=True))
         fresh.update((p.key, r) for p, r in zip(batch, results, strict=True))
-        submit_next()
+        self._submit_next()
 
-    try:
-        for _ in range(IN_FLIGHT):
-            submit_next()
-        for batch in batched(papers, batch_size):
-            found = cache.get_many(p for p in batch if p.key in cached) if cache is not None else {}
-            extracted = 0
-            for paper in batch:
-                if paper.key not in found:
-                    while paper.key not in fresh:
-                        collect()
-                    found[paper.key] = fresh.pop(paper.key)
-                    extracted += 1
-            if on_batch is not None:
-                on_batch(len(batch), extracted)
-            for paper in batch:
-                yield paper, found[paper.key]
-    finally:
-        engine.close()
+    def _in_order(self, papers: Sequence[Paper], cached: set[str], batch_size: int,
+                  on_batch: Callable[[int, int], None] | None) -> Iterator[tuple[Paper, Facts]]:
+        fresh: dict[str, Facts] = {}
+        try:
+            for batch in batched(papers, batch_size):
+                found = self.cache.get_many(p for p in batch if p.key in cached) if self.cache is not None else {}
+                extracted = 0
+                for paper in batch:
+                    if paper.key not in found:
+                        while paper.key not in fresh:
+                            self._collect(fresh)
+                        found[paper.key] = fresh.pop(paper.key)
+                        extracted += 1
+                if on_batch is not None:
+                    on_batch(len(batch), extracted)
+                for paper in batch:
+                    yield paper, found[paper.key]
+        finally:
+            self.engine.close()
 
 
 def _worth_a_pool(to_extract: int, cached: int) -> bool:

@@ -443,9 +443,11 @@ def test_papers_to_extract_are_submitted_before_the_cached_ones_are_read(tmp_pat
     monkeypatch.setattr(ExtractionCache, "get_many", lambda self, papers: (events.append("read"),
                                                                             get_many(self, papers))[1])
     with ExtractionCache(tmp_path / "c.sqlite", "v1") as cache:
-        list(engine.extract_stream(old, 1, cache))
+        list(engine.ExtractionStream(old, 1, cache))
         events.clear()
-        results = list(engine.extract_stream(old + new, 1, cache, batch_size=2))
+        stream = engine.ExtractionStream(old + new, 1, cache, batch_size=2)
+        assert events == ["submit 2", "submit 1"]  # when made: before any result is asked for
+        results = list(stream)
     assert [paper for paper, _ in results] == old + new
     assert events[0].startswith("submit") and "read" in events[1:]
     assert sum(int(e.split()[1]) for e in events if e.startswith("submit")) == len(new)
