@@ -20,6 +20,7 @@ import json
 import queue
 import shutil
 import tempfile
+import threading
 from collections import Counter, deque
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor, ThreadPoolExecutor
@@ -251,25 +252,28 @@ def _build(papers: list[Paper], output: Path, jobs: int, dask_address: str | Non
         # Chunk files of the changed papers' Turtle: loaded into the store, then copied into graph.ttl.
         new_blocks: dict[str, Block] = {}
 
-        def write_ttl() -> None:
+        def write_ttl(written: Callable[[], object]) -> None:
             write_graph_ttl(output / "graph.ttl", record, turtle_block(entity_triples), fingerprints, old_blocks,
-                            new_blocks)
+                            new_blocks, written)
 
         if jobs > 1:
-            # The store loads each chunk while the workers write the next ones and, at the end,
-            # while graph.ttl (mostly copied by the kernel) is written (Oxigraph works off the GIL).
+            # The store loads each chunk while the workers write the next ones, and graph.ttl
+            # (mostly copied by the kernel) is written meanwhile up to the first changed paper
+            # (all of it but the new papers, for a grown input): Oxigraph and copies work off the GIL.
             chunks: queue.Queue[Path | None] = queue.Queue()
-            pending = [background.submit(update_store, iter(chunks.get, None))]
+            rdf_written = threading.Event()
+            pending = [background.submit(update_store, iter(chunks.get, None)),
+                       background.submit(write_ttl, rdf_written.wait)]
             try:
                 _write_papers_rdf(read_lines, changed, rdf_pool, jobs, progress, load, new_blocks, chunks.put)
             finally:
                 chunks.put(None)
-            pending.append(background.submit(write_ttl))
+                rdf_written.set()
         else:  # one job, one core: each step in turn
             loaded: list[Path] = []
             _write_papers_rdf(read_lines, changed, None, jobs, progress, load, new_blocks, loaded.append)
             update_store(loaded)
-            write_ttl()
+            write_ttl(lambda: None)
             pending = []
         page_claims = page_written.result() if page_written else write_page()
         for work in pending:

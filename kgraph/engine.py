@@ -28,9 +28,10 @@ BATCH_SIZE = 512
 POOL_MIN_PAPERS = 2000
 POOL_HIDDEN_BY_CACHED = 20000  # cached papers that take about as long to read as workers take to start
 IN_FLIGHT = 2  # batches of papers to extract submitted ahead
-# The extractor imports spaCy (over a second): imported where extraction runs (workers get it
-# from their fork server), not by every process that runs a build.
+# The extractor imports spaCy (over a second): imported where extraction runs (workers get it,
+# with its pipeline built, from their fork server), not by every process that runs a build.
 EXTRACTOR = "kgraph.extract.paper"
+PRELOAD = ["kgraph.build", EXTRACTOR, "kgraph.warm"]  # imported once, by the fork server
 T = TypeVar("T")
 
 
@@ -53,27 +54,28 @@ def process_pool(jobs: int, initializer: Callable[..., None], initargs: tuple = 
 
 
 def start_fork_server() -> None:
-    """Start the server that workers are forked from now (it imports kgraph: about 2 s on its own
-    core), so that workers, if a build needs them, start at once."""
+    """Start the server that workers are forked from now (it imports kgraph and builds the
+    extraction pipeline: about 3 s on its own core), so that workers, if a build needs them,
+    start at once."""
     global _server_started
     _fork_server()
     multiprocessing.forkserver.ensure_running()
     _server_started = True
 
 
-_server_started = False  # by start_fork_server: workers then start in about a second
+_server_started = False  # by start_fork_server: workers then start at once
 
 
 def _fork_server() -> multiprocessing.context.BaseContext:
     context = multiprocessing.get_context("forkserver")
-    context.set_forkserver_preload(["kgraph.build", EXTRACTOR])  # imported once, by the server
+    context.set_forkserver_preload(PRELOAD)
     return context
 
 
 def _warm_up() -> None:
     from kgraph.extract.pipeline import build_nlp
 
-    build_nlp()  # load the vocabularies once per worker, not once per paper
+    build_nlp()  # once per worker, not once per paper (done already where the fork server built it)
 
 
 def facts_json(extraction: Extraction) -> str:

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import contextlib
 import json
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -68,23 +68,29 @@ def written_blocks(path: Path, record: Path) -> Placed | None:
 
 
 def write_graph_ttl(path: Path, record: Path, entity_block: str, fingerprints: dict[str, str], old: Placed,
-                    new: Mapping[str, Block]) -> None:
+                    new: Mapping[str, Block], new_written: Callable[[], object] = lambda: None) -> None:
     """Write graph.ttl whole or not at all: prefixes, entities, then each paper's block in the order
-    of ``fingerprints`` (paper IRI -> fingerprint), from ``new`` where given, else from the file as
-    ``old`` places it (same fingerprint, same block); then record where each block went."""
+    of ``fingerprints`` (paper IRI -> fingerprint), from the file as ``old`` places it where the
+    fingerprint is the same (same fingerprint, same block), else from ``new``, which is read only
+    once ``new_written()`` returns (it may still be being written until then); then record where
+    each block went."""
     placed: Placed = {}
+    waited = False
     with contextlib.ExitStack() as stack:
         handle = stack.enter_context(atomic_writer(path, "wb"))
         handle.write((TURTLE_PREFIXES + entity_block).encode("utf-8"))
         copier = Splicer(handle, {path: stack.enter_context(path.open("rb"))} if old else {})
         stack.callback(copier.close)
         for iri, fingerprint in fingerprints.items():
-            if iri in new:
-                source, start, length = new[iri]
-            elif iri in old and old[iri][2] == fingerprint:
+            if iri in old and old[iri][2] == fingerprint:
                 source, (start, length, _) = path, old[iri]
             else:
-                raise RuntimeError(f"no Turtle block for {iri}: the build state is incomplete")
+                if not waited:
+                    new_written()
+                    waited = True
+                if iri not in new:
+                    raise RuntimeError(f"no Turtle block for {iri}: the build state is incomplete")
+                source, start, length = new[iri]
             placed[iri] = (copier.add(source, start, length), length, fingerprint)
         copier.flush()
     write_record(record, path, json.dumps(placed).encode("ascii"))

@@ -29,6 +29,7 @@ from kgraph.ingest import merge_papers, read_papers
 from kgraph.model import Paper, Source
 from kgraph.rdf import DATA, KG, rdf_triples
 from kgraph.resolve import NameTally
+from kgraph.turtle_blocks import write_chunk, write_graph_ttl, written_blocks
 from kgraph.saved import load_graph, saved_papers
 
 REPO = Path(__file__).resolve().parents[1]
@@ -247,6 +248,29 @@ def test_graph_ttl_copies_unchanged_blocks_from_the_file_it_wrote(tmp_path, exam
     assert (out / "graph.ttl").read_bytes() == (tmp_path / "fresh2" / "graph.ttl").read_bytes()
 
 
+def test_graph_ttl_reads_changed_papers_blocks_only_once_they_are_written(tmp_path):
+    """With two jobs graph.ttl is copied from the last one while the changed papers' Turtle is
+    still being written: their blocks are read only once ``new_written()`` returns, and it is not
+    waited for when no paper changed."""
+    path, record = tmp_path / "graph.ttl", tmp_path / "graph-ttl.json"
+    blocks = {f"{DATA}paper/p{n}": f"<{DATA}paper/p{n}> <{KG}q> {n} .\n" for n in range(4)}
+    write_graph_ttl(path, record, "", dict.fromkeys(blocks, "v1"), {}, write_chunk(tmp_path / "a.ttl", [*blocks.items()]))
+    changed = {f"{DATA}paper/p2": f"<{DATA}paper/p2> <{KG}q> 22 .\n"}
+    new: dict[str, tuple] = {}
+    waits: list[int] = []
+
+    def written() -> None:  # the changed papers' chunk is written only now
+        waits.append(len(new))
+        new.update(write_chunk(tmp_path / "b.ttl", [*changed.items()]))
+
+    fingerprints = {iri: "v2" if iri in changed else "v1" for iri in blocks}
+    write_graph_ttl(path, record, "", fingerprints, written_blocks(path, record), new, written)
+    assert waits == [0]
+    assert path.read_text(encoding="utf-8").endswith("".join({**blocks, **changed}.values()))
+    write_graph_ttl(path, record, "", fingerprints, written_blocks(path, record), {}, written)
+    assert waits == [0]
+
+
 @pytest.mark.parametrize("record", ["", "not json", "null", "[]", "{}", '{"size": 1}', "no placed", "bad placed",
                                     "places swapped"])
 def test_a_damaged_graph_ttl_record_means_all_turtle_is_written_again(tmp_path, example_papers, record):
@@ -451,6 +475,19 @@ def test_papers_to_extract_are_submitted_before_the_cached_ones_are_read(tmp_pat
     assert [paper for paper, _ in results] == old + new
     assert events[0].startswith("submit") and "read" in events[1:]
     assert sum(int(e.split()[1]) for e in events if e.startswith("submit")) == len(new)
+
+
+def _pipelines_built() -> int:
+    from kgraph.extract.pipeline import build_nlp
+
+    return build_nlp.cache_info().currsize
+
+
+def test_workers_start_with_the_extraction_pipeline_built():
+    """Their fork server builds it once (kgraph.warm): a rebuild that extracts a few new papers
+    does not wait for each worker to build it."""
+    with engine.process_pool(1, os.getpid) as pool:  # an initializer that builds nothing
+        assert pool.submit(_pipelines_built).result() == 1
 
 
 def test_workers_extract_a_few_hundred_papers_only_when_they_start_fast(monkeypatch):
