@@ -34,7 +34,7 @@ def read_text(path: str | os.PathLike[str]) -> str:
         raise InputError(path, message, _line_at(body, err.start)) from None
     if not text or text.isspace():  # (not by strip(): a copy of the whole text)
         raise InputError(path, "empty file")
-    return text.replace("\r\n", "\n").replace("\r", "\n")
+    return text.replace("\r\n", "\n").replace("\r", "\n") if "\r" in text else text  # (a search is faster than a copy)
 
 
 def _line_at(data: bytes, offset: int) -> int:
