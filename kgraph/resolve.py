@@ -49,6 +49,22 @@ class Resolution:
             return self._local[(paper_key, kind, key)]
         return self._by_key[(kind, key)]
 
+    def to_plain(self) -> dict[str, list[list[str]]]:
+        """Which entity each name key is (and each acronym bound inside a paper), as JSON values:
+        what a later resolution is compared with (``changed_since``)."""
+        return {"keys": [[kind, key, entity_id] for (kind, key), entity_id in self._by_key.items()],
+                "local": [[*where, entity_id] for where, entity_id in self._local.items()]}
+
+    def changed_since(self, plain: dict[str, list[list[str]]]) -> tuple[set[tuple[str, str]], set[str]]:
+        """The (kind, key)s that another resolution (``to_plain``) gave to another entity, and the
+        papers where an acronym is now bound otherwise: only papers that name one of those can
+        resolve differently. Raises ValueError, TypeError or KeyError if ``plain`` is not one."""
+        keys = {(kind, key): entity_id for kind, key, entity_id in plain["keys"]}
+        local = {(paper, kind, key): entity_id for paper, kind, key, entity_id in plain["local"]}
+        changed = {k for k, entity_id in keys.items() if self._by_key.get(k) != entity_id}
+        papers = {k[0] for k in local.keys() | self._local.keys() if local.get(k) != self._local.get(k)}
+        return changed, papers
+
 
 class _UnionFind:
     def __init__(self) -> None:
