@@ -448,7 +448,8 @@ def _update_store(path: Path, known: dict[str, str], fingerprints: dict[str, str
     store = open_store(path)
     try:
         if known:
-            stale = {iri for iri, fingerprint in fingerprints.items() if known.get(iri) != fingerprint}
+            # what the store holds of changed and gone papers (new ones it does not hold: no query for them)
+            stale = {iri for iri, fingerprint in fingerprints.items() if iri in known and known[iri] != fingerprint}
             winners = delete_papers(store, stale | (known.keys() - fingerprints.keys()))
         else:  # a first build, or one rebuilt: start from nothing
             store.clear()
