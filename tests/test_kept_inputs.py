@@ -72,6 +72,12 @@ def test_a_grown_jsonl_file_is_parsed_from_where_it_was_kept(tmp_path, parsed_te
     assert read_papers([path], kept=kept) == read_papers([path])
     assert parsed_texts[0] == (_line(8) + _line(9), 10)  # from the last line kept
 
+    with path.open("a") as handle:  # one unfinished line, and nothing else, after what was kept
+        handle.write(_line(10).rstrip("\n"))
+    parsed_texts.clear()
+    assert read_papers([path], kept=kept) == read_papers([path])
+    assert parsed_texts[0] == (_line(10).rstrip("\n"), 12)
+
 
 @pytest.mark.parametrize("change", ["edited", "shortened", "other format grown", "other path"])
 def test_a_changed_input_is_parsed_again(tmp_path, change):

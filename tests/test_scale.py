@@ -403,6 +403,33 @@ def test_a_build_where_most_papers_changed_loads_a_new_store(tmp_path, example_p
     assert _store(out) == rdf_triples(load_graph(out))
 
 
+def test_a_build_that_loaded_many_chunks_compacts_the_store(tmp_path, example_papers, monkeypatch, small_units):
+    """Left to itself the store merges the files of many bulk loads at its next flush, stalling the
+    next rebuild however small (14 s at 100k papers): the build that loaded them compacts it."""
+    compacted: list[str] = []
+
+    class Store:  # the build's store, with its compactions counted
+        def __init__(self, store: ox.Store) -> None:
+            self.store = store
+
+        def optimize(self) -> None:
+            compacted.append("optimize")
+            self.store.optimize()
+
+        def __getattr__(self, name: str):
+            return getattr(self.store, name)
+
+    open_store = build_module.open_store
+    monkeypatch.setattr(build_module, "open_store", lambda path: Store(open_store(path)))
+    monkeypatch.setattr(build_module, "COMPACT_AFTER_CHUNKS", 2)
+    out = tmp_path / "out"
+    build(example_papers, out, jobs=1)  # chunks of 7 papers (small_units)
+    assert compacted == ["optimize"]
+    build(example_papers + copies(example_papers[:1], 1), out, jobs=1)  # one chunk: not worth it
+    assert compacted == ["optimize"]
+    assert _store(out) == rdf_triples(load_graph(out))
+
+
 def test_cache_is_invalidated_when_the_extractor_changes(tmp_path, example_papers, monkeypatch):
     build(example_papers, tmp_path / "out", jobs=1)
     assert build(example_papers, tmp_path / "out", jobs=1).extracted == 0

@@ -77,7 +77,7 @@ class KeptInputs:
         if done == len(text):
             return kept
         first_line = segments[-1].first_line + text.count("\n", segments[-1].start, done) if segments else 1
-        end = text.rfind("\n", done) + 1 if appendable else len(text)  # an unfinished last line is not kept
+        end = max(done, text.rfind("\n", done) + 1) if appendable else len(text)  # an unfinished last line is not kept
         new = parse(text[done:end], first_line) if end > done else []
         tail = parse(text[end:], first_line + text.count("\n", done, end)) if end < len(text) else []
         if end > done:
