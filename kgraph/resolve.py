@@ -132,25 +132,21 @@ class NameTally:
         self.pairs: Counter[tuple[str, str, str, str]] = Counter()  # (paper, kind, short key, long key)
 
     def add(self, names: Names) -> None:
-        for kind, name in names.names:
-            if key := normalize_name(name):
-                self.forms[f"{kind}\t{key}"][name] += 1
-        for kind, short, long in names.aliases:
-            short_key, long_key = normalize_name(short), normalize_name(long)
-            if short_key and long_key:
-                self.expansions[(kind, short_key)][long_key] += 1
-                self.pairs[(names.paper_key, kind, short_key, long_key)] += 1
+        self._count(names, 1)
 
     def remove(self, names: Names) -> None:
         """Take out the names of a paper added before (what counts nothing any more goes)."""
+        self._count(names, -1)
+
+    def _count(self, names: Names, step: int) -> None:
         for kind, name in names.names:
             if key := normalize_name(name):
-                _take(self.forms, f"{kind}\t{key}", name)
+                _add(self.forms, f"{kind}\t{key}", name, step)
         for kind, short, long in names.aliases:
             short_key, long_key = normalize_name(short), normalize_name(long)
             if short_key and long_key:
-                _take(self.expansions, (kind, short_key), long_key)
-                _less(self.pairs, (names.paper_key, kind, short_key, long_key))
+                _add(self.expansions, (kind, short_key), long_key, step)
+                _add_one(self.pairs, (names.paper_key, kind, short_key, long_key), step)
 
     def to_json(self) -> str:
         return json.dumps([self.forms, [[*k, c] for k, c in self.expansions.items()],
@@ -221,15 +217,16 @@ def resolve(papers: Iterable[Extraction | Names]) -> Resolution:
     return tally.resolution()
 
 
-def _less(counter: Counter, item: object) -> None:
-    counter[item] -= 1
+def _add_one(counter: Counter, item: object, step: int) -> None:
+    """``step`` more ``item`` in ``counter``; an item counted nothing any more goes."""
+    counter[item] += step
     if counter[item] <= 0:
         del counter[item]
 
 
-def _take(counters: dict, name: object, item: object) -> None:
-    """One less ``item`` in ``counters[name]``; a counter left empty goes."""
-    _less(counters[name], item)
+def _add(counters: dict, name: object, item: object, step: int) -> None:
+    """``step`` more ``item`` in ``counters[name]``; a counter left empty goes."""
+    _add_one(counters[name], item, step)
     if not counters[name]:
         del counters[name]
 
