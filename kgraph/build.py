@@ -54,6 +54,7 @@ UPDATING_MARKER = "updating"  # in the state folder while graph.ttl and the stor
 GRAPH_TTL_RECORD = "graph-ttl.json"  # in the state folder: where each paper's block lies in graph.ttl
 SAVED_LINES = "papers-jsonl.tsv"  # in the state folder: where each paper's line lies in papers.jsonl
 NAME_TALLY = "names.json"  # in the state folder: the names of the papers in papers.jsonl, counted
+PARSED_INPUTS = "inputs"  # in the state folder: what each input parsed to (kgraph.ingest.parsed), kept by the caller
 PAGE_MAX_METHODS = 2000  # the page lays out what it holds; 2,000 methods render in under 3 s
 
 Progress = Callable[[str, int], Callable[[int], None]]  # (stage, total) -> advance(n)
@@ -333,13 +334,10 @@ def _scan(papers: list[_PaperNames], resolution: Resolution, state: dict, forms:
     doing all of them took 2-3 s of every rebuild).
     """
     scan = _Scan()
-    unchanged = _unchanged_test(resolution, state, forms)
-    claimed = state.get("claims", {})
+    found_before = _last_findings(resolution, state, forms)
     for number, paper in enumerate(papers):
-        if unchanged(paper):
-            fingerprint = state["papers"][paper.iri]
-            count, pairs = claimed.get(paper.iri, (0, []))
-            pairs = {(w, lo) for w, lo in pairs}
+        if (found := found_before(paper)) is not None:
+            fingerprint, count, pairs = found
         else:
             names = Names.from_json(paper.names)
             key = names.paper_key
@@ -373,22 +371,32 @@ def _records(joined: str, fingerprints: dict[str, str]) -> dict[str, str]:
 SCAN_MAX_NAMES = 500  # names searched for in each paper's own before parsing every paper is cheaper
 
 
-def _unchanged_test(resolution: Resolution, state: dict, forms: dict[str, Counter[str]]) -> Callable[[_PaperNames], bool]:
-    """Whether a paper is as the last build scanned it: the same record, and none of the names
-    that resolve otherwise now (searched for as JSON strings in its names: a false alarm only
-    costs a parse). Always False without what that build saved, or when too many changed."""
+Found = tuple[str, int, set[tuple[str, str]]]  # a paper's fingerprint, how many claims it makes, their ids
+
+
+def _last_findings(resolution: Resolution, state: dict, forms: dict[str, Counter[str]]
+                   ) -> Callable[[_PaperNames], Found | None]:
+    """What the last build found of a paper, if it holds now: the same record, and none of the
+    names that resolve otherwise now (searched for as JSON strings in its names: a false alarm
+    only costs a parse). None without what that build saved, or when too many names changed."""
     try:
         keys, papers = resolution.changed_since(state["resolution"])
-        fingerprints, _ = state["papers"], state["claims"]
+        fingerprints, claimed = state["papers"], state["claims"]
         records = _records(state["records"], fingerprints)
     except (KeyError, ValueError, TypeError):  # a state of an earlier version
-        return lambda paper: False
+        return lambda paper: None
     needles = [json.dumps(form, ensure_ascii=False) for kind, key in keys for form in forms.get(f"{kind}\t{key}", ())]
     needles += [json.dumps(paper, ensure_ascii=False) for paper in papers]
     if len(needles) > SCAN_MAX_NAMES:
-        return lambda paper: False
-    return lambda paper: (records.get(paper.iri) == paper.record_digest and paper.iri in fingerprints
-                          and not any(needle in paper.names for needle in needles))
+        return lambda paper: None
+
+    def found(paper: _PaperNames) -> Found | None:
+        if records.get(paper.iri) != paper.record_digest or any(needle in paper.names for needle in needles):
+            return None
+        count, pairs = claimed.get(paper.iri, (0, []))
+        return fingerprints[paper.iri], count, {(w, lo) for w, lo in pairs}
+
+    return found
 
 
 def _lines_at(path: Path, placed: list[tuple[int, int]], numbers: Iterable[int]) -> Iterator[str]:

@@ -14,7 +14,7 @@ from pathlib import Path
 from tqdm import tqdm
 
 from kgraph.atomic import atomic_writer
-from kgraph.build import build
+from kgraph.build import PARSED_INPUTS, STATE_DIR, build
 from kgraph.engine import ExtractionStream, default_jobs, start_fork_server
 from kgraph.errors import InputError
 from kgraph.ingest import FORMATS, read_papers
@@ -22,11 +22,9 @@ from kgraph.ingest.merge import merge_papers
 from kgraph.model import Extraction
 from kgraph.predictions import gold_record
 from kgraph.saved import papers_path, saved_papers
-from kgraph.store import STATE_DIR
 
 # Below this many papers the progress bar would only flicker.
 PROGRESS_MIN_PAPERS = 50
-PARSED_INPUTS = "inputs"  # in the state folder: what each input parsed to (kgraph.ingest.parsed)
 WARM_START_BYTES = 1 << 20  # inputs of about 800 abstracts and more may need workers: start their server early
 
 
