@@ -39,7 +39,7 @@ from kgraph.model import Names, Paper
 from kgraph.rdf import node_iri_text, rdf_triples
 from kgraph.resolve import TALLY_FORMAT, NameTally, Resolution
 from kgraph.saved import PAPER_KEY, PAPERS_FILE, parse_record
-from kgraph.saved_lines import LINES_FORMAT, SavedLine, paper_digest, read_saved_lines, write_saved_lines
+from kgraph.saved_lines import LINES_FORMAT, SavedLine, read_saved_lines, write_saved_lines
 from kgraph.splice import Splicer, read_record, write_record
 from kgraph.store import STATE_DIR, STORE_DIR, delete_papers, is_entity, load_turtle, open_store, refresh_shortcuts, replace_entities
 from kgraph.turtle_blocks import Block, turtle_block, write_chunk, write_graph_ttl, written_blocks
@@ -162,7 +162,7 @@ def _build(papers: list[Paper], output: Path, jobs: int, dask_address: str | Non
     version = f"{extractor_version()}/{CACHE_FORMAT}/{LINES_FORMAT}"  # what made the facts, and the lines
     index = state_dir / SAVED_LINES
     last = read_saved_lines(index, saved, version) if use_cache else {}
-    digests = [paper_digest(paper, version) for paper in papers]
+    digests = [paper.digest for paper in papers]
     todo = [paper for paper, digest in zip(papers, digests) if digest not in last]
     if advance:
         advance(len(papers) - len(todo))
@@ -189,9 +189,10 @@ def _build(papers: list[Paper], output: Path, jobs: int, dask_address: str | Non
                     same, (facts, paper_names) = next(fresh)
                     assert same is paper
                     data = (_record(paper, facts) + "\n").encode("utf-8")  # encoded once, to write and to hash
-                    line = SavedLine(splicer.write(data), len(data), _bytes_digest(data), paper_names)
+                    line = SavedLine(splicer.write(data), len(data), _bytes_digest(data), _paper_iri(paper),
+                                     paper_names)
                     tally.add(Names.from_json(line.names))
-                names.append(_PaperNames(_paper_iri(paper), line.digest, line.names))
+                names.append(_PaperNames(line.iri, line.digest, line.names))
                 lines.append((digest, line))
             splicer.flush()
     finally:

@@ -3,7 +3,7 @@
 A line is a function of the paper as read (all its fields) and of the extractor that made its
 facts. A paper read again unchanged therefore has the same line: the next build copies it from
 the file (with its neighbours, in one run) instead of reading the paper's cache entry and
-writing the line again, and takes the line's digest and the paper's names from here (at 100,000
+writing the line again, and takes the line's digest, the paper's IRI and names from here (at 100,000
 papers, reading the entries and making the lines took 10-15 s of every rebuild).
 
 The index (a ``splice`` record) is trusted only while ``papers.jsonl`` has the size and
@@ -14,34 +14,26 @@ a build of the same extractor and record layout; any other index, or a damaged o
 
 from __future__ import annotations
 
-import hashlib
-import operator
 from collections.abc import Iterable
-from dataclasses import fields
 from pathlib import Path
 from typing import NamedTuple
 
-from kgraph.model import Paper
 from kgraph.splice import read_record, write_record
 
-LINES_FORMAT = "1"  # change when a papers.jsonl record is laid out differently
-_PAPER_FIELDS = operator.attrgetter(*(f.name for f in fields(Paper)))
+LINES_FORMAT = "2"  # change when a papers.jsonl record, or a row of the index, is laid out differently
 
 
 class SavedLine(NamedTuple):
     start: int  # in papers.jsonl, in bytes
     length: int
     digest: str  # of the line's bytes: part of the paper's fingerprint
+    iri: str  # the paper's (a function of its fields, like the line: kept, not made again for 100,000s)
     names: str  # model.Names as JSON: what resolution needs of the paper
 
 
-def paper_digest(paper: Paper, version: str) -> str:
-    """What a paper's line depends on: every field of the paper, and the extractor (``version``)."""
-    return hashlib.sha256(f"{version}\0{_PAPER_FIELDS(paper)!r}".encode()).hexdigest()[:32]
-
-
 def read_saved_lines(index: Path, papers_file: Path, version: str) -> dict[str, SavedLine]:
-    """Saved lines by paper digest; none if the index is missing, damaged, of another version, or
+    """Saved lines by ``Paper.digest`` (``version``, the extractor's and the layout's, is the
+    whole index's); none if the index is missing, damaged, of another version, or
     ``papers_file`` changed since the index was written."""
     rows = read_record(index, papers_file, version)
     if rows is None:
@@ -50,8 +42,8 @@ def read_saved_lines(index: Path, papers_file: Path, version: str) -> dict[str, 
         size = papers_file.stat().st_size
         saved = {}
         for row in rows.decode("utf-8").split("\n")[:-1]:  # names may hold U+2028 and the like: not splitlines()
-            digest, start, length, line_digest, names = row.split("\t", 4)
-            saved[digest] = SavedLine(int(start), int(length), line_digest, names)
+            digest, start, length, line_digest, iri, names = row.split("\t", 5)
+            saved[digest] = SavedLine(int(start), int(length), line_digest, iri, names)
             if not (0 <= saved[digest].start and 0 < saved[digest].length <= size - saved[digest].start):
                 return {}
         return saved
@@ -61,6 +53,6 @@ def read_saved_lines(index: Path, papers_file: Path, version: str) -> dict[str, 
 
 def write_saved_lines(index: Path, papers_file: Path, version: str, lines: Iterable[tuple[str, SavedLine]]) -> None:
     """Record where each paper's line lies in ``papers_file``, just written (whole or not at all)."""
-    rows = "".join(f"{digest}\t{line.start}\t{line.length}\t{line.digest}\t{line.names}\n"
+    rows = "".join(f"{digest}\t{line.start}\t{line.length}\t{line.digest}\t{line.iri}\t{line.names}\n"
                    for digest, line in lines)
     write_record(index, papers_file, rows.encode("utf-8"), version)

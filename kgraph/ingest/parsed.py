@@ -135,16 +135,16 @@ def _write(entry: Path, label: tuple, segments: list[_Segment]) -> None:
 
 
 def _row(paper: Paper) -> tuple:
-    """The paper's fields as plain values, then its key (normalising every title again took
-    half a second of reading 100,000 papers)."""
+    """The paper's fields as plain values, then its key and digest (normalising every title
+    again took half a second of reading 100,000 papers, digesting every paper a second)."""
     row = [getattr(paper, name) for name in _FIELDS]
     row[_SOURCES] = [(source.file, source.line) for source in paper.sources]
-    return (*row, paper.key)
+    return (*row, paper.key, paper.digest)
 
 
 def _paper(row: tuple) -> Paper:
-    if len(row) != len(_FIELDS) + 1:
+    if len(row) != len(_FIELDS) + 2:
         raise ValueError("not a row of a paper")
-    paper = Paper(*row[:_SOURCES], [Source(*source) for source in row[_SOURCES]], *row[_SOURCES + 1:-1])
-    paper.__dict__["key"] = row[-1]  # where functools.cached_property keeps it
+    paper = Paper(*row[:_SOURCES], [Source(*source) for source in row[_SOURCES]], *row[_SOURCES + 1:-2])
+    paper.__dict__["key"], paper.__dict__["digest"] = row[-2:]  # where functools.cached_property keeps them
     return paper
