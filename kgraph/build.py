@@ -48,7 +48,11 @@ from kgraph.viz import write_html
 # The page holds at most this many papers: all of a small corpus, else claim-making ones (it is about who beats whom).
 PAGE_ALL_PAPERS_LIMIT = 5000
 RDF_BATCH = 128  # papers per worker task when writing RDF
-LOAD_CHUNK = 1000  # papers per bulk load into the store (about 130,000 triples)
+LOAD_CHUNK = 1000  # papers per bulk load into the store at most (about 130,000 triples)
+# Fewer changed papers still come in a few chunks (of LOAD_CHUNK_MIN papers or more), so that
+# the store loads the first while the next are written rather than all once they are.
+LOAD_CHUNKS_AT_LEAST = 4
+LOAD_CHUNK_MIN = 200
 COMPACT_AFTER_CHUNKS = 10  # a build that loaded this many chunks or more compacts the store
 UPDATING_MARKER = "updating"  # in the state folder while graph.ttl and the store may disagree with state.json
 GRAPH_TTL_RECORD = "graph-ttl.json"  # in the state folder: where each paper's block lies in graph.ttl
@@ -422,7 +426,8 @@ def _write_papers_rdf(read_lines: ReadLines, changed: set[int], pool: ProcessPoo
     advance = progress("writing RDF", len(changed)) if progress and changed else None
     batches = batched(read_lines(changed), RDF_BATCH)
     results = _bounded_map(pool, _paper_rdf, batches, jobs * 2) if pool else map(_paper_rdf, batches)
-    _write_results(results, folder, blocks, ready, advance)
+    chunk = min(LOAD_CHUNK, max(LOAD_CHUNK_MIN, -(-len(changed) // LOAD_CHUNKS_AT_LEAST)))
+    _write_results(results, chunk, folder, blocks, ready, advance)
 
 
 def _bounded_map(pool: ProcessPoolExecutor, function: Callable, items: Iterator, ahead: int) -> Iterator:
@@ -437,11 +442,11 @@ def _bounded_map(pool: ProcessPoolExecutor, function: Callable, items: Iterator,
         yield pending.popleft().result()
 
 
-def _write_results(results: Iterator[list[tuple[str, str]]], folder: Path, blocks: dict[str, Block],
-                   ready: Callable[[Path], None], advance) -> None:
-    """Cut the Turtle into chunks of LOAD_CHUNK papers: one bulk load of everything holds up to a
-    million triples per thread in memory, one chunk far fewer."""
-    for number, papers in enumerate(batched(itertools.chain.from_iterable(results), LOAD_CHUNK)):
+def _write_results(results: Iterator[list[tuple[str, str]]], chunk_size: int, folder: Path,
+                   blocks: dict[str, Block], ready: Callable[[Path], None], advance) -> None:
+    """Cut the Turtle into chunks of ``chunk_size`` papers: one bulk load of everything holds up
+    to a million triples per thread in memory, one chunk far fewer."""
+    for number, papers in enumerate(batched(itertools.chain.from_iterable(results), chunk_size)):
         chunk = folder / f"{number:06d}.ttl"
         blocks.update(write_chunk(chunk, papers))
         ready(chunk)

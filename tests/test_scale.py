@@ -430,6 +430,21 @@ def test_a_build_that_loaded_many_chunks_compacts_the_store(tmp_path, example_pa
     assert _store(out) == rdf_triples(load_graph(out))
 
 
+def test_a_few_changed_papers_still_come_to_the_store_in_several_chunks(tmp_path, example_papers, monkeypatch):
+    """So that the store loads the first chunks while the next are written: LOAD_CHUNKS_AT_LEAST
+    of them (of LOAD_CHUNK_MIN papers or more), none above LOAD_CHUNK."""
+    monkeypatch.setattr(build_module, "LOAD_CHUNK_MIN", 2)
+    monkeypatch.setattr(build_module, "LOAD_CHUNK", 7)
+    loaded: list[str] = []
+    load_turtle = build_module.load_turtle
+    monkeypatch.setattr(build_module, "load_turtle", lambda store, path: loaded.append(path) or load_turtle(store, path))
+    build(copies(example_papers, 12), tmp_path / "a", jobs=1)
+    assert len(loaded) == 4  # of 3 papers
+    loaded.clear()
+    build(copies(example_papers, 40), tmp_path / "b", jobs=1)
+    assert len(loaded) == 6  # of 7 papers, the last of 5
+
+
 def test_cache_is_invalidated_when_the_extractor_changes(tmp_path, example_papers, monkeypatch):
     build(example_papers, tmp_path / "out", jobs=1)
     assert build(example_papers, tmp_path / "out", jobs=1).extracted == 0
