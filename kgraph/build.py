@@ -42,7 +42,7 @@ from kgraph.saved import PAPER_KEY, PAPERS_FILE, parse_record
 from kgraph.saved_lines import LINES_FORMAT, SavedLine, read_saved_lines, write_saved_lines
 from kgraph.splice import Splicer, read_record, write_record
 from kgraph.store import STATE_DIR, STORE_DIR, delete_papers, is_entity, load_turtle, open_store, refresh_shortcuts, replace_entities
-from kgraph.turtle_blocks import Block, turtle_block, write_chunk, write_graph_ttl, written_blocks
+from kgraph.turtle_blocks import Block, subject_blocks, turtle_block, write_chunk, write_graph_ttl, written_blocks
 from kgraph.viz import write_html
 
 # The page holds at most this many papers: all of a small corpus, else claim-making ones (it is about who beats whom).
@@ -243,11 +243,14 @@ def _build(papers: list[Paper], output: Path, jobs: int, dask_address: str | Non
         marker.touch()  # before graph.ttl or the store change; removed once state.json says what they hold
         (state_dir / "turtle.sqlite").unlink(missing_ok=True)  # where builds before 2026-11-26 kept blocks twice
         entities = {eid: _digest(e.label, *e.aliases) for eid, e in resolution.entities.items()}
-        changed_entities = sorted(eid for eid, digest in entities.items()
-                                  if not known or state["entities"].get(eid) != digest)
-        gone = sorted(set(state["entities"]) - set(entities))
-        entity_triples = _entity_triples(resolution, sorted(entities))  # graph.ttl has all, the store the changed
-        changed_iris = {node_iri_text(e) for e in changed_entities}
+        iris = {eid: node_iri_text(eid) for eid in entities}
+        changed_entities = {eid for eid, digest in entities.items() if not known or state["entities"].get(eid) != digest}
+        gone = set(state["entities"]) - set(entities)
+        # The store replaces the changed entities; graph.ttl copies the others' Turtle from where it
+        # lies in the last one (at 100,000 papers, serializing all 30,000 took 1-2 s of every rebuild).
+        unwritten = {eid for eid, digest in entities.items() if old_blocks.get(iris[eid], (0, 0, ""))[2] != digest}
+        entity_triples = _entity_triples(resolution, sorted(changed_entities | unwritten))
+        changed_iris = {iris[e] for e in changed_entities}
         update_store = functools.partial(_update_store, state_dir / STORE_DIR, known, fingerprints,
                                          sorted(changed_iris | {node_iri_text(e) for e in gone}),
                                          [t for t in entity_triples if t[0].value in changed_iris])
@@ -255,12 +258,15 @@ def _build(papers: list[Paper], output: Path, jobs: int, dask_address: str | Non
             shutil.rmtree(leftover, ignore_errors=True)
         load = Path(stack.enter_context(tempfile.TemporaryDirectory(dir=state_dir, prefix="load-")))
         background = stack.enter_context(ThreadPoolExecutor(2))
-        # Chunk files of the changed papers' Turtle: loaded into the store, then copied into graph.ttl.
-        new_blocks: dict[str, Block] = {}
+        # Where graph.ttl takes the Turtle of what changed from: the entities' file, written now,
+        # and the chunk files of the changed papers, loaded into the store as they are written.
+        unwritten_iris = {iris[e] for e in unwritten}
+        new_blocks: dict[str, Block] = write_chunk(load / "entities.ttl", [
+            block for block in subject_blocks(entity_triples) if block[0] in unwritten_iris])
+        blocks_in_order = {iri: entities[eid] for iri, eid in sorted((iri, eid) for eid, iri in iris.items())} | fingerprints
 
         def write_ttl(written: Callable[[], object]) -> None:
-            write_graph_ttl(output / "graph.ttl", record, turtle_block(entity_triples), fingerprints, old_blocks,
-                            new_blocks, written)
+            write_graph_ttl(output / "graph.ttl", record, blocks_in_order, old_blocks, new_blocks, written)
 
         if jobs > 1:
             # The store loads each chunk while the workers write the next ones, and graph.ttl

@@ -1,12 +1,13 @@
-"""``graph.ttl`` of a build, assembled from Turtle blocks: one per paper, one for the entities.
+"""``graph.ttl`` of a build, assembled from Turtle blocks: one per entity, one per paper.
 
 Dumping a whole store is single-threaded and slow (about 1 s per 100,000 triples), and it would
 be redone for every rebuild. Instead each paper's triples are serialized by Oxigraph in the
-worker that makes them, and the file is the prefixes, the entity block and the paper blocks in
-input order. Blocks are not kept anywhere else: a rebuild copies those of unchanged papers from
-the graph.ttl it wrote last, and those of changed papers from the chunk files the store loads,
-in runs (in the kernel where it can). Where each block lies in the file, and the paper's
-fingerprint then, are recorded beside it (a ``splice`` record); a file missing or changed since
+worker that makes them, and the file is the prefixes, the entity blocks by IRI and the paper
+blocks in input order. Blocks are not kept anywhere else: a rebuild copies those of unchanged
+entities and papers from the graph.ttl it wrote last, and those of changed ones from the files
+it wrote them to (for papers, the chunk files the store loads), in runs (in the kernel where
+it can). Where each block lies in the file, and the entity's or paper's fingerprint then, are
+recorded beside it (a ``splice`` record); a file missing or changed since
 it was written (size or modification time), or a record damaged or edited, is not trusted, and
 the build then writes every paper's Turtle again.
 Same papers and resolution, same bytes.
@@ -29,6 +30,15 @@ from kgraph.store import PREFIXES
 TURTLE_PREFIXES = "".join(f"@prefix {name}: <{iri}> .\n" for name, iri in sorted(PREFIXES.items())) + "\n"
 Block = tuple[Path, int, int]  # the file holding a paper's Turtle, where it starts, its length in bytes
 Placed = dict[str, tuple[int, int, str]]  # paper IRI -> start and length in graph.ttl, fingerprint then
+
+
+def subject_blocks(triples: Iterable[tuple[ox.NamedNode, ox.NamedNode, Term]]) -> list[tuple[str, str]]:
+    """(subject IRI, its Turtle block) for each subject, by IRI: written one after the other,
+    the same text as one ``turtle_block`` of all the triples."""
+    by_subject: dict[str, list[tuple]] = {}
+    for triple in triples:
+        by_subject.setdefault(triple[0].value, []).append(triple)
+    return [(iri, turtle_block(by_subject[iri])) for iri in sorted(by_subject)]
 
 
 def turtle_block(triples: Iterable[tuple[ox.NamedNode, ox.NamedNode, Term]], lead: str | None = None) -> str:
@@ -67,25 +77,26 @@ def written_blocks(path: Path, record: Path) -> Placed | None:
         return None
 
 
-def write_graph_ttl(path: Path, record: Path, entity_block: str, fingerprints: dict[str, str], old: Placed,
+def write_graph_ttl(path: Path, record: Path, fingerprints: dict[str, str], old: Placed,
                     new: Mapping[str, Block], new_written: Callable[[], object] = lambda: None) -> None:
-    """Write graph.ttl whole or not at all: prefixes, entities, then each paper's block in the order
-    of ``fingerprints`` (paper IRI -> fingerprint), from the file as ``old`` places it where the
-    fingerprint is the same (same fingerprint, same block), else from ``new``, which is read only
-    once ``new_written()`` returns (it may still be being written until then); then record where
-    each block went."""
+    """Write graph.ttl whole or not at all: the prefixes, then the block of each subject in the
+    order of ``fingerprints`` (IRI -> fingerprint: the entities', then each paper's), from the file
+    as ``old`` places it where the fingerprint is the same (same fingerprint, same block), else
+    from ``new``, which may still be filled until ``new_written()`` returns (called once, for the
+    first block not in it yet); then record where each block went."""
     placed: Placed = {}
     waited = False
     with contextlib.ExitStack() as stack:
         handle = stack.enter_context(atomic_writer(path, "wb"))
-        handle.write((TURTLE_PREFIXES + entity_block).encode("utf-8"))
+        handle.write(TURTLE_PREFIXES.encode("ascii"))
         copier = Splicer(handle, {path: stack.enter_context(path.open("rb"))} if old else {})
         stack.callback(copier.close)
         for iri, fingerprint in fingerprints.items():
             if iri in old and old[iri][2] == fingerprint:
                 source, (start, length, _) = path, old[iri]
             else:
-                if not waited:
+                if iri not in new and not waited:
+                    copier.flush()  # the run of old blocks is copied while the new ones are written
                     new_written()
                     waited = True
                 if iri not in new:

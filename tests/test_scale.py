@@ -286,25 +286,49 @@ def test_graph_ttl_copies_unchanged_blocks_from_the_file_it_wrote(tmp_path, exam
 
 def test_graph_ttl_reads_changed_papers_blocks_only_once_they_are_written(tmp_path):
     """With two jobs graph.ttl is copied from the last one while the changed papers' Turtle is
-    still being written: their blocks are read only once ``new_written()`` returns, and it is not
-    waited for when no paper changed."""
+    still being written: their blocks are read only once ``new_written()`` returns (the unchanged
+    ones before them are copied by then), and it is not waited for when no paper changed."""
     path, record = tmp_path / "graph.ttl", tmp_path / "graph-ttl.json"
     blocks = {f"{DATA}paper/p{n}": f"<{DATA}paper/p{n}> <{KG}q> {n} .\n" for n in range(4)}
-    write_graph_ttl(path, record, "", dict.fromkeys(blocks, "v1"), {}, write_chunk(tmp_path / "a.ttl", [*blocks.items()]))
+    write_graph_ttl(path, record, dict.fromkeys(blocks, "v1"), {}, write_chunk(tmp_path / "a.ttl", [*blocks.items()]))
     changed = {f"{DATA}paper/p2": f"<{DATA}paper/p2> <{KG}q> 22 .\n"}
     new: dict[str, tuple] = {}
     waits: list[int] = []
 
     def written() -> None:  # the changed papers' chunk is written only now
         waits.append(len(new))
+        [unfinished] = tmp_path.glob(".graph.ttl.*.tmp")
+        assert unfinished.read_text(encoding="utf-8").endswith(blocks[f"{DATA}paper/p0"] + blocks[f"{DATA}paper/p1"])
         new.update(write_chunk(tmp_path / "b.ttl", [*changed.items()]))
 
     fingerprints = {iri: "v2" if iri in changed else "v1" for iri in blocks}
-    write_graph_ttl(path, record, "", fingerprints, written_blocks(path, record), new, written)
+    write_graph_ttl(path, record, fingerprints, written_blocks(path, record), new, written)
     assert waits == [0]
     assert path.read_text(encoding="utf-8").endswith("".join({**blocks, **changed}.values()))
-    write_graph_ttl(path, record, "", fingerprints, written_blocks(path, record), {}, written)
+    write_graph_ttl(path, record, fingerprints, written_blocks(path, record), {}, written)
     assert waits == [0]
+
+
+def test_a_rebuild_serializes_only_the_entities_graph_ttl_does_not_hold_as_they_are(tmp_path, example_papers,
+                                                                                    monkeypatch):
+    """Entity blocks are copied from the last graph.ttl like paper blocks: only new or changed
+    entities are serialized again (all of them without a last graph.ttl), same bytes as a fresh build."""
+    out = tmp_path / "out"
+    build(example_papers[:6], out, jobs=1)
+    asked: list[list[str]] = []
+    entity_triples = build_module._entity_triples
+    monkeypatch.setattr(build_module, "_entity_triples",
+                        lambda resolution, ids: asked.append(ids) or entity_triples(resolution, ids))
+    build(example_papers, out, jobs=1)
+    build(example_papers, tmp_path / "fresh", jobs=1)
+    assert 0 < len(asked[0]) < len(asked[1])
+    assert outputs(out) == outputs(tmp_path / "fresh")
+    build(example_papers, out, jobs=1)
+    assert asked[2] == []
+    (out / "graph.ttl").unlink()
+    build(example_papers, out, jobs=1)
+    assert asked[3] == asked[1]
+    assert outputs(out) == outputs(tmp_path / "fresh")
 
 
 @pytest.mark.parametrize("record", ["", "not json", "null", "[]", "{}", '{"size": 1}', "no placed", "bad placed",
