@@ -144,6 +144,18 @@ def build(papers: list[Paper], output: Path, jobs: int = 1, dask_address: str | 
         gc.unfreeze()
 
 
+def _lines_version() -> str:
+    """What made a build's papers.jsonl lines: the extractor (the facts) and the record layout."""
+    return f"{extractor_version()}/{CACHE_FORMAT}/{LINES_FORMAT}"
+
+
+def saved_digests(output: Path) -> list[str] | None:
+    """``Paper.digest`` of each paper in the build's papers.jsonl, in order, as its index holds
+    them; None if the index is not of this papers.jsonl (or of another extractor)."""
+    lines = read_saved_lines(output / STATE_DIR / SAVED_LINES, output / PAPERS_FILE, _lines_version())
+    return list(lines) or None
+
+
 def _build(papers: list[Paper], output: Path, jobs: int, dask_address: str | None, use_cache: bool,
            progress: Progress | None) -> BuildReport:
     output.mkdir(parents=True, exist_ok=True)
@@ -163,7 +175,7 @@ def _build(papers: list[Paper], output: Path, jobs: int, dask_address: str | Non
     # copied from the file it wrote, and their names were counted by it (the tally it saved,
     # less the papers gone).
     saved = output / PAPERS_FILE
-    version = f"{extractor_version()}/{CACHE_FORMAT}/{LINES_FORMAT}"  # what made the facts, and the lines
+    version = _lines_version()
     index = state_dir / SAVED_LINES
     last = read_saved_lines(index, saved, version) if use_cache else {}
     digests = [paper.digest for paper in papers]

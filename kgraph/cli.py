@@ -14,7 +14,7 @@ from pathlib import Path
 from tqdm import tqdm
 
 from kgraph.atomic import atomic_writer
-from kgraph.build import PARSED_INPUTS, STATE_DIR, build
+from kgraph.build import PARSED_INPUTS, STATE_DIR, build, saved_digests
 from kgraph.engine import ExtractionStream, default_jobs, start_fork_server
 from kgraph.errors import InputError
 from kgraph.ingest import FORMATS, read_papers
@@ -54,7 +54,7 @@ def cmd_build(args: argparse.Namespace) -> int:
     kept = None if args.no_cache else output / STATE_DIR / PARSED_INPUTS  # inputs read again are not parsed again
     with _reading():
         if args.update:
-            papers = merge_papers([*saved_papers(output), *read_papers(args.inputs, args.format, kept)])
+            papers = merge_papers([*saved_papers(output, saved_digests(output)), *read_papers(args.inputs, args.format, kept)])
         else:
             papers = read_papers(args.inputs, args.format, kept)
     report = build(papers, output, jobs=args.jobs, dask_address=args.dask, use_cache=not args.no_cache,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import errno
+import functools
 import json
 import os
 import re
@@ -20,6 +21,7 @@ import pyoxigraph as ox
 import rdflib
 
 from kgraph import build as build_module
+from kgraph import cli
 from kgraph import engine
 from kgraph import splice
 from kgraph.build import STATE_DIR, UPDATING_MARKER, build
@@ -222,6 +224,28 @@ def test_update_adds_a_listing_to_an_existing_build(tmp_path, example_papers):
                          capture_output=True, text=True, check=False)
     assert run.returncode == 0, run.stderr
     assert f"incremental: {len(jsonl)} papers extracted, {len(listing)} from the cache" in run.stdout
+    build(listing + jsonl, tmp_path / "fresh", jobs=1)
+    assert outputs(store) == outputs(tmp_path / "fresh")
+
+
+@pytest.mark.parametrize("index", ["kept", "deleted"])
+def test_update_takes_the_saved_papers_digests_from_the_index(tmp_path, monkeypatch, index):
+    """``--update`` digests only the papers it reads anew: the saved ones' digests are those the
+    build indexed (unless its index is gone), and the outputs are those of a fresh build."""
+    listing, jsonl = read_papers(EXAMPLES[:1]), read_papers(EXAMPLES[1:])
+    store = tmp_path / "store"
+    assert cli.main(["build", str(EXAMPLES[0]), "-o", str(store), "-j", "1", "--no-cache"]) == 0
+    if index == "deleted":
+        (store / STATE_DIR / build_module.SAVED_LINES).unlink()
+    digested: list[str] = []
+    original = Paper.__dict__["digest"].func
+    digest = functools.cached_property(lambda paper: digested.append(paper.key) or original(paper))
+    digest.__set_name__(Paper, "digest")
+    monkeypatch.setattr(Paper, "digest", digest)
+    assert cli.main(["build", "--update", str(store), str(EXAMPLES[1]), "-j", "1", "--no-cache"]) == 0
+    expected = jsonl if index == "kept" else listing + jsonl
+    assert sorted(digested) == sorted(p.key for p in expected)
+    monkeypatch.undo()
     build(listing + jsonl, tmp_path / "fresh", jobs=1)
     assert outputs(store) == outputs(tmp_path / "fresh")
 
