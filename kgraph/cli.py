@@ -54,7 +54,8 @@ def cmd_build(args: argparse.Namespace) -> int:
     kept = None if args.no_cache else output / STATE_DIR / PARSED_INPUTS  # inputs read again are not parsed again
     with _reading():
         if args.update:
-            papers = merge_papers([*saved_papers(output, saved_digests(output)), *read_papers(args.inputs, args.format, kept)])
+            saved = saved_papers(output, saved_digests(output))
+            papers = merge_papers([*saved, *read_papers(args.inputs, args.format, kept)])
         else:
             papers = read_papers(args.inputs, args.format, kept)
     report = build(papers, output, jobs=args.jobs, dask_address=args.dask, use_cache=not args.no_cache,

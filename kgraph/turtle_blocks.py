@@ -28,8 +28,8 @@ from kgraph.splice import Splicer, read_record, write_record
 from kgraph.store import PREFIXES
 
 TURTLE_PREFIXES = "".join(f"@prefix {name}: <{iri}> .\n" for name, iri in sorted(PREFIXES.items())) + "\n"
-Block = tuple[Path, int, int]  # the file holding a paper's Turtle, where it starts, its length in bytes
-Placed = dict[str, tuple[int, int, str]]  # paper IRI -> start and length in graph.ttl, fingerprint then
+Block = tuple[Path, int, int]  # the file holding a block of Turtle, where it starts, its length in bytes
+Placed = dict[str, tuple[int, int, str]]  # entity or paper IRI -> start and length in graph.ttl, fingerprint then
 
 
 def subject_blocks(triples: Iterable[tuple[ox.NamedNode, ox.NamedNode, Term]]) -> list[tuple[str, str]]:
@@ -65,8 +65,9 @@ def write_chunk(path: Path, blocks: list[tuple[str, str]]) -> dict[str, Block]:
 
 
 def written_blocks(path: Path, record: Path) -> Placed | None:
-    """Where each paper's block lies in ``path`` as last written, with its fingerprint then; None
-    if the file or its record is missing, or either changed since they were written."""
+    """Where each entity's and paper's block lies in ``path`` as last written, with its
+    fingerprint then; None if the file or its record is missing, or either changed since they
+    were written."""
     body = read_record(record, path)
     if body is None:
         return None
