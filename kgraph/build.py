@@ -15,6 +15,7 @@ import contextlib
 import functools
 import gc
 import hashlib
+import importlib.util
 import itertools
 import json
 import queue
@@ -79,6 +80,19 @@ def _record(paper: Paper, facts: str) -> str:
     ``saved_lines.LINES_FORMAT``."""
     paper_json = json.dumps(paper.to_dict(), ensure_ascii=False, sort_keys=True)
     return '{"extraction": ' + facts + PAPER_KEY + paper_json + "}"
+
+
+RDF_WRITERS = ("kgraph.build", "kgraph.graph", "kgraph.rdf", "kgraph.store", "kgraph.turtle_blocks")
+
+
+@functools.cache
+def rdf_writer_version() -> str:
+    """A digest of the code that turns saved records and the resolution into RDF
+    (``RDF_WRITERS``): a paper's fingerprint says what its RDF is made from, this what makes it."""
+    digest = hashlib.sha256()
+    for module in RDF_WRITERS:
+        digest.update(Path(importlib.util.find_spec(module).origin).read_bytes())
+    return digest.hexdigest()[:16]
 
 
 def _digest(*parts: str) -> str:
@@ -232,12 +246,14 @@ def _build(papers: list[Paper], output: Path, jobs: int, dask_address: str | Non
     # The RDF of every paper is written again, and the store built from nothing, when most
     # papers changed (a new extractor version, a renamed input: deleting each from the store by
     # SPARQL costs far more), when the last build stopped while changing them (state.json
-    # then no longer says what graph.ttl and the store hold; the marker tells), or when graph.ttl,
-    # where unchanged papers' Turtle is copied from, is not there as written.
+    # then no longer says what graph.ttl and the store hold; the marker tells), when graph.ttl,
+    # where unchanged papers' Turtle is copied from, is not there as written, or when other code
+    # wrote the RDF (kgraph upgraded: its Turtle may say things otherwise).
     marker = state_dir / UPDATING_MARKER
     record = state_dir / GRAPH_TTL_RECORD
     old_blocks = None if marker.exists() else written_blocks(output / "graph.ttl", record)
-    known = state["papers"] if old_blocks is not None and len(changed) * 2 <= len(fingerprints) else {}
+    known = (state["papers"] if old_blocks is not None and len(changed) * 2 <= len(fingerprints)
+             and state.get("rdf_writer") == rdf_writer_version() else {})
     if not known:
         changed, old_blocks = set(range(len(fingerprints))), {}
     page = _page_choice(scan, report)
@@ -305,7 +321,7 @@ def _build(papers: list[Paper], output: Path, jobs: int, dask_address: str | Non
     report.counts = _counts(resolution, scan, page_claims)
     report.rewritten = len(changed)
     state = {"papers": fingerprints, "entities": entities, "claims": scan.claimed, "resolution": resolution.to_plain(),
-             "records": "".join(scan.records)}  # what the next build's scan starts from
+             "records": "".join(scan.records), "rdf_writer": rdf_writer_version()}  # what the next build starts from
     write_text(state_path, json.dumps(state))  # only once the store is consistent
     marker.unlink()
     return report

@@ -500,6 +500,18 @@ def test_cache_is_invalidated_when_the_extractor_changes(tmp_path, example_paper
     assert build(example_papers, tmp_path / "out", jobs=1).extracted == len(example_papers)
 
 
+def test_other_rdf_writing_code_writes_all_rdf_again(tmp_path, example_papers, monkeypatch):
+    """A paper's fingerprint covers its record and its entities' ids, not the code that writes
+    its Turtle: after an upgrade of that code every paper's RDF is written again, and the store
+    built again, as a fresh build would."""
+    out = tmp_path / "out"
+    build(example_papers, out, jobs=1)
+    assert build(example_papers, out, jobs=1).rewritten == 0
+    monkeypatch.setattr(build_module, "rdf_writer_version", lambda: "other code")
+    assert build(example_papers, out, jobs=1).rewritten == len(example_papers)
+    assert build(example_papers, out, jobs=1).rewritten == 0
+
+
 def _cached(folder: Path) -> int:
     try:
         with sqlite3.connect(folder / STATE_DIR / "cache.sqlite", timeout=1) as db:
