@@ -175,6 +175,10 @@ def _build(papers: list[Paper], output: Path, jobs: int, dask_address: str | Non
     output.mkdir(parents=True, exist_ok=True)
     state_dir = output / STATE_DIR
     state_dir.mkdir(exist_ok=True)
+    # What a killed build was writing (outputs are written beside, then renamed into place):
+    # at 100k papers, 840 MB of papers.jsonl and graph.ttl for every kill.
+    for leftover in [*output.glob(f".{PAPERS_FILE}.*.tmp"), *output.glob(".graph.*.tmp"), *state_dir.glob(".*.tmp")]:
+        leftover.unlink(missing_ok=True)
     advance = progress("extracting", len(papers)) if progress else None
     report = BuildReport(counts={})
 

@@ -545,6 +545,7 @@ def test_a_killed_build_loses_no_finished_work_and_resumes(tmp_path, example_pap
     fresh = tmp_path / "fresh"
     build(read_papers([source]), fresh, jobs=1, use_cache=False)
     assert outputs(out) == outputs(fresh)
+    assert not [*out.glob(".*.tmp"), *(out / STATE_DIR).glob(".*.tmp")]  # what the killed build was writing is gone
 
 
 def test_dask_cluster_gives_the_same_graph(tmp_path, example_papers):
