@@ -175,10 +175,13 @@ def _build(papers: list[Paper], output: Path, jobs: int, dask_address: str | Non
     output.mkdir(parents=True, exist_ok=True)
     state_dir = output / STATE_DIR
     state_dir.mkdir(exist_ok=True)
-    # What a killed build was writing (outputs are written beside, then renamed into place):
-    # at 100k papers, 840 MB of papers.jsonl and graph.ttl for every kill.
+    # What a killed build left: what it was writing (outputs are written beside, then renamed
+    # into place: at 100k papers, 840 MB of papers.jsonl and graph.ttl for every kill) and the
+    # chunks it was loading into the store.
     for leftover in [*output.glob(f".{PAPERS_FILE}.*.tmp"), *output.glob(".graph.*.tmp"), *state_dir.glob(".*.tmp")]:
         leftover.unlink(missing_ok=True)
+    for leftover in state_dir.glob("load-*"):
+        shutil.rmtree(leftover, ignore_errors=True)
     advance = progress("extracting", len(papers)) if progress else None
     report = BuildReport(counts={})
 
@@ -286,8 +289,6 @@ def _build(papers: list[Paper], output: Path, jobs: int, dask_address: str | Non
         update_store = functools.partial(_update_store, state_dir / STORE_DIR, known, fingerprints,
                                          sorted(changed_iris | {node_iri_text(e) for e in gone}),
                                          [t for t in entity_triples if t[0].value in changed_iris])
-        for leftover in state_dir.glob("load-*"):  # chunks of a build that was killed
-            shutil.rmtree(leftover, ignore_errors=True)
         load = Path(stack.enter_context(tempfile.TemporaryDirectory(dir=state_dir, prefix="load-")))
         background = stack.enter_context(ThreadPoolExecutor(2))
         # Where graph.ttl takes the Turtle of what changed from: the entities' file, written now,
