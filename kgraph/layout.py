@@ -99,7 +99,7 @@ def layout(methods: list[str], pairs: Iterable[tuple[str, str]], labels: Mapping
     margin_x, margin_y = NODE_SPACING * 0.4, NODE_SPACING * 0.5
     blocks: list[Block] = []
     for component in components:
-        edges = sorted(tuple(sorted(e)) for e in skeleton.subgraph(component).edges)  # not hash order
+        edges = sorted(tuple(sorted(e)) for e in skeleton.edges(component))  # a component's edges, not in hash order
         block = _component_positions(component, edges)
         left = min(px - half_width(n) for n, (px, _) in block.items())
         right = max(px + half_width(n) for n, (px, _) in block.items())
