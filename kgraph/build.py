@@ -60,6 +60,7 @@ GRAPH_TTL_RECORD = "graph-ttl.json"  # in the state folder: where each entity's 
 SAVED_LINES = "papers-jsonl.tsv"  # in the state folder: where each paper's line lies in papers.jsonl
 NAME_TALLY = "names.json"  # in the state folder: the names of the papers in papers.jsonl, counted
 PARSED_INPUTS = "inputs"  # in the state folder: what each input parsed to (kgraph.ingest.parsed), kept by the caller
+HOLD_EVERY = 10_000  # phase 1 freezes the lines it keeps every this many papers (after collecting what is garbage)
 PAGE_MAX_METHODS = 2000  # the page lays out what it holds; 2,000 methods render in under 3 s
 
 Progress = Callable[[str, int], Callable[[int], None]]  # (stage, total) -> advance(n)
@@ -209,6 +210,7 @@ def _build(papers: list[Paper], output: Path, jobs: int, dask_address: str | Non
     count_copied = saved_tally is None  # else the names of the lines copied are counted already
     tally = saved_tally or NameTally()
     lines: list[tuple[str, SavedLine]] = []
+    gc.freeze()  # the index and the tally are held all phase long
     cache = ExtractionCache(state_dir / "cache.sqlite", extractor_version()) if use_cache else None
     try:
         with contextlib.ExitStack() as stack:
@@ -231,15 +233,16 @@ def _build(papers: list[Paper], output: Path, jobs: int, dask_address: str | Non
                     tally.add(Names.from_json(line.names))
                 names.append(_PaperNames(line.iri, line.digest, line.names))
                 lines.append((digest, line))
+                if len(lines) % HOLD_EVERY == 0:
+                    gc.collect()
+                    gc.freeze()
             splicer.flush()
     finally:
         if cache is not None:
             cache.close()
-    write_saved_lines(index, saved, version, lines)
-    write_record(tally_file, saved, tally.to_json().encode("utf-8"), f"{version}/{TALLY_FORMAT}")
     placed = [(line.start, line.length) for _, line in lines]
     read_lines = functools.partial(_lines_at, saved, placed)
-    del lines, last
+    del last
     gc.freeze()
 
     # Phase 2: resolution over names only, then each changed paper's RDF, written by workers.
@@ -247,33 +250,42 @@ def _build(papers: list[Paper], output: Path, jobs: int, dask_address: str | Non
     state_path = state_dir / "state.json"
     state = json.loads(state_path.read_text(encoding="utf-8")) if state_path.exists() else {"papers": {}, "entities": {}}
     scan = _scan(names, resolution, state, tally.forms)
-    del names, tally
+    del names
     gc.freeze()
-    fingerprints, changed = scan.fingerprints, scan.changed
-    # The RDF of every paper is written again, and the store built from nothing, when most
-    # papers changed (a new extractor version, a renamed input: deleting each from the store by
-    # SPARQL costs far more), when the last build stopped while changing them (state.json
-    # then no longer says what graph.ttl and the store hold; the marker tells), when graph.ttl,
-    # where unchanged papers' Turtle is copied from, is not there as written, or when other code
-    # wrote the RDF (kgraph upgraded: its Turtle may say things otherwise).
-    marker = state_dir / UPDATING_MARKER
-    record = state_dir / GRAPH_TTL_RECORD
-    old_blocks = None if marker.exists() else written_blocks(output / "graph.ttl", record)
-    known = (state["papers"] if old_blocks is not None and len(changed) * 2 <= len(fingerprints)
-             and state.get("rdf_writer") == rdf_writer_version() else {})
-    if not known:
-        changed, old_blocks = set(range(len(fingerprints))), {}
     page = _page_choice(scan, report)
     write_page = functools.partial(_write_page, saved, [placed[n] for n in sorted(page.lines)], page.keep,
                                    output / "graph.html")
-    # Workers, when the RDF or the page is big enough to be worth starting them, hold the
-    # resolution: one writes the page (from now on: the longest task left) while the others,
-    # then it too, write the changed papers' RDF (or this process does, when they are few).
-    workers = jobs > 1 and max(len(changed), len(page.lines)) >= POOL_MIN_PAPERS
     with contextlib.ExitStack() as stack:
-        pool = stack.enter_context(process_pool(jobs, _set_resolution, (resolution,))) if workers else None
+        # Workers, when the RDF or the page is big enough to be worth starting them, hold the
+        # resolution: one writes the page (the longest task left, so it starts first) while the
+        # others, then it too, write the changed papers' RDF (or this process does, when they are few).
+        def start_workers() -> tuple[ProcessPoolExecutor, Future[int]]:
+            pool = stack.enter_context(process_pool(jobs, _set_resolution, (resolution,)))
+            return pool, pool.submit(write_page)
+
+        pool, page_written = start_workers() if jobs > 1 and len(page.lines) >= POOL_MIN_PAPERS else (None, None)
+        # What the next build starts phase 1 from, saved while the page is written (the index
+        # is trusted only while papers.jsonl is as it describes, so a kill before is harmless).
+        write_saved_lines(index, saved, version, lines)
+        write_record(tally_file, saved, tally.to_json().encode("utf-8"), f"{version}/{TALLY_FORMAT}")
+        del lines, tally
+        fingerprints, changed = scan.fingerprints, scan.changed
+        # The RDF of every paper is written again, and the store built from nothing, when most
+        # papers changed (a new extractor version, a renamed input: deleting each from the store by
+        # SPARQL costs far more), when the last build stopped while changing them (state.json
+        # then no longer says what graph.ttl and the store hold; the marker tells), when graph.ttl,
+        # where unchanged papers' Turtle is copied from, is not there as written, or when other code
+        # wrote the RDF (kgraph upgraded: its Turtle may say things otherwise).
+        marker = state_dir / UPDATING_MARKER
+        record = state_dir / GRAPH_TTL_RECORD
+        old_blocks = None if marker.exists() else written_blocks(output / "graph.ttl", record)
+        known = (state["papers"] if old_blocks is not None and len(changed) * 2 <= len(fingerprints)
+                 and state.get("rdf_writer") == rdf_writer_version() else {})
+        if not known:
+            changed, old_blocks = set(range(len(fingerprints))), {}
+        if pool is None and jobs > 1 and len(changed) >= POOL_MIN_PAPERS:
+            pool, page_written = start_workers()
         _set_resolution(resolution)
-        page_written = pool.submit(write_page) if pool else None
         rdf_pool = pool if len(changed) >= POOL_MIN_PAPERS else None
         marker.touch()  # before graph.ttl or the store change; removed once state.json says what they hold
         (state_dir / "turtle.sqlite").unlink(missing_ok=True)  # where builds before 2026-11-26 kept blocks twice
