@@ -28,12 +28,14 @@ from concurrent.futures import Future, ProcessPoolExecutor, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import filelock
 import networkx as nx
 import pyoxigraph as ox
 
 from kgraph.atomic import atomic_writer, write_text
 from kgraph.cache import FORMAT as CACHE_FORMAT, ExtractionCache
 from kgraph.engine import POOL_MIN_PAPERS, ExtractionStream, batched, process_pool
+from kgraph.errors import OutputError
 from kgraph.extract import extractor_version
 from kgraph.graph import NODE_TYPES, build_graph, paper_node_id, summary
 from kgraph.model import Names, Paper
@@ -55,6 +57,7 @@ LOAD_CHUNK = 1000  # papers per bulk load into the store at most (about 130,000 
 LOAD_CHUNKS_AT_LEAST = 4
 LOAD_CHUNK_MIN = 200
 COMPACT_AFTER_CHUNKS = 10  # a build that loaded this many chunks or more compacts the store
+BUILD_LOCK = "build.lock"  # in the state folder: held by the build writing the folder
 UPDATING_MARKER = "updating"  # in the state folder while graph.ttl and the store may disagree with state.json
 GRAPH_TTL_RECORD = "graph-ttl.json"  # in the state folder: where each entity's and paper's block lies in graph.ttl
 SAVED_LINES = "papers-jsonl.tsv"  # in the state folder: where each paper's line lies in papers.jsonl
@@ -154,9 +157,26 @@ def build(papers: list[Paper], output: Path, jobs: int = 1, dask_address: str | 
     """
     gc.freeze()
     try:
-        return _build(papers, output, jobs, dask_address, use_cache, progress)
+        with _only_build_in(output):
+            return _build(papers, output, jobs, dask_address, use_cache, progress)
     finally:
         gc.unfreeze()
+
+
+@contextlib.contextmanager
+def _only_build_in(output: Path) -> Iterator[None]:
+    """Hold the build folder's lock while building: two builds writing one folder would delete
+    each other's temporary files and mix their outputs, so the second stops at once. The lock
+    goes with the process that holds it (a killed build leaves none behind)."""
+    output.mkdir(parents=True, exist_ok=True)  # an error names the output itself, if it is a file
+    state_dir = output / STATE_DIR
+    state_dir.mkdir(exist_ok=True)
+    try:
+        with filelock.FileLock(state_dir / BUILD_LOCK, timeout=0):
+            yield
+    except filelock.Timeout:
+        raise OutputError(str(output), "another kgraph build is writing to this folder; "
+                                       "run this one when it has finished") from None
 
 
 def _lines_version() -> str:
@@ -173,12 +193,10 @@ def saved_digests(output: Path) -> list[str] | None:
 
 def _build(papers: list[Paper], output: Path, jobs: int, dask_address: str | None, use_cache: bool,
            progress: Progress | None) -> BuildReport:
-    output.mkdir(parents=True, exist_ok=True)
     state_dir = output / STATE_DIR
-    state_dir.mkdir(exist_ok=True)
-    # What a killed build left: what it was writing (outputs are written beside, then renamed
-    # into place: at 100k papers, 840 MB of papers.jsonl and graph.ttl for every kill) and the
-    # chunks it was loading into the store.
+    # What a killed build left (no other build is running: this one holds the folder's lock):
+    # what it was writing (outputs are written beside, then renamed into place: at 100k papers,
+    # 840 MB of papers.jsonl and graph.ttl for every kill) and the chunks it was loading into the store.
     for leftover in [*output.glob(f".{PAPERS_FILE}.*.tmp"), *output.glob(".graph.*.tmp"), *state_dir.glob(".*.tmp")]:
         leftover.unlink(missing_ok=True)
     for leftover in state_dir.glob("load-*"):
@@ -265,7 +283,8 @@ def _build(papers: list[Paper], output: Path, jobs: int, dask_address: str | Non
 
         pool, page_written = start_workers() if jobs > 1 and len(page.lines) >= POOL_MIN_PAPERS else (None, None)
         # What the next build starts phase 1 from, saved while the page is written (the index
-        # is trusted only while papers.jsonl is as it describes, so a kill before is harmless).
+        # is trusted only while papers.jsonl is as it describes: after a kill before this, the
+        # next build takes every line from the cache instead of copying it).
         write_saved_lines(index, saved, version, lines)
         write_record(tally_file, saved, tally.to_json().encode("utf-8"), f"{version}/{TALLY_FORMAT}")
         del lines, tally

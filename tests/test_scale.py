@@ -548,6 +548,30 @@ def test_a_killed_build_loses_no_finished_work_and_resumes(tmp_path, example_pap
     assert not [*out.glob(".*.tmp"), *(out / STATE_DIR).glob(".*.tmp")]  # what the killed build was writing is gone
 
 
+def test_a_second_build_into_a_folder_being_built_stops_at_once(tmp_path, example_papers, capsys):
+    """Two builds writing one folder would delete each other's temporary files: the second stops
+    with a one-line error, and the first finishes as if alone."""
+    papers = copies(example_papers, 600)
+    source = tmp_path / "many.jsonl"
+    source.write_text("".join(json.dumps({"title": p.title, "abstract": p.abstract}) + "\n" for p in papers),
+                      encoding="utf-8")
+    out = tmp_path / "out"
+    first = subprocess.Popen([sys.executable, "-m", "kgraph", "build", str(source), "-o", str(out), "-j", "1"],
+                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    deadline = time.monotonic() + 240
+    while _cached(out) < 1 and first.poll() is None and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert first.poll() is None, "the first build finished before the second started"
+    assert cli.main(["build", str(EXAMPLES[0]), "-o", str(out), "-j", "1"]) == 2
+    error = capsys.readouterr().err
+    assert error.count("\n") == 1 and str(out) in error and "another kgraph build is writing to this folder" in error
+    stdout, stderr = first.communicate(timeout=600)
+    assert first.returncode == 0, stderr
+    assert f"papers: {len(papers)}" in stdout
+    assert len((out / "papers.jsonl").read_text(encoding="utf-8").splitlines()) == len(papers)
+    assert build(papers, out, jobs=1).extracted == 0  # the lock went with the first build
+
+
 def test_dask_cluster_gives_the_same_graph(tmp_path, example_papers):
     distributed = pytest.importorskip("distributed", reason="distributed (the Dask extra) is not installed")
     papers = copies(example_papers, 40)
