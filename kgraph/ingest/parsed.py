@@ -82,7 +82,7 @@ class KeptInputs:
         tail = parse(text[end:], first_line + text.count("\n", done, end)) if end < len(text) else []
         if end > done:
             rows = [_row(paper) for paper in new]
-            digest.update(text[done:end].encode())  # the digest of the text up to ``end``, from that up to ``done``
+            digest.update(text[done:end].encode())  # was of the text up to ``done``, now up to ``end``
             if not segments or len(segments) >= MAX_SEGMENTS:  # start again, or merge all into one
                 segments = [_Segment(0, end, 1, digest.hexdigest(), [row for s in segments for row in s.rows] + rows)]
             else:
