@@ -166,7 +166,7 @@ def build(papers: list[Paper], output: Path, jobs: int = 1, dask_address: str | 
 @contextlib.contextmanager
 def _only_build_in(output: Path) -> Iterator[None]:
     """Hold the build folder's lock while building: two builds writing one folder would delete
-    each other's temporary files and mix their outputs, so the second stops at once. The lock
+    each other's temporary files and mix their outputs, so the second stops before writing any. The lock
     goes with the process that holds it (a killed build leaves none behind)."""
     output.mkdir(parents=True, exist_ok=True)  # an error names the output itself, if it is a file
     state_dir = output / STATE_DIR

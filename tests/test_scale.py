@@ -572,6 +572,20 @@ def test_a_second_build_into_a_folder_being_built_stops_at_once(tmp_path, exampl
     assert build(papers, out, jobs=1).extracted == 0  # the lock went with the first build
 
 
+def test_a_failed_build_releases_its_folder(tmp_path, example_papers, monkeypatch):
+    """A build that fails lets go of the folder's lock: the next one, in the same process, runs."""
+    out = tmp_path / "out"
+
+    def fail(*args, **kwargs):
+        raise RuntimeError("failed midway")
+
+    with monkeypatch.context() as patched:
+        patched.setattr(build_module, "_build", fail)
+        with pytest.raises(RuntimeError, match="failed midway"):
+            build(example_papers, out, jobs=1)
+    assert build(example_papers, out, jobs=1).counts["Paper"] == len(example_papers)
+
+
 def test_dask_cluster_gives_the_same_graph(tmp_path, example_papers):
     distributed = pytest.importorskip("distributed", reason="distributed (the Dask extra) is not installed")
     papers = copies(example_papers, 40)
