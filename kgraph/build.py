@@ -46,7 +46,7 @@ from kgraph.saved_lines import LINES_FORMAT, SavedLine, read_saved_lines, write_
 from kgraph.splice import Splicer, read_record, write_record
 from kgraph.store import STATE_DIR, STORE_DIR, delete_papers, is_entity, load_turtle, open_store, refresh_shortcuts, replace_entities
 from kgraph.turtle_blocks import Block, subject_blocks, turtle_block, write_chunk, write_graph_ttl, written_blocks
-from kgraph.viz import write_html
+from kgraph.viz import render_html
 
 # The page holds at most this many papers: all of a small corpus, else claim-making ones (it is about who beats whom).
 PAGE_ALL_PAPERS_LIMIT = 5000
@@ -271,15 +271,14 @@ def _build(papers: list[Paper], output: Path, jobs: int, dask_address: str | Non
     del names
     gc.freeze()
     page = _page_choice(scan, report)
-    write_page = functools.partial(_write_page, saved, [placed[n] for n in sorted(page.lines)], page.keep,
-                                   output / "graph.html")
+    render_page = functools.partial(_render_page, saved, [placed[n] for n in sorted(page.lines)], page.keep)
     with contextlib.ExitStack() as stack:
         # Workers, when the RDF or the page is big enough to be worth starting them, hold the
-        # resolution: one writes the page (the longest task left, so it starts first) while the
+        # resolution: one makes the page (the longest task left, so it starts first) while the
         # others, then it too, write the changed papers' RDF (or this process does, when they are few).
-        def start_workers() -> tuple[ProcessPoolExecutor, Future[int]]:
+        def start_workers() -> tuple[ProcessPoolExecutor, Future[tuple[int, str]]]:
             pool = stack.enter_context(process_pool(jobs, _set_resolution, (resolution,)))
-            return pool, pool.submit(write_page)
+            return pool, pool.submit(render_page)
 
         pool, page_written = start_workers() if jobs > 1 and len(page.lines) >= POOL_MIN_PAPERS else (None, None)
         # What the next build starts phase 1 from, saved while the page is written (the index
@@ -351,9 +350,11 @@ def _build(papers: list[Paper], output: Path, jobs: int, dask_address: str | Non
             update_store(loaded)
             write_ttl(lambda: None)
             pending = []
-        page_claims = page_written.result() if page_written else write_page()
+        page_claims, page_html = page_written.result() if page_written else render_page()
         for work in pending:
             work.result()
+        # written here, not by the worker: only a build that got this far replaces the page
+        write_text(output / "graph.html", page_html)
     report.counts = _counts(resolution, scan, page_claims)
     report.rewritten = len(changed)
     state = {"papers": fingerprints, "entities": entities, "claims": scan.claimed, "resolution": resolution.to_plain(),
@@ -585,10 +586,10 @@ def _page_choice(scan: _Scan, report: BuildReport) -> _PageChoice:
     return _PageChoice(lines, keep)
 
 
-def _write_page(saved: Path, placed: list[tuple[int, int]], keep: set[str] | None, path: Path) -> int:
-    """Write graph.html of the papers.jsonl lines that lie at ``placed``, showing the methods in
-    ``keep`` (all if None) and what the papers say of them; return how many claims the papers
-    make (before methods are left out). Runs in a worker holding the resolution, or here."""
+def _render_page(saved: Path, placed: list[tuple[int, int]], keep: set[str] | None) -> tuple[int, str]:
+    """How many claims the papers.jsonl lines that lie at ``placed`` make (before methods are
+    left out), and graph.html of them, showing the methods in ``keep`` (all if None) and what
+    the papers say of them. Runs in a worker holding the resolution, or here."""
     assert _WORKER_RESOLUTION is not None
     papers, extractions = [], {}
     for line in _lines_at(saved, placed, range(len(placed))):
@@ -599,8 +600,7 @@ def _write_page(saved: Path, placed: list[tuple[int, int]], keep: set[str] | Non
     claims = summary(graph)["claims"]
     if keep is not None:
         graph.remove_nodes_from([n for n, kind in list(graph.nodes(data="type")) if kind == "Method" and n not in keep])
-    write_html(graph, path)
-    return claims
+    return claims, render_html(graph)
 
 
 def _counts(resolution: Resolution, scan: _Scan, page_claims: int) -> dict[str, int]:

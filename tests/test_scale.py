@@ -586,6 +586,22 @@ def test_a_failed_build_releases_its_folder(tmp_path, example_papers, monkeypatc
     assert build(example_papers, out, jobs=1).counts["Paper"] == len(example_papers)
 
 
+def test_a_build_failing_after_the_page_started_leaves_the_last_page(tmp_path, example_papers, monkeypatch,
+                                                                    small_units):
+    """A worker makes the page from early on; it is written into place only once all else is done."""
+    out = tmp_path / "out"
+    build(example_papers[:5], out, jobs=1)
+    page = (out / "graph.html").read_bytes()
+
+    def fail(*args, **kwargs):
+        raise RuntimeError("the store failed")
+
+    monkeypatch.setattr(build_module, "_update_store", fail)
+    with pytest.raises(RuntimeError, match="the store failed"):
+        build(example_papers, out, jobs=2)
+    assert (out / "graph.html").read_bytes() == page
+
+
 def test_dask_cluster_gives_the_same_graph(tmp_path, example_papers):
     distributed = pytest.importorskip("distributed", reason="distributed (the Dask extra) is not installed")
     papers = copies(example_papers, 40)
