@@ -83,6 +83,14 @@ class Paper:
         fields = tuple(getattr(self, name) for name in self.__dataclass_fields__)
         return hashlib.sha256(repr(fields).encode()).hexdigest()[:32]
 
+    def restore_cached(self, **values: str) -> Paper:
+        """This paper, with ``key`` and/or ``digest`` as an earlier run made them for it (kept
+        beside its fields, so that reading it again does not make them again)."""
+        if not set(values) <= {"key", "digest"}:
+            raise TypeError(f"not a cached property of a paper: {sorted(set(values) - {'key', 'digest'})}")
+        self.__dict__.update(values)  # where functools.cached_property keeps them
+        return self
+
     def to_dict(self) -> dict[str, Any]:
         # Fields are plain values and lists of strings but the sources: a shallow copy will do (and is fast).
         data = {name: getattr(self, name) for name in self.__dataclass_fields__}

@@ -79,7 +79,7 @@ def saved_papers(path: str | os.PathLike[str], digests: Sequence[str] | None = N
         raise InputError(str(papers_path(path)), "no papers found")
     if digests is not None and len(digests) == len(papers):
         for paper, digest in zip(papers, digests):
-            paper.__dict__["digest"] = digest  # where functools.cached_property keeps it
+            paper.restore_cached(digest=digest)
     return papers
 
 

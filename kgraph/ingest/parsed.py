@@ -148,5 +148,4 @@ def _paper(row: tuple) -> Paper:
     if len(row) != len(_FIELDS) + 2:
         raise ValueError("not a row of a paper")
     paper = Paper(*row[:_SOURCES], [Source(*source) for source in row[_SOURCES]], *row[_SOURCES + 1:-2])
-    paper.__dict__["key"], paper.__dict__["digest"] = row[-2:]  # where functools.cached_property keeps them
-    return paper
+    return paper.restore_cached(key=row[-2], digest=row[-1])
