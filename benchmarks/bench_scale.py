@@ -9,6 +9,13 @@ one run: throughput of ``kgraph build`` with ``--jobs 1`` and ``--jobs 2``, peak
 whole process tree (proportional set sizes), store and Turtle sizes, and the time to bring a
 build up to date after 1% new papers arrive, against the full build: once as a rebuild of the
 grown input, once as ``--update`` with the new listing alone.
+
+Two figures bound the speedup of ``--jobs 2``: ``ceiling``, two copies of a pure-Python loop
+against one, taken just before the builds (what the machine's two cores give at that moment),
+and ``bound``, twice the ``--jobs 1`` build's seconds over the CPU seconds the ``--jobs 2`` build
+used: the speedup it would have had if neither core had ever waited (two cores cannot do those
+CPU seconds in less than half their sum). ``cpu 2/1`` is the CPU the two-job build used against
+the one-job build: what the workers' hand-offs and two processes sharing the machine cost.
 """
 
 from __future__ import annotations
@@ -82,27 +89,32 @@ def write_jsonl(path: Path, records: list[dict[str, str]]) -> None:
     path.write_text("".join(json.dumps(r) + "\n" for r in records), encoding="utf-8")
 
 
-def run_build(args: list[str]) -> tuple[float, int]:
-    """Seconds and peak memory (bytes, the process and its workers together).
+def run_build(args: list[str]) -> tuple[float, int, float]:
+    """Seconds, peak memory (bytes) and CPU seconds, of the process and its workers together.
 
     Memory is the sum of proportional set sizes: a page shared by several processes counts once
-    in all, where a sum of resident sizes would count it in each. What earlier builds left for the
-    kernel to write back (gigabytes at 100k) is written first, not charged to this build."""
+    in all, where a sum of resident sizes would count it in each. CPU is each process's user and
+    system time at the last look (every 0.1 s), summed. What earlier builds left for the kernel to
+    write back (gigabytes at 100k) is written first, not charged to this build."""
     os.sync()
     start = time.perf_counter()
     process = psutil.Popen([sys.executable, "-m", "kgraph", "build", *args],
                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     peak = 0
+    cpu: dict[int, float] = {}
     while process.poll() is None:
         try:
             tree = [process, *process.children(recursive=True)]
             peak = max(peak, sum(p.memory_full_info().pss for p in tree if p.is_running()))
+            for p in tree:
+                times = p.cpu_times()
+                cpu[p.pid] = times.user + times.system
         except psutil.Error:
             pass
         time.sleep(0.1)
     if process.returncode != 0:
         raise SystemExit(f"kgraph build {' '.join(args)} failed:\n{process.stderr.read().decode()}")
-    return time.perf_counter() - start, peak
+    return time.perf_counter() - start, peak, sum(cpu.values())
 
 
 SPIN = "import time; t = time.perf_counter(); sum(i * i for i in range(30_000_000)); print(time.perf_counter() - t)"
@@ -130,31 +142,34 @@ def main() -> int:
     parser.add_argument("--work", type=Path, default=Path("/tmp/kgraph-scale"))
     args = parser.parse_args()
     args.work.mkdir(parents=True, exist_ok=True)
-    print(f"{'papers':>8} {'jobs1/s':>8} {'jobs2/s':>8} {'speedup':>7} {'ceiling':>7} {'peak MiB':>9} {'store MiB':>9} "
+    print(f"{'papers':>8} {'jobs1/s':>8} {'jobs2/s':>8} {'speedup':>7} {'ceiling':>7} {'bound':>7} {'cpu 2/1':>7} "
+          f"{'peak MiB':>9} {'store MiB':>9} "
           f"{'ttl MiB':>8} {'full s':>7} {'+1% s':>7} {'+1%/full':>8} {'update s':>8} {'upd/full':>8}", flush=True)
     first_rate = None
     for count in args.sizes:
         corpus = args.work / f"corpus-{count}.jsonl"
         records = generate(count, seed=count)
         write_jsonl(corpus, records)
-        rates, peaks = {}, {}
+        rates, peaks, cpu = {}, {}, {}
         ceiling = parallel_ceiling()
         for jobs in (1, 2):
             out = args.work / f"out-{count}-j{jobs}"
             subprocess.run(["rm", "-rf", str(out)], check=True)
-            seconds, peaks[jobs] = run_build([str(corpus), "-o", str(out), "--jobs", str(jobs)])
+            seconds, peaks[jobs], cpu[jobs] = run_build([str(corpus), "-o", str(out), "--jobs", str(jobs)])
             rates[jobs] = count / seconds
         full = count / rates[2]
         new = generate(max(1, count // 100), seed=count + 1, offset=count)
         # A day's listing, two ways: the whole grown input rebuilt, or the new listing added with --update.
         write_jsonl(corpus, records + new)
-        grown, _ = run_build([str(corpus), "-o", str(args.work / f"out-{count}-j2"), "--jobs", "2"])
+        grown, _, _ = run_build([str(corpus), "-o", str(args.work / f"out-{count}-j2"), "--jobs", "2"])
         listing = args.work / f"listing-{count}.jsonl"
         write_jsonl(listing, new)
-        update, _ = run_build(["--update", str(args.work / f"out-{count}-j1"), str(listing), "--jobs", "2"])
+        update, _, _ = run_build(["--update", str(args.work / f"out-{count}-j1"), str(listing), "--jobs", "2"])
         out = args.work / f"out-{count}-j2"
         first_rate = first_rate or rates[1]
+        bound = 2 * (count / rates[1]) / cpu[2]
         print(f"{count:>8} {rates[1]:>8.1f} {rates[2]:>8.1f} {rates[2] / rates[1]:>6.2f}x {ceiling:>6.2f}x "
+              f"{bound:>6.2f}x {cpu[2] / cpu[1]:>7.2f} "
               f"{max(peaks.values()) / 2**20:>9.0f} {size(out / '.kgraph' / 'store') / 2**20:>9.1f} "
               f"{size(out / 'graph.ttl') / 2**20:>8.1f} {full:>7.1f} {grown:>7.1f} {grown / full:>7.1%} "
               f"{update:>8.1f} {update / full:>7.1%}", flush=True)
