@@ -15,7 +15,8 @@ against one, taken just before the builds (what the machine's two cores give at 
 and ``bound``, twice the ``--jobs 1`` build's seconds over the CPU seconds the ``--jobs 2`` build
 used: the speedup it would have had if neither core had ever waited (two cores cannot do those
 CPU seconds in less than half their sum). ``cpu 2/1`` is the CPU the two-job build used against
-the one-job build: what the workers' hand-offs and two processes sharing the machine cost.
+the one-job build: what running in two processes costs (starting workers, handing them work,
+two processes sharing the machine's caches and cores).
 """
 
 from __future__ import annotations
