@@ -45,11 +45,20 @@ LIST_JOINERS = {",", "and", "or", "&", "/", "as", "well", "(", ")", "including",
 SUBJECT_GAP = {"can", "could", "may", "might", "will", "would", "also", "further", "even", "still", "to", "does", "did",
               "do", "always", "often", "all", "both"}
 AUTHOR_CUES = {"our", "we", "proposed", "it", "this", "approach", "method", "model", "framework", "system", "ours"}
+NUMBER = r"[~>]?[+-]?\d+(?:\.\d+)?"
+UNIT = r"(?:\s?(?:%|x|×|times|points?|pp|percentage points?|dB|BLEU|AP|mIoU|FID)|(?=times\b))?"
 MARGIN = re.compile(
-    r"\bby (?:up to |over |about |around |nearly |approximately |an average of |on average |roughly |~|at least )?"
-    r"(\d+(?:\.\d+)?\s?(?:%|x|×|times|points?|pp|percentage points?|dB|BLEU|AP|mIoU|FID)?)"
-    r"|(\d+(?:\.\d+)?\s?(?:%|x|×|times))\s+(?:higher|lower|faster|better|fewer|less|more|larger|smaller|improvement|speedup|reduction)"
+    rf"\bby (?:up to |over |about |around |nearly |approximately |an average of |on average |roughly |~|at least )?"
+    rf"({NUMBER}{UNIT})"
+    rf"|({NUMBER}\s?(?:%|x|×|times))\s+(?:higher|lower|faster|better|fewer|less|more|larger|smaller|improvements?|"
+    r"speed-?ups?|reductions?|gains?|increases?|boosts?|acceleration|absolute|relative|average)"
+    rf"|(?:up to|a|an|with) ({NUMBER}\s?(?:%|x|×|times))(?=[\s,;.)])"
 )
+# Every number with a unit: the items of a "respectively" list ("by 1.31x and 2.71x ..., respectively").
+UNIT_NUMBER = re.compile(rf"(?<![\w.])({NUMBER}\s?(?:%|x|×|times|points?|pp|dB|BLEU|AP|mIoU|FID)(?![\w]))")
+# LaTeX that survives in saved abstracts ("23times", "15\\%", "sim7"), rewritten at the same length
+# so that offsets into the sentence still hold.
+LATEX = ((re.compile(r"(?<=\d)times\b"), "×    "), (re.compile(r"\\%"), "% "), (re.compile(r"\bsim(?=\d)"), "~  "))
 
 
 @dataclass
@@ -181,16 +190,18 @@ def find_baselines_and_claims(doc: Doc, comparisons: list[Comparison], proposed:
         text = doc.text  # spaCy rebuilds doc.text on every access
         in_clause = [b for b in _named_in(text, clause_start, clause_end, benchmarks) if normalize_name(b) not in loser_keys] \
             or _named_in(text, *fronted, benchmarks)
-        margin = _margin(text[clause_start:clause_end]) or _margin(text[before[0]:before[1]])
-        metric = next(iter(_named_in(text, clause_start, clause_end, metrics)), None) \
-            or next(iter(_named_in(text, *before, metrics)), None)
-        for loser in losers:
+        margin_at, margin, per_loser, per_bench = _margin_for(plain_latex(text), before[0], clause_start, clause_end,
+                                                              len(losers), len(in_clause))
+        metric = _metric_near(text, margin_at, (clause_start, clause_end), before,
+                              [m for m in metrics if normalize_name(m.name) not in loser_keys])
+        for i, loser in enumerate(losers):
             if normalize_name(loser.text) == normalize_name(winner):
                 continue
-            for bench in in_clause or [None]:
+            for j, bench in enumerate(in_clause or [None]):
+                stated = per_loser[i] if per_loser else per_bench[j] if per_bench else margin
                 claims.append(Claim(winner=winner, loser=clean_name(loser.text), evidence=evidence_of(loser),
                                     rule="comparison", confidence=confidence,
-                                    benchmark=bench, metric=metric, margin=margin))
+                                    benchmark=bench, metric=metric, margin=stated))
     for sent in sentences(doc):  # "a strong X baseline"
         for token in sent:
             if token.lower_ in {"baseline", "baselines"} and token.i > sent.start:
@@ -209,6 +220,32 @@ def _named_in(text: str, start: int, end: int, mentions: list[Mention]) -> list[
         if match:
             found.append((match.start(), m.name))
     return [name for _, name in sorted(found)]
+
+
+def _margin_for(text: str, start: int, trigger: int, end: int, losers: int,
+                benchmarks: int) -> tuple[int, str | None, list[str] | None, list[str] | None]:
+    """The margin a comparison states, where it stands, and the per-loser or per-benchmark margins of a
+    "respectively" list. ``text[start:trigger]`` is the part of the sentence before the trigger (back to
+    the previous one), ``text[trigger:end]`` its clause. "outperforms X by N" states it after the trigger;
+    "N% higher than X", "a 2x speedup over X" before it."""
+    after, prior = _margins(text, trigger, end), _margins(text, start, trigger)
+    chosen = [m for m in after if m[2]][:1] or prior[-1:] or after[:1]
+    at, margin = (chosen[0][0], chosen[0][1]) if chosen else (trigger, None)
+    per_loser = _respectively(text, start, end, losers)
+    per_bench = None if per_loser else _respectively(text, start, end, benchmarks)
+    return at, margin, per_loser, per_bench
+
+
+def _metric_near(text: str, at: int, clause: tuple[int, int], before: tuple[int, int],
+                 metrics: list[Mention]) -> str | None:
+    """The metric named in the comparison's clause (else before it) nearest to its margin."""
+    names = sorted({m.name for m in metrics})
+    for start, end in (clause, before):
+        found = [(abs(start + match.start() - at), name) for name in names
+                 for match in re.finditer(rf"(?<![\w-]){re.escape(name)}(?![\w-])", text[start:end])]
+        if found:
+            return min(found)[1]
+    return None
 
 
 def _token_range(doc: Doc, start_char: int, end_char: int) -> range:
@@ -268,8 +305,29 @@ def _subject_before(doc: Doc, trigger: int, sent: Span, not_methods: set[int]) -
     return None
 
 
-def _margin(text: str) -> str | None:
-    match = MARGIN.search(text)
-    if not match:
+def plain_latex(text: str) -> str:
+    """``text`` with LaTeX leftovers rewritten, character for character (same length)."""
+    for pattern, replacement in LATEX:
+        text = pattern.sub(replacement, text)
+    return text
+
+
+def _margins(text: str, start: int, end: int) -> list[tuple[int, str, bool]]:
+    """(offset, margin, stated with "by") of each margin in ``text[start:end]``."""
+    found = []
+    for match in MARGIN.finditer(text, start, end):
+        group = next(g for g in range(1, 4) if match.group(g))
+        found.append((match.start(group), _tidy(match.group(group)), group == 1))
+    return found
+
+
+def _tidy(margin: str) -> str:
+    return re.sub(r"\s+", " ", margin).strip()
+
+
+def _respectively(text: str, start: int, end: int, count: int) -> list[str] | None:
+    """The ``count`` numbers of a "respectively" list in ``text[start:end]``, in order, or None."""
+    if count < 2 or "respectively" not in text[start:end]:
         return None
-    return (match.group(1) or match.group(2)).strip()
+    numbers = [_tidy(m.group(1)) for m in UNIT_NUMBER.finditer(text, start, end)]
+    return numbers if len(numbers) == count else None
