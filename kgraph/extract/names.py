@@ -18,6 +18,7 @@ _INNER_CAPITAL = re.compile(r".[A-Z]")
 _HAS_DIGIT = re.compile(r"\d")
 _HAS_LETTER = re.compile(r"[A-Za-z]")
 _VERSION = re.compile(r"^(v\d+(\.\d+)*|\d+(\.\d+)*[A-Za-z]?|\+\+|[IVX]{1,4}|[A-Z]|\d+[BMK])$")
+_MODEL_SIZE = re.compile(r"^\d+(\.\d+)?[BMK]$")  # "Gemma 2B", "Llama 70B"
 _ROMAN = re.compile(r"^[IVX]+$")
 _NUMBERISH = re.compile(r"^[\d.,%x×~]+(-[\d.,%x×~]+)?$")
 _TITLE = re.compile(r"^[A-Z][a-z]+(?:[-'][A-Za-z]+)*$")
@@ -37,7 +38,7 @@ def is_strong_name(text: str) -> bool:
         return False
     if _DESCRIPTIVE.search(text) and not re.search(r"[A-Z].*-Only$", text):
         return False
-    if _NUMBERISH.match(text) or re.match(r"^\d+(\.\d+)?([a-z×]{1,2}|[KMBT])$", text):  # 2.2x, 4K, 1B
+    if _NUMBERISH.match(text) or re.match(r"^\d+(\.\d+)?([a-z×]{1,2}|[KMBTX])$", text):  # 2.2x, 4K, 1B
         return False
     return bool(_INNER_CAPITAL.search(text) or _HAS_DIGIT.search(text) or re.match(r"^[A-Z][\w-]*\+\+?$", text))
 
@@ -72,7 +73,8 @@ def name_at(doc: Doc, i: int, allow_title: bool = True) -> Span | None:
             break
         if is_strong_name(tok.text) or _TITLE.match(tok.text) or tok.text in {"Transformer", "Transformers"}:
             end += 1
-        elif _VERSION.match(tok.text) and doc[end - 1].whitespace_ in {"", " "} and (strong or end > i + 1 or tok.text in {"++"} or tok.text.startswith("v")):
+        elif _VERSION.match(tok.text) and doc[end - 1].whitespace_ in {"", " "} \
+                and (strong or end > i + 1 or tok.text in {"++"} or tok.text.startswith("v") or _MODEL_SIZE.match(tok.text)):
             end += 1
         else:
             break
