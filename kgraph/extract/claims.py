@@ -105,8 +105,11 @@ def _trigger_at(doc: Doc, k: int, sent: Span) -> tuple[int, str] | None:
     return None
 
 
-def _objects(doc: Doc, start: int, sent: Span) -> list[Span]:
-    """The coordinated names a trigger compares against: "X, Y and Z", "strong baselines such as X"."""
+def _objects(doc: Doc, start: int, sent: Span, fronted: bool) -> list[Span]:
+    """The coordinated names a trigger compares against: "X, Y and Z", "strong baselines such as X".
+
+    After a fronted trigger ("Compared with X, Y reduces ..."), a name followed by a verb is the
+    main clause's subject, and ends the list."""
     names: list[Span] = []
     j, skipped = start, 0
     while j < sent.end:
@@ -116,6 +119,9 @@ def _objects(doc: Doc, start: int, sent: Span) -> list[Span]:
             if name.end < sent.end and doc[name.end].lower_ in GROUP_NOUNS:
                 j = name.end + 1  # "SSL methods": a group, not a named baseline
                 continue
+            if fronted and names and name.end < sent.end and doc[name.end].is_lower \
+                    and doc[name.end].lower_ not in LIST_JOINERS:
+                break
             names.append(name)
             j = name.end
             continue
@@ -145,7 +151,7 @@ def find_comparisons(doc: Doc) -> list[Comparison]:
             if found is None:
                 continue
             start, kind = found
-            objects = _objects(doc, start, sent)
+            objects = _objects(doc, start, sent, fronted=k - sent.start <= 2)
             if not objects:
                 continue
             negated = any(doc[i].lower_ in NEGATIONS for i in range(max(sent.start, k - 3), k))

@@ -34,6 +34,7 @@ NAMING_WORDS = {"named", "called", "call", "dubbed", "termed", "coined", "nickna
 DATASET_WORDS = {"benchmark", "benchmarks", "dataset", "datasets", "corpus", "suite", "testbed", "leaderboard"}
 COMPARISON_CUES = re.compile(r"outperform|surpass|exceed|beat|better than|compared (to|with)|versus|\bvs\b|superior to")
 MAX_SKIPPED = 6
+OWN_CUES = {"our", "proposed", "novel"}  # right before an abbreviation's long form: the paper's own
 
 
 def author_triggers(sent: Span, own: set[str]) -> list[int]:
@@ -160,10 +161,16 @@ def find_proposed(doc: Doc, title: str, abbreviations: list[tuple[Span, Span]]) 
                 continue
             for name in _names_after_trigger(doc, trigger, cut):
                 found.append((_expand(name, abbreviations), "propose-verb", 0.85))
-            if _is_passive(doc[trigger]):  # "a ... block (DEAB) consisting of ... (DEConv) is proposed"
-                for short, long in abbreviations:
-                    if sent.start <= long.start and short.end <= trigger and not is_generic(short.text):
-                        found.append((long, "abbreviation", 0.75))
+            for short, long in abbreviations:
+                # "a ... block (DEAB) consisting of ... (DEConv) is proposed"; "we develop the global geometry encoder (GGE)"
+                before = _is_passive(doc[trigger]) and sent.start <= long.start and short.end <= trigger
+                after = trigger < long.start and short.end <= cut
+                if (before or after) and not is_generic(short.text):
+                    found.append((long, "abbreviation", 0.75))
+        for short, long in abbreviations:  # "our quantized-latent autoencoder (QLAE)", "the proposed ... (CLC)"
+            cue = {t.lower_ for t in doc[max(sent.start, long.start - 2):long.start]}
+            if sent.start <= long.start < sent.end and cue & OWN_CUES and not is_generic(short.text):
+                found.append((long, "abbreviation", 0.75))
         for token in sent:
             if token.lower_ in NAMING_WORDS and token.i < cut:
                 term = _named_term(doc, token.i, sent.end)
