@@ -61,6 +61,9 @@ UNIT_NUMBER = re.compile(rf"(?<![\w.])({NUMBER}\s?(?:%|x|×|times|points?|pp|dB|
 LATEX = ((re.compile(r"(?<=\d)times\b"), "×    "), (re.compile(r"\\%"), "% "), (re.compile(r"\bsim(?=\d)"), "~  "))
 
 
+CONFIDENCE = {"subject-own": 0.85, "subject": 0.6, "own-name": 0.85, "author-cue": 0.75, "fronted": 0.5}
+
+
 @dataclass
 class Comparison:
     """One trigger in a sentence and what it compares."""
@@ -69,6 +72,7 @@ class Comparison:
     trigger: int  # token index
     objects: list[Span]
     wins: bool
+    kind: str  # verb (outperforms), over (gains over), than, compared (compared to, versus), hedge
 
 
 @functools.cache
@@ -159,15 +163,19 @@ def find_comparisons(doc: Doc) -> list[Comparison]:
                 wins = True
             elif kind in {"neutral", "than"}:  # "better" must be said: near "than", anywhere for "compared to"
                 context = doc[max(sent.start, k - 6):k].text.lower() if kind == "than" else sent.text.lower()
-                wins = POSITIVE.search(context) is not None
-                if wins and DECREASE.search(context):
+                said = [m.group() for m in POSITIVE.finditer(context)]
+                wins = bool(said)
+                if said and all(DECREASE.fullmatch(word) for word in said):  # only "lower", "fewer", "reduces" ...
                     metrics = [s for s in metric_spans if sent.start <= s.start < sent.end]
                     wins = not metrics or any(normalize_name(s.label_) in lower_better for s in metrics) \
                         or re.search(r"\b(cost|time|latency|memory|error|parameters|flops|overhead)\b", context) is not None
             else:
                 wins = False
             hedged = HEDGE_CONTEXT.search(sent.text.lower()) is not None and kind != "win"
-            comparisons.append(Comparison(sent, k, objects, wins and not negated and not hedged))
+            if kind == "win":
+                kind = "verb" if doc[k].lower_.startswith(WIN_STEMS) or doc[k].lower_.startswith("match") else "over"
+            comparisons.append(Comparison(sent, k, objects, wins and not negated and not hedged,
+                                          "compared" if kind == "neutral" else kind))
     return comparisons
 
 
@@ -185,7 +193,7 @@ def find_baselines_and_claims(doc: Doc, comparisons: list[Comparison], proposed:
             baselines.setdefault(normalize_name(loser.text), mention(loser, "method", "comparison-object", 0.75))
         if not comp.wins or not losers:
             continue
-        winner, confidence = _winner(doc, comp, own, primary, not_methods)
+        winner, source = _winner(doc, comp, own, primary, not_methods)
         if winner is None:
             continue
         loser_keys = {normalize_name(l.text) for l in losers}
@@ -206,7 +214,7 @@ def find_baselines_and_claims(doc: Doc, comparisons: list[Comparison], proposed:
             for j, bench in enumerate(in_clause or [None]):
                 stated = per_loser[i] if per_loser else per_bench[j] if per_bench else margin
                 claims.append(Claim(winner=winner, loser=clean_name(loser.text), evidence=evidence_of(loser),
-                                    rule="comparison", confidence=confidence,
+                                    rule=f"comparison-{comp.kind}/{source}", confidence=CONFIDENCE[source],
                                     benchmark=bench, metric=metric, margin=stated))
     for sent in sentences(doc):  # "a strong X baseline"
         for token in sent:
@@ -278,26 +286,26 @@ def _name_ending_at(doc: Doc, end: int, sent: Span) -> Span | None:
 
 
 def _winner(doc: Doc, comp: Comparison, own: set[str], primary: str | None,
-            not_methods: set[int]) -> tuple[str | None, float]:
+            not_methods: set[int]) -> tuple[str | None, str]:
     """The method the sentence says is better: the trigger's subject, else a proposed name before the
     trigger, else "our method"; benchmarks and metrics are never winners."""
     sent, objects = comp.sent, comp.objects
     fronted = comp.trigger - sent.start <= 2  # "Compared with X, our method ..."
     subject = None if fronted else _subject_before(doc, comp.trigger, sent, not_methods)
     if subject is not None:
-        return clean_name(subject.text), 0.85 if normalize_name(subject.text) in own else 0.6
+        return clean_name(subject.text), "subject-own" if normalize_name(subject.text) in own else "subject"
     object_tokens = {i for o in objects for i in range(o.start, o.end)}
     scope = doc[sent.start:sent.end] if fronted else doc[sent.start:comp.trigger]
     owned = [n for n in names_in(scope, allow_title=True)
              if normalize_name(n.text) in own and not object_tokens.intersection(range(n.start, n.end))
              and not not_methods.intersection(range(n.start, n.end))]
     if owned:
-        return clean_name(owned[-1].text), 0.85
+        return clean_name(owned[-1].text), "own-name"
     if primary is not None and any(t.lower_ in AUTHOR_CUES for t in scope if t.i not in object_tokens):
-        return primary, 0.75
+        return primary, "author-cue"
     if primary is not None and fronted:
-        return primary, 0.5
-    return None, 0.0
+        return primary, "fronted"
+    return None, ""
 
 
 def _subject_before(doc: Doc, trigger: int, sent: Span, not_methods: set[int]) -> Span | None:
