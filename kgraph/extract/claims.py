@@ -30,6 +30,9 @@ GROUP_NOUNS = {"methods", "approaches", "models", "baselines", "techniques", "fr
                "variants", "counterparts", "strategies", "algorithms", "detectors", "tokenizers", "networks"}
 HEDGE_CONTEXT = re.compile(r"\b(comparable|on par|on-par|competitive with|similar to)\b")
 HEDGES = {"comparable", "par", "competitive", "similar", "close", "matches", "match", "matching", "rivals", "rival", "akin"}
+EXAMPLE_OPENERS = {"(", "such", "including", "like", "e.g.", "e.g", "namely"}  # a group noun, then its examples
+ROLES = {"teacher", "baseline", "backbone", "reference", "base", "starting", "point"}  # "X as the teacher model"
+ROLE_FILLERS = {"model", "models", "method", "network", "system", "our", "the", "a", "an"}
 NEGATIONS = {"not", "n't", "never", "cannot", "fail", "fails", "failed", "without", "no"}
 POSITIVE = re.compile(r"\b(record|best|state-of-the-art|sota|leading|better|higher|faster|greater|stronger|superior|improv\w*|gains?|speed-?ups?|boost\w*|"
                       r"outperform\w*|surpass\w*|exceed\w*|more (accurate|efficient|robust)|fewer|less|lower|reduc\w*|"
@@ -149,13 +152,15 @@ def find_comparisons(doc: Doc) -> list[Comparison]:
     comparisons = []
     lower_better = _lower_is_better()
     metric_spans = list(doc.spans["metric"])
+    antecedents = _antecedents(doc)
     for sent in sentences(doc):
         for k in range(sent.start, sent.end):
             found = _trigger_at(doc, k, sent)
             if found is None:
                 continue
             start, kind = found
-            objects = _objects(doc, start, sent, fronted=k - sent.start <= 2)
+            objects = _objects(doc, start, sent, fronted=k - sent.start <= 2) \
+                or _referred(doc, start, sent, [a for a in antecedents if a.at < k])
             if not objects:
                 continue
             negated = any(doc[i].lower_ in NEGATIONS for i in range(max(sent.start, k - 3), k))
@@ -177,6 +182,60 @@ def find_comparisons(doc: Doc) -> list[Comparison]:
             comparisons.append(Comparison(sent, k, objects, wins and not negated and not hedged,
                                           "compared" if kind == "neutral" else kind))
     return comparisons
+
+
+@dataclass
+class Antecedent:
+    """Names that a later phrase can stand for: the examples of a group ("positional encoding methods,
+    such as ALiBi, Rotary and APE") or what fills a role ("the NTv2-500M as the teacher model")."""
+
+    at: int  # token where it is defined
+    head: str | None  # the group noun a referring phrase must repeat ("methods"), or None for a role
+    keys: frozenset[str]  # words a referring phrase must share at least one of
+    names: list[Span]
+
+    def referred_by(self, words: set[str]) -> bool:
+        return (self.head is None or self.head in words) and not self.keys.isdisjoint(words)
+
+
+def _antecedents(doc: Doc) -> list[Antecedent]:
+    found = []
+    for sent in sentences(doc):
+        for token in sent:
+            nxt = doc[token.i + 1].lower_ if token.i + 1 < sent.end else ""
+            if token.lower_ in GROUP_NOUNS and (nxt in EXAMPLE_OPENERS or token.i + 2 < sent.end and
+                                                 (nxt, doc[token.i + 2].lower_) in {(",", "such"), (",", "e.g."), (",", "including")}):
+                names = _objects(doc, token.i + 1, sent, fronted=False)
+                modifiers = _content_words(doc[max(sent.start, token.i - 4):token.i])
+                if names and modifiers:
+                    found.append(Antecedent(token.i, token.lower_, frozenset(modifiers), names))
+            elif token.lower_ == "as" and token.i > sent.start:
+                role = _content_words(doc[token.i + 1:min(sent.end, token.i + 4)]) - ROLE_FILLERS
+                filler = next((n for n in names_in(doc[max(sent.start, token.i - 5):token.i], allow_title=True)
+                               if n.end == token.i and not is_generic(n.text)), None)
+                if filler is not None and role and role <= ROLES:
+                    found.append(Antecedent(token.i, None, frozenset(role), [filler]))
+    return found
+
+
+def _content_words(span: Span) -> set[str]:
+    """Lower-case words of a phrase, hyphenated ones split, determiners and evaluative words left out."""
+    words: list[str] = []
+    for token in reversed(span):  # the words right before the noun, back to the first that is not one
+        if not token.is_lower or token.lower_ in LIST_JOINERS:
+            break
+        words += token.lower_.split("-")
+    return set(words) - SKIP_BEFORE_NAMES
+
+
+def _referred(doc: Doc, start: int, sent: Span, antecedents: list[Antecedent]) -> list[Span]:
+    """The names an object phrase without a name refers back to ("outperforms other positional
+    encoding methods", "surpassed the teacher model"): the latest antecedent whose words it has."""
+    end = start
+    while end < min(sent.end, start + 8) and doc[end].is_lower:
+        end += 1
+    words = _content_words(doc[start:end]) | {w for t in doc[start:end] for w in t.lower_.split("-")}
+    return next((a.names for a in reversed(antecedents) if a.referred_by(words)), [])
 
 
 def find_baselines_and_claims(doc: Doc, comparisons: list[Comparison], proposed: list[Mention], primary: str | None,

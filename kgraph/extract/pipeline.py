@@ -8,6 +8,7 @@ spans into facts live in ``proposed``, ``mentions`` and ``claims``.
 from __future__ import annotations
 
 import functools
+import re
 
 import spacy
 from spacy.lang.char_classes import HYPHENS
@@ -19,6 +20,7 @@ from spacy.util import compile_infix_regex, compile_suffix_regex
 from kgraph.extract import abbreviations  # noqa: F401  (registers kgraph_abbreviations)
 from kgraph.extract.vocabulary import load
 
+NAME_WITH_DIGITS = re.compile(r"^(?=[^-]*[A-Za-z])(?=.*\d)[A-Za-z0-9]+(?:\.[A-Za-z0-9]+)*(?:-[A-Za-z0-9]+(?:\.[A-Za-z0-9]+)*)+$")
 # Labels this short are matched case-sensitively ("AP", "MATH"); longer ones in any case.
 CASE_SENSITIVE_BELOW = 5
 VOCABULARY_SCHEMES = {"benchmark": "benchmarks", "metric": "metrics", "organization": "organizations",
@@ -80,6 +82,9 @@ def build_nlp() -> Language:
     # which spaCy keeps whole to protect abbreviations such as "U.S.".
     suffixes = [*nlp.Defaults.suffixes, r"(?<=[A-Za-z0-9][A-Z0-9])\.$"]
     nlp.tokenizer.suffix_search = compile_suffix_regex(suffixes).search
+    # Keep model names with digits and hyphens whole ("NTv2-500M", "Llama-3-8B"), which the infix
+    # and unit rules would cut at the digits ("NTv2", "-", "500", "M").
+    nlp.tokenizer.token_match = NAME_WITH_DIGITS.match
     nlp.add_pipe("sentencizer")
     nlp.add_pipe("kgraph_abbreviations")
     nlp.add_pipe("kgraph_vocabulary")
