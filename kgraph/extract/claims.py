@@ -33,6 +33,7 @@ HEDGES = {"comparable", "par", "competitive", "similar", "close", "matches", "ma
 EXAMPLE_OPENERS = {"(", "such", "including", "like", "e.g.", "e.g", "namely"}  # a group noun, then its examples
 ROLES = {"teacher", "baseline", "backbone", "reference", "base", "starting", "point"}  # "X as the teacher model"
 ROLE_FILLERS = {"model", "models", "method", "network", "system", "our", "the", "a", "an"}
+FRONTING = {"when", "as", "if", "while", "in", "and", "but", "also"}  # "When compared with X, ..."
 NEGATIONS = {"not", "n't", "never", "cannot", "fail", "fails", "failed", "without", "no"}
 POSITIVE = re.compile(r"\b(record|best|state-of-the-art|sota|leading|better|higher|faster|greater|stronger|superior|improv\w*|gains?|speed-?ups?|boost\w*|"
                       r"outperform\w*|surpass\w*|exceed\w*|more (accurate|efficient|robust)|fewer|less|lower|reduc\w*|"
@@ -76,6 +77,7 @@ class Comparison:
     objects: list[Span]
     wins: bool
     kind: str  # verb (outperforms), over (gains over), than, compared (compared to, versus), hedge
+    fronted: bool  # the sentence opens with it: "Compared with X, our method ..."
 
 
 @functools.cache
@@ -159,7 +161,8 @@ def find_comparisons(doc: Doc) -> list[Comparison]:
             if found is None:
                 continue
             start, kind = found
-            objects = _objects(doc, start, sent, fronted=k - sent.start <= 2) \
+            fronted = k == sent.start or k == sent.start + 1 and doc[sent.start].lower_ in FRONTING
+            objects = _objects(doc, start, sent, fronted) \
                 or _referred(doc, start, sent, [a for a in antecedents if a.at < k])
             if not objects:
                 continue
@@ -180,7 +183,7 @@ def find_comparisons(doc: Doc) -> list[Comparison]:
             if kind == "win":
                 kind = "verb" if doc[k].lower_.startswith(WIN_STEMS) or doc[k].lower_.startswith("match") else "over"
             comparisons.append(Comparison(sent, k, objects, wins and not negated and not hedged,
-                                          "compared" if kind == "neutral" else kind))
+                                          "compared" if kind == "neutral" else kind, fronted))
     return comparisons
 
 
@@ -349,7 +352,7 @@ def _winner(doc: Doc, comp: Comparison, own: set[str], primary: str | None,
     """The method the sentence says is better: the trigger's subject, else a proposed name before the
     trigger, else "our method"; benchmarks and metrics are never winners."""
     sent, objects = comp.sent, comp.objects
-    fronted = comp.trigger - sent.start <= 2  # "Compared with X, our method ..."
+    fronted = comp.fronted
     subject = None if fronted else _subject_before(doc, comp.trigger, sent, not_methods)
     if subject is not None:
         return clean_name(subject.text), "subject-own" if normalize_name(subject.text) in own else "subject"

@@ -17,8 +17,8 @@ from kgraph.extract.vocabulary import generic_terms
 _INNER_CAPITAL = re.compile(r".[A-Z]")
 _HAS_DIGIT = re.compile(r"\d")
 _HAS_LETTER = re.compile(r"[A-Za-z]")
-_VERSION = re.compile(r"^(v\d+(\.\d+)*|\d+(\.\d+)*[A-Za-z]?|\+\+|[IVX]{1,4}|[A-Z]|\d+[BMK])$")
-_MODEL_SIZE = re.compile(r"^\d+(\.\d+)?[BMK]$")  # "Gemma 2B", "Llama 70B"
+_VERSION = re.compile(r"^(v\d+(\.\d+)*|\d+(\.\d+)*[A-Za-z]?|\+\+|[IVX]{1,4}|[A-Z]|(\d+x)?\d+[BMK])$")
+_MODEL_SIZE = re.compile(r"^(\d+x)?\d+(\.\d+)?[BMK]$")  # "Gemma 2B", "Llama 70B", "Mixtral 8x7B"
 _ROMAN = re.compile(r"^[IVX]+$")
 _NUMBERISH = re.compile(r"^[\d.,%x×~]+(-[\d.,%x×~]+)?$")
 _TITLE = re.compile(r"^[A-Z][a-z]+(?:[-'][A-Za-z]+)*$")
@@ -60,13 +60,11 @@ def name_at(doc: Doc, i: int, allow_title: bool = True) -> Span | None:
     the sentence; it extends over further strong or capitalised words and version suffixes.
     """
     first = doc[i]
-    known_end = doc.user_data.get("model_ends", {}).get(i)
-    if known_end is not None:
-        return doc[i:known_end]
-    strong = is_strong_name(first.text)
+    known_end = doc.user_data.get("model_ends", {}).get(i)  # a known model, and its version ("Claude 3.5 Sonnet")
+    strong = known_end is not None or is_strong_name(first.text)
     if not strong and not (allow_title and is_title_word(first.text) and not _is_sentence_start(first)):
         return None
-    end = i + 1
+    end = known_end or i + 1
     while end < len(doc) and end < i + 6:
         tok = doc[end]
         if tok.is_sent_start:
