@@ -1,5 +1,5 @@
-"""The quality instruments of benchmarks/ on hand-written data: per-rule precision, calibration buckets
-and the claim threshold sweep.
+"""The quality instruments of benchmarks/ on hand-written data: per-rule precision, calibration buckets,
+the claim threshold sweep and the floors' arithmetic.
 
 Gold and predictions here are invented (no corpus text), so every count below is known exactly; the
 judging uses the shared gold set's ``score.py``, and those tests skip without it.
@@ -17,6 +17,7 @@ from conftest import GOLD
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "benchmarks"))
 from quality import (Bucket, best_threshold, buckets, by_rule, claim_scores, falls, judge,  # noqa: E402
                      load_scorer, lowest_precise, paired)
+from quality_floors import below, floor_of  # noqa: E402
 
 SCORER = GOLD / "score.py"
 needs_scorer = pytest.mark.skipif(not SCORER.is_file(), reason=f"the gold set's scorer not found at {SCORER}")
@@ -131,3 +132,7 @@ def test_predictions_without_rule_ids_are_refused(pairs):
     with pytest.raises(SystemExit, match="older kgraph extract"):
         judge(scorer, [(gold, {k: v for k, v in pred.items() if k != "facts"})])
 
+
+def test_floors_round_down_and_allow_two_hundredths():
+    assert floor_of(0.86) == 0.86 and floor_of(0.869) == 0.86 and floor_of(1.0) == 1.0 and floor_of(0.3) == 0.3
+    assert not below(0.74, 0.76) and below(0.739, 0.76) and not below(0.9, 0.76)
