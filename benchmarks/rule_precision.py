@@ -17,14 +17,15 @@ from quality import CLAIM_FIELDS, ENTITY_FIELDS, Fact, arguments, by_rule, judge
 
 def table(facts: list[Fact]) -> str:
     """Rows of field, rule, facts, correct and precision; each field's rules by count, then its total."""
-    lines = [f"{'field':<23}{'rule':<28}{'facts':>6}{'correct':>8}{'P':>7}"]
     counts = by_rule(facts)
+    width = max([len("(all rules)"), *(len(rule) for rules in counts.values() for rule in rules)]) + 2
+    lines = [f"{'field':<23}{'rule':<{width}}{'facts':>6}{'correct':>8}{'P':>7}"]
     for field in (*ENTITY_FIELDS, *CLAIM_FIELDS):
         rules = counts.get(field, {})
         for rule, (n, ok) in sorted(rules.items(), key=lambda item: (-item[1][0], item[0])):
-            lines.append(f"{field:<23}{rule:<28}{n:>6}{ok:>8}{percent(ok / n):>7}")
+            lines.append(f"{field:<23}{rule:<{width}}{n:>6}{ok:>8}{percent(ok / n):>7}")
         n, ok = sum(v[0] for v in rules.values()), sum(v[1] for v in rules.values())
-        lines.append(f"{field:<23}{'(all rules)':<28}{n:>6}{ok:>8}{percent(ok / n if n else None):>7}")
+        lines.append(f"{field:<23}{'(all rules)':<{width}}{n:>6}{ok:>8}{percent(ok / n if n else None):>7}")
     return "\n".join(lines)
 
 
