@@ -33,6 +33,7 @@ HEDGES = {"comparable", "par", "competitive", "similar", "close", "matches", "ma
 EXAMPLE_OPENERS = {"(", "such", "including", "like", "e.g.", "e.g", "namely"}  # a group noun, then its examples
 ROLES = {"teacher", "baseline", "backbone", "reference", "base", "starting", "point"}  # "X as the teacher model"
 ROLE_FILLERS = {"model", "models", "method", "network", "system", "our", "the", "a", "an"}
+OBJECT_ENDS = {"by", "on", "in", "across", "at", "while", "without", "under", "when", "where", "which", "that"}
 FRONTING = {"when", "as", "if", "while", "in", "and", "but", "also"}  # "When compared with X, ..."
 NEGATIONS = {"not", "n't", "never", "cannot", "fail", "fails", "failed", "without", "no"}
 POSITIVE = re.compile(r"\b(record|best|state-of-the-art|sota|leading|better|higher|faster|greater|stronger|superior|improv\w*|gains?|speed-?ups?|boost\w*|"
@@ -55,7 +56,7 @@ MARGIN = re.compile(
     rf"\bby (?:up to |over |about |around |nearly |approximately |an average of |on average |roughly |~|at least )?"
     rf"({NUMBER}{UNIT})"
     rf"|({NUMBER}\s?(?:%|x|×|times))\s+(?:higher|lower|faster|better|fewer|less|more|larger|smaller|improvements?|"
-    r"speed-?ups?|reductions?|gains?|increases?|boosts?|acceleration|absolute|relative|average)"
+    r"speed-?ups?|reductions?|gains?|increases?|boosts?|acceleration|absolute|relative|average|over|than)\b"
     rf"|(?:up to|a|an|with) ({NUMBER}\s?(?:%|x|×|times))(?=[\s,;.)])"
 )
 # Every number with a unit: the items of a "respectively" list ("by 1.31x and 2.71x ..., respectively").
@@ -138,12 +139,14 @@ def _objects(doc: Doc, start: int, sent: Span, fronted: bool) -> list[Span]:
         if names and lower in LIST_JOINERS:
             j += 1
             continue
+        if lower in OBJECT_ENDS:  # "outperforms the baseline by 91% on X": X is where, not whom
+            break
         if not names and (lower in SKIP_BEFORE_NAMES or lower in LIST_JOINERS) and skipped < 6:
             skipped += 1
             j += 1
             continue
-        if not names and (token.is_lower or token.text in {",", "("}) and skipped < 8:
-            skipped += 1  # descriptive words before the first name ("complex segmentation models such as")
+        if not names and (token.is_lower or token.text in {",", "(", "%"} or token.like_num) and skipped < 8:
+            skipped += 1  # descriptive words before the first name ("complex segmentation models such as", "2.5 for")
             j += 1
             continue
         break
