@@ -34,6 +34,7 @@ NAMING_WORDS = {"named", "called", "call", "dubbed", "termed", "coined", "nickna
 DATASET_WORDS = {"benchmark", "benchmarks", "dataset", "datasets", "corpus", "suite", "testbed", "leaderboard"}
 COMPARISON_CUES = re.compile(r"outperform|surpass|exceed|beat|better than|compared (to|with)|versus|\bvs\b|superior to")
 MAX_SKIPPED = 6
+NOVELTY = {"novel", "new", "first"}
 OWN_CUES = {"our", "proposed", "novel"}  # right before an abbreviation's long form: the paper's own
 
 
@@ -171,6 +172,9 @@ def find_proposed(doc: Doc, title: str, abbreviations: list[tuple[Span, Span]]) 
             cue = {t.lower_ for t in doc[max(sent.start, long.start - 2):long.start]}
             if sent.start <= long.start < sent.end and cue & OWN_CUES and not is_generic(short.text):
                 found.append((long, "abbreviation", 0.75))
+        described = _described_as_new(doc, sent)
+        if described is not None:
+            found.append((_expand(described, abbreviations), "described-new", 0.7))
         for token in sent:
             if token.lower_ in NAMING_WORDS and token.i < cut:
                 term = _named_term(doc, token.i, sent.end)
@@ -199,6 +203,17 @@ def find_proposed(doc: Doc, title: str, abbreviations: list[tuple[Span, Span]]) 
         if _names_a_dataset(doc, m):
             m.kind = "benchmark"
     return mentions, primary
+
+
+def _described_as_new(doc: Doc, sent: Span) -> Span | None:
+    """The name a sentence opens with and calls new: "X is a novel framework ...", "X, a new benchmark, ..."."""
+    name = name_at(doc, sent.start, allow_title=False)
+    if name is None or is_generic(name.text) or name.end + 3 >= sent.end:
+        return None
+    words = [t.lower_ for t in doc[name.end:name.end + 4]]
+    if words[0] in {"is", ","} and words[1] in {"a", "an", "the"} and NOVELTY.intersection(words[2:]):
+        return name
+    return None
 
 
 def _comparison_start(sent: Span) -> int:
