@@ -20,7 +20,8 @@ from kgraph.extract.names import is_generic, is_strong_name, name_at, names_in
 from kgraph.extract.vocabulary import load
 from kgraph.model import Claim, Mention, normalize_name
 
-WIN_STEMS = ("outperform", "surpass", "exceed", "outpac", "outscor", "beat", "eclips", "overtak")
+WIN_STEMS = ("outperform", "surpass", "exceed", "outpac", "outscor", "beat", "eclips", "overtak", "dominat", "outrun",
+             "outshin", "trounc")
 OVER_WORDS = {"improves", "improve", "improved", "improving", "improvement", "improvements", "gain", "gains",
               "speedup", "speedups", "speed-up", "advantage", "advantages", "edge", "boost", "boosts"}
 NEUTRAL_PAIRS = {("compared", "to"), ("compared", "with"), ("comparison", "to"), ("comparison", "with"),
