@@ -17,9 +17,10 @@ def extract_paper(paper: Paper) -> Extraction:
     abbreviations = list(zip(doc.spans["abbr_short"], doc.spans["abbr_long"], strict=True))
     proposed, primary = find_proposed(doc, paper.title, abbreviations)
     own = {normalize_name(n) for m in proposed for n in (m.name, *m.aliases)}
-    metrics = find_metrics(doc)
     comparisons = find_comparisons(doc)
     compared = {normalize_name(o.text) for c in comparisons for o in c.objects}
+    # What a comparison is against is a method, even where a metric has its name ("outperforms MAE")
+    metrics = [m for m in find_metrics(doc) if normalize_name(m.name) not in compared]
     benchmarks = find_benchmarks(doc, exclude=own | compared)
     benchmarks += [m for m in proposed if m.kind == "benchmark" and doc.text.count(m.name) > 1
                    and normalize_name(m.name) not in {normalize_name(b.name) for b in benchmarks}]
