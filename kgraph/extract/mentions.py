@@ -26,7 +26,8 @@ LIST_PREPOSITIONS = {"on", "across"}
 LIST_OPENERS = {"including", "like", "as"}  # after a dataset word: "datasets such as X"
 DATASET_WORDS = {"benchmark", "benchmarks", "dataset", "datasets", "corpus", "corpora", "suite", "set", "sets",
                  "split", "test", "leaderboard", "challenge"}
-MODEL_SIZE = re.compile(r"\d+(\.\d+)?[BMK]\b")  # Vicuna-7B: a model, not a benchmark
+# Vicuna-7B, Baichuan-Small, Llama-3-Instruct: a model (that a method runs on), not a benchmark
+MODEL_SHAPE = re.compile(r"\d+(\.\d+)?[BMK]\b|[- ](Small|Base|Large|XL|XXL|Tiny|Mini|Medium|Instruct|Chat)$")
 BENCHMARK_SHAPE = re.compile(r"(Bench|bench|QA|Eval|EVAL|GLUE)(\+|-\w+)?$")
 INSTITUTION_SUFFIXES = {"University", "Institute", "Laboratory", "Laboratories", "Lab", "Labs", "Research",
                         "Academy", "College", "Foundation", "Inc", "Corporation"}
@@ -82,10 +83,10 @@ def find_benchmarks(doc: Doc, exclude: set[str]) -> list[Mention]:
                 rule, confidence = "benchmark-shape", 0.75
             elif after in DATASET_WORDS and (is_strong_name(name[0].text) or len(name) > 1):
                 rule, confidence = "dataset-word", 0.75
-            elif cued and _in_evaluation_list(doc, name, sent) and not MODEL_SIZE.search(name.text) \
+            elif cued and _in_evaluation_list(doc, name, sent) \
                     and (is_strong_name(name[0].text) or (DATASET_WORDS | {"tasks"}) & {t.lower_ for t in sent}):
                 rule, confidence = "evaluation-list", 0.6
-            if rule is not None and before not in {"our", "the proposed"}:
+            if rule is not None and before not in {"our", "the proposed"} and not MODEL_SHAPE.search(name.text):
                 found.append(mention(name, "benchmark", rule, confidence))
             i = name.end
     return _dedupe(found)
