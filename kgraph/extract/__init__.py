@@ -6,21 +6,6 @@ second to import): a build whose workers extract, or that extracts nothing, neve
 
 from __future__ import annotations
 
-import functools
-import hashlib
-from importlib import resources
-from pathlib import Path
+from kgraph.extract.rules import version as extractor_version
 
 __all__ = ["extractor_version"]
-
-
-@functools.cache
-def extractor_version() -> str:
-    """A digest of the extractor's code and vocabularies: any change to them invalidates cached results."""
-    digest = hashlib.sha256()
-    vocab = resources.files("kgraph.ontology") / "vocab"
-    sources = sorted(Path(__file__).parent.glob("*.py")) + sorted(Path(str(vocab)).glob("*.ttl"))
-    for source in sources:
-        digest.update(source.name.encode())
-        digest.update(source.read_bytes())
-    return digest.hexdigest()[:16]

@@ -17,57 +17,45 @@ from spacy.tokens import Doc, Span
 
 from kgraph.extract.evidence import clean_name, evidence_of, mention, sentences
 from kgraph.extract.names import is_generic, is_strong_name, name_at, names_in
+from kgraph.extract.rules import alternation, pattern, rule, stems, words
 from kgraph.extract.vocabulary import load
 from kgraph.model import Claim, Mention, normalize_name
 
-WIN_STEMS = ("outperform", "surpass", "exceed", "outpac", "outscor", "beat", "eclips", "overtak", "dominat", "outrun",
-             "outshin", "trounc")
-OVER_WORDS = {"improves", "improve", "improved", "improving", "improvement", "improvements", "gain", "gains",
-              "speedup", "speedups", "speed-up", "advantage", "advantages", "edge", "boost", "boosts"}
-NEUTRAL_PAIRS = {("compared", "to"), ("compared", "with"), ("comparison", "to"), ("comparison", "with"),
-                 ("relative", "to"), ("superior", "to"), ("contrast", "to"), ("contrast", "with")}
-NEUTRAL_WORDS = {"versus", "vs", "vs.", "against"}
-GROUP_NOUNS = {"methods", "approaches", "models", "baselines", "techniques", "frameworks", "systems", "architectures",
-               "variants", "counterparts", "strategies", "algorithms", "detectors", "tokenizers", "networks"}
-HEDGE_CONTEXT = re.compile(r"\b(comparable|on par|on-par|competitive with|similar to)\b")
-HEDGES = {"comparable", "par", "competitive", "similar", "close", "matches", "match", "matching", "rivals", "rival", "akin"}
-EXAMPLE_OPENERS = {"(", "such", "including", "like", "e.g.", "e.g", "namely"}  # a group noun, then its examples
-ROLES = {"teacher", "baseline", "backbone", "reference", "base", "starting", "point"}  # "X as the teacher model"
-ROLE_FILLERS = {"model", "models", "method", "network", "system", "our", "the", "a", "an"}
-OBJECT_ENDS = {"by", "on", "in", "across", "at", "while", "without", "under", "when", "where", "which", "that"}
-FRONTING = {"when", "as", "if", "while", "in", "and", "but", "also"}  # "When compared with X, ..."
-NEGATIONS = {"not", "n't", "never", "cannot", "fail", "fails", "failed", "without", "no"}
-POSITIVE = re.compile(r"\b(record|best|state-of-the-art|sota|leading|better|higher|faster|greater|stronger|superior|improv\w*|gains?|speed-?ups?|boost\w*|"
-                      r"outperform\w*|surpass\w*|exceed\w*|more (accurate|efficient|robust)|fewer|less|lower|reduc\w*|"
-                      r"smaller|cheaper|savings?|\d+(\.\d+)?\s?[x×])\b")
-DECREASE = re.compile(r"\b(lower|fewer|less|reduc\w*|smaller|cheaper|savings?|cuts?|decreas\w*)\b")
-SKIP_BEFORE_NAMES = {"the", "a", "an", "strong", "existing", "previous", "prior", "recent", "popular", "standard",
-                     "competitive", "conventional", "vanilla", "original", "baseline", "baselines", "methods", "models",
-                     "approaches", "such", "as", "including", "like", "e.g.", "both", "all", "other", "leading",
-                     "several", "many", "its", "their", "both", "base", "full", "larger", "powerful", "widely-used",
-                     "state-of-the-art", "sota", "representative", "well-known", "established", "counterparts",
-                     "baseline", "systems", "frameworks", "techniques", "ones", "even", "those", "of", "current"}
-LIST_JOINERS = {",", "and", "or", "&", "/", "as", "well", "(", ")", "including", "e.g.", "such", "the", "both", "respectively"}
-SUBJECT_GAP = {"can", "could", "may", "might", "will", "would", "also", "further", "even", "still", "to", "does", "did",
-              "do", "always", "often", "all", "both"}
-AUTHOR_CUES = {"our", "we", "proposed", "it", "this", "approach", "method", "model", "framework", "system", "ours"}
+WIN_STEMS = stems("win_stems")
+OVER_WORDS = words("over_words")
+NEUTRAL_PAIRS = {tuple(pair.split()) for pair in words("neutral_pairs") | words("win_pairs")}
+WIN_PAIRS = {tuple(pair.split()) for pair in words("win_pairs")}
+NEUTRAL_WORDS = words("neutral_words")
+GROUP_NOUNS = words("group_nouns")
+HEDGE_CONTEXT = pattern("hedge_context")
+HEDGES = words("hedges")
+EXAMPLE_OPENERS = words("example_openers")
+ROLES = words("roles")
+ROLE_FILLERS = words("role_fillers")
+OBJECT_ENDS = words("object_ends")
+NEGATIONS = words("negations")
+POSITIVE = pattern("positive")
+DECREASE = pattern("decrease")
+LOWER_IS_BETTER_CONTEXT = pattern("lower_is_better_context")
+SKIP_BEFORE_NAMES = words("skip_before_names")
+LIST_JOINERS = words("list_joiners")
+SUBJECT_GAP = words("subject_gap")
+AUTHOR_CUES = words("author_cues")
 NUMBER = r"[~>]?[+-]?\d+(?:\.\d+)?"
-UNIT = r"(?:\s?(?:%|x|×|times|points?|pp|percentage points?|dB|BLEU|AP|mIoU|FID)|(?=times\b))?"
+UNITS = alternation("margin_units")
 MARGIN = re.compile(
     rf"\bby (?:up to |over |about |around |nearly |approximately |an average of |on average |roughly |~|at least )?"
-    rf"({NUMBER}{UNIT})"
+    rf"({NUMBER}(?:\s?(?:{UNITS})|(?=times\b))?)"
     rf"|({NUMBER}\s?(?:%|x|×|times))\s+(?:higher|lower|faster|better|fewer|less|more|larger|smaller|improvements?|"
     r"speed-?ups?|reductions?|gains?|increases?|boosts?|acceleration|absolute|relative|average|over|than)\b"
     rf"|(?:up to|a|an|with) ({NUMBER}\s?(?:%|x|×|times))(?=[\s,;.)])"
 )
 # Every number with a unit: the items of a "respectively" list ("by 1.31x and 2.71x ..., respectively").
-UNIT_NUMBER = re.compile(rf"(?<![\w.])({NUMBER}\s?(?:%|x|×|times|points?|pp|dB|BLEU|AP|mIoU|FID)(?![\w]))")
+UNIT_NUMBER = re.compile(rf"(?<![\w.])({NUMBER}\s?(?:{UNITS})(?![\w]))")
 # LaTeX that survives in saved abstracts ("23times", "15\\%", "sim7"), rewritten at the same length
 # so that offsets into the sentence still hold.
 LATEX = ((re.compile(r"(?<=\d)times\b"), "×    "), (re.compile(r"\\%"), "% "), (re.compile(r"\bsim(?=\d)"), "~  "))
-
-
-CONFIDENCE = {"subject-own": 0.85, "subject": 0.6, "own-name": 0.85, "author-cue": 0.75, "fronted": 0.5}
+MAX_SKIPPED = 8  # words before the first name: "complex segmentation models such as X"
 
 
 @dataclass
@@ -108,7 +96,7 @@ def _trigger_at(doc: Doc, k: int, sent: Span) -> tuple[int, str] | None:
         if any(word in window.split() for word in OVER_WORDS) or re.search(r"\d\s?%|\d[x×]\b|improv", window):
             return k + 1, "win"
     if (lower, nxt) in NEUTRAL_PAIRS:
-        return k + 2, "win" if lower == "superior" else "neutral"
+        return k + 2, "win" if (lower, nxt) in WIN_PAIRS else "neutral"
     if lower in NEUTRAL_WORDS:
         return k + 1, "neutral"
     if lower == "than":
@@ -146,7 +134,7 @@ def _objects(doc: Doc, start: int, sent: Span, fronted: bool) -> list[Span]:
             skipped += 1
             j += 1
             continue
-        if not names and (token.is_lower or token.text in {",", "(", "%"} or token.like_num) and skipped < 8:
+        if not names and (token.is_lower or token.text in {",", "(", "%"} or token.like_num) and skipped < MAX_SKIPPED:
             skipped += 1  # descriptive words before the first name ("complex segmentation models such as", "2.5 for")
             j += 1
             continue
@@ -165,7 +153,9 @@ def find_comparisons(doc: Doc) -> list[Comparison]:
             if found is None:
                 continue
             start, kind = found
-            fronted = k == sent.start or k == sent.start + 1 and doc[sent.start].lower_ in FRONTING
+            opening = doc[sent.start:k]  # "Compared with X, ...", "When evaluated against X, ...", not "Our model beats X"
+            fronted = k - sent.start <= 2 and not names_in(opening, allow_title=True) \
+                and not any(t.lower_ in AUTHOR_CUES for t in opening)
             objects = _objects(doc, start, sent, fronted) \
                 or _referred(doc, start, sent, [a for a in antecedents if a.at < k])
             if not objects:
@@ -180,7 +170,7 @@ def find_comparisons(doc: Doc) -> list[Comparison]:
                 if said and all(DECREASE.fullmatch(word) for word in said):  # only "lower", "fewer", "reduces" ...
                     metrics = [s for s in metric_spans if sent.start <= s.start < sent.end]
                     wins = not metrics or any(normalize_name(s.label_) in lower_better for s in metrics) \
-                        or re.search(r"\b(cost|time|latency|memory|error|parameters|flops|overhead)\b", context) is not None
+                        or LOWER_IS_BETTER_CONTEXT.search(context) is not None
             else:
                 wins = False
             hedged = HEDGE_CONTEXT.search(sent.text.lower()) is not None and kind != "win"
@@ -256,12 +246,13 @@ def find_baselines_and_claims(doc: Doc, comparisons: list[Comparison], proposed:
     for comp, (clause_start, clause_end) in zip(comparisons, _clauses(doc, comparisons), strict=True):
         losers = [o for o in comp.objects if normalize_name(o.text) not in own and normalize_name(o.text) not in bench_keys]
         for loser in losers:
-            baselines.setdefault(normalize_name(loser.text), mention(loser, "method", "comparison-object", 0.75))
+            baselines.setdefault(normalize_name(loser.text), mention(loser, "method", rule("baselines", "comparison-object")))
         if not comp.wins or not losers:
             continue
         winner, source = _winner(doc, comp, own, primary, not_methods)
         if winner is None:
             continue
+        confidence = round(rule("claims", f"comparison-{comp.kind}").confidence * rule("claims", source).confidence, 3)
         loser_keys = {normalize_name(l.text) for l in losers}
         same_sentence = [c for c in comparisons if c.sent == comp.sent]
         fronted = (comp.sent.start_char, doc[same_sentence[0].trigger].idx)  # "On X, A beats B vs. C"
@@ -280,14 +271,15 @@ def find_baselines_and_claims(doc: Doc, comparisons: list[Comparison], proposed:
             for j, bench in enumerate(in_clause or [None]):
                 stated = per_loser[i] if per_loser else per_bench[j] if per_bench else margin
                 claims.append(Claim(winner=winner, loser=clean_name(loser.text), evidence=evidence_of(loser),
-                                    rule=f"comparison-{comp.kind}/{source}", confidence=CONFIDENCE[source],
+                                    rule=f"comparison-{comp.kind}/{source}",
+                                    confidence=confidence,
                                     benchmark=bench, metric=metric, margin=stated))
     for sent in sentences(doc):  # "a strong X baseline"
         for token in sent:
             if token.lower_ in {"baseline", "baselines"} and token.i > sent.start:
                 name = _name_ending_at(doc, token.i, sent)
                 if name is not None and normalize_name(name.text) not in own:
-                    baselines.setdefault(normalize_name(name.text), mention(name, "method", "baseline-noun", 0.7))
+                    baselines.setdefault(normalize_name(name.text), mention(name, "method", rule("baselines", "baseline-noun")))
     unique = {(normalize_name(c.winner), normalize_name(c.loser), c.benchmark): c for c in reversed(claims)}
     return list(baselines.values()), sorted(unique.values(), key=lambda c: (c.evidence.start, claims.index(c)))
 

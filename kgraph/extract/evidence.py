@@ -6,6 +6,7 @@ import bisect
 
 from spacy.tokens import Doc, Span
 
+from kgraph.extract.rules import Rule
 from kgraph.model import Evidence, Mention
 
 
@@ -31,15 +32,15 @@ def clean_name(text: str) -> str:
     return text.strip().strip("\"'“”‘’`").rstrip(".,;:").strip()
 
 
-def mention(span: Span, kind: str, rule: str, confidence: float, aliases: list[str] | None = None,
-            field: str = "abstract") -> Mention:
+def mention(span: Span, kind: str, rule: Rule, aliases: list[str] | None = None, field: str = "abstract") -> Mention:
+    """A fact of ``rule``, with its id and confidence."""
     return Mention(
         name=clean_name(span.text),
         kind=kind,
         evidence=evidence_of(span, field),
         start=span.start_char,
         end=span.end_char,
-        rule=rule,
-        confidence=confidence,
+        rule=rule.id,
+        confidence=rule.confidence,
         aliases=list(aliases or []),
     )

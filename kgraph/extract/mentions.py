@@ -17,34 +17,27 @@ from spacy.tokens import Doc, Span, Token
 
 from kgraph.extract.evidence import clean_name, mention, sentence_of, sentences
 from kgraph.extract.names import is_generic, is_strong_name, name_at
+from kgraph.extract.rules import pattern, rule, words
 from kgraph.extract.vocabulary import Term, load
 from kgraph.model import Mention, normalize_name
 
-EVAL_CUES = re.compile(r"experiment|evaluat|results? on|benchmark|dataset|tested|test on|state-of-the-art|sota|"
-                       r"outperform|surpass|beats?\b|exceed|comparable|competitive|on par")
-LIST_PREPOSITIONS = {"on", "across"}
-LIST_OPENERS = {"including", "like", "as"}  # after a dataset word: "datasets such as X"
-DATASET_WORDS = {"benchmark", "benchmarks", "dataset", "datasets", "corpus", "corpora", "suite", "set", "sets",
-                 "split", "test", "leaderboard", "challenge"}
-# Vicuna-7B, Baichuan-Small, Llama-3-Instruct: a model (that a method runs on), not a benchmark
-MODEL_SHAPE = re.compile(r"\d+(\.\d+)?[BMK]\b|[- ](Small|Base|Large|XL|XXL|Tiny|Mini|Medium|Instruct|Chat)$")
-BENCHMARK_SHAPE = re.compile(r"(Bench|bench|QA|Eval|EVAL|GLUE)(\+|-\w+)?$")
-INSTITUTION_SUFFIXES = {"University", "Institute", "Laboratory", "Laboratories", "Lab", "Labs", "Research",
-                        "Academy", "College", "Foundation", "Inc", "Corporation"}
-CODE_HOSTS = {"github.com", "gitlab.com", "huggingface.co", "bitbucket.org", "gitee.com"}
-NON_OWNER_SEGMENTS = {"collections", "spaces", "datasets", "models", "papers", "orgs", "organizations"}
-ORG_WORDS = {"lab", "labs", "labo", "ai", "research", "group", "team", "nlp", "org", "inc", "corp", "institute",
-             "university", "uni", "academy", "foundation", "project", "robotics", "vision", "ml", "ailab", "cv", "mmlab"}
-
-
-RESULT_CONTEXT = re.compile(r"\d|\b(better|higher|lower|faster|fewer|less|more|improv\w*|reduc\w*|gains?|"
-                            r"boost\w*|outperform\w*|surpass\w*|state-of-the-art|sota|competitive|superior)\b")
+EVAL_CUES = pattern("evaluation_cues")
+LIST_PREPOSITIONS = words("list_prepositions")
+LIST_OPENERS = words("list_openers")
+DATASET_WORDS = words("dataset_words")
+MODEL_SHAPE = pattern("model_shape")
+BENCHMARK_SHAPE = pattern("benchmark_shape")
+INSTITUTION_SUFFIXES = words("institution_suffixes")
+CODE_HOSTS = words("code_hosts")
+NON_OWNER_SEGMENTS = words("non_owner_segments")
+ORG_WORDS = words("org_words")
+RESULT_CONTEXT = pattern("result_context")
 
 
 def find_metrics(doc: Doc) -> list[Mention]:
     """Vocabulary metrics; a common word ("memory", "parameters") counts only where results are reported."""
     return _dedupe(
-        mention(span, "metric", "vocabulary", 0.8, _pref_alias(span))
+        mention(span, "metric", rule("metrics", "vocabulary"), _pref_alias(span))
         for span in doc.spans["metric"]
         if not span.label_.islower() or RESULT_CONTEXT.search(sentence_of(span).text.lower())
     )
@@ -59,7 +52,7 @@ def find_benchmarks(doc: Doc, exclude: set[str]) -> list[Mention]:
 
     Short vocabulary labels ("GQA", "MATH") are ambiguous and count only in evaluation sentences.
     """
-    found = [mention(span, "benchmark", "vocabulary", 0.9, _pref_alias(span)) for span in doc.spans["benchmark"]
+    found = [mention(span, "benchmark", rule("benchmarks", "vocabulary"), _pref_alias(span)) for span in doc.spans["benchmark"]
              if len(span.text) > 4 or EVAL_CUES.search(sentence_of(span).text.lower())]
     taken = {i for group in ("benchmark", "model", "organization") for span in doc.spans[group]
              for i in range(span.start, span.end)}
@@ -78,16 +71,16 @@ def find_benchmarks(doc: Doc, exclude: set[str]) -> list[Mention]:
                 continue
             after = doc[name.end].lower_ if name.end < sent.end else ""
             before = doc[name.start - 1].lower_ if name.start > sent.start else ""
-            rule = None
+            found_by = None
             if BENCHMARK_SHAPE.search(name.text) and is_strong_name(name[0].text):
-                rule, confidence = "benchmark-shape", 0.75
+                found_by = "benchmark-shape"
             elif after in DATASET_WORDS and (is_strong_name(name[0].text) or len(name) > 1):
-                rule, confidence = "dataset-word", 0.75
+                found_by = "dataset-word"
             elif cued and _in_evaluation_list(doc, name, sent) \
                     and (is_strong_name(name[0].text) or (DATASET_WORDS | {"tasks"}) & {t.lower_ for t in sent}):
-                rule, confidence = "evaluation-list", 0.6
-            if rule is not None and before not in {"our", "the proposed"} and not MODEL_SHAPE.search(name.text):
-                found.append(mention(name, "benchmark", rule, confidence))
+                found_by = "evaluation-list"
+            if found_by is not None and before not in {"our", "the proposed"} and not MODEL_SHAPE.search(name.text):
+                found.append(mention(name, "benchmark", rule("benchmarks", found_by)))
             i = name.end
     return _dedupe(found)
 
@@ -116,13 +109,14 @@ def _in_evaluation_list(doc: Doc, name: Span, sent: Span) -> bool:
 
 
 def find_organizations(doc: Doc) -> list[Mention]:
-    found = [mention(span, "organization", "vocabulary", 0.85, _pref_alias(span)) for span in doc.spans["organization"]]
+    found = [mention(span, "organization", rule("organizations", "vocabulary"), _pref_alias(span))
+             for span in doc.spans["organization"]]
     for sent in sentences(doc):
         for token in sent:
             if token.text in INSTITUTION_SUFFIXES and token.i > sent.start:
                 span = _institution_span(doc, token.i, sent)
                 if span is not None:
-                    found.append(mention(span, "organization", "institution-suffix", 0.7))
+                    found.append(mention(span, "organization", rule("organizations", "institution-suffix")))
     found.extend(_url_owners(doc))
     return _dedupe(found)
 
@@ -178,11 +172,11 @@ def _organization_addresses() -> tuple[list[Term], dict[str, str]]:
     return [t for t in terms if "." in t.label], {t.label.casefold(): t.pref_label for t in terms}
 
 
-def _owner_mention(token: Token, name: str, aliases: list[str], rule: str) -> Mention:
+def _owner_mention(token: Token, name: str, aliases: list[str], found_by: str) -> Mention:
     """The owner's part of the address, with its own offsets so the evidence points at it exactly."""
     start = token.idx + token.text.index(name)
     span = token.doc.char_span(token.idx, token.idx + len(token.text))
-    found = mention(span, "organization", rule, 0.8, aliases)
+    found = mention(span, "organization", rule("organizations", found_by), aliases)
     found.name, found.start, found.end = name, start, start + len(name)
     return found
 

@@ -12,6 +12,7 @@ import re
 
 from spacy.tokens import Doc, Span, Token
 
+from kgraph.extract.rules import alternation
 from kgraph.extract.vocabulary import generic_terms
 
 _INNER_CAPITAL = re.compile(r".[A-Z]")
@@ -23,7 +24,7 @@ _ROMAN = re.compile(r"^[IVX]+$")
 _NUMBERISH = re.compile(r"^[\d.,%x×~]+(-[\d.,%x×~]+)?$")
 _TITLE = re.compile(r"^[A-Z][a-z]+(?:[-'][A-Za-z]+)*$")
 # "2-bit", "DETR-like", "LLM-based": descriptive compounds, not names
-_DESCRIPTIVE = re.compile(r"^\d+(\.\d+)?-[a-z]+$|-(like|based|style|type|wise|level|specific|free|scale|shot|sized|only)$", re.I)
+_DESCRIPTIVE = re.compile(rf"^\d+(\.\d+)?-[a-z]+$|-({alternation('descriptive_suffixes')})$", re.I)
 
 
 @functools.lru_cache(maxsize=65536)

@@ -1,8 +1,8 @@
 """The spaCy pipeline: a blank English tokenizer, rule-based sentences, and small registered components.
 
 No statistical model is loaded: every component is orthography, vocabulary or a token pattern,
-so the pipeline runs from PyPI packages alone and fast on one core. The rules that turn its
-spans into facts live in ``proposed``, ``mentions`` and ``claims``.
+so the pipeline runs from PyPI packages alone and fast on one core. The components that turn its
+spans into facts (``components``) apply the rules of ``proposed``, ``mentions`` and ``claims``.
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc, Span
 from spacy.util import compile_infix_regex, compile_suffix_regex
 
-from kgraph.extract import abbreviations  # noqa: F401  (registers kgraph_abbreviations)
+from kgraph.extract import abbreviations, components  # noqa: F401  (register their components)
 from kgraph.extract.vocabulary import load
 
 NAME_WITH_DIGITS = re.compile(r"^(?=[^-]*[A-Za-z])(?=.*\d)[A-Za-z0-9]+(?:\.[A-Za-z0-9]+)*(?:-[A-Za-z0-9]+(?:\.[A-Za-z0-9]+)*)+$")
@@ -72,8 +72,8 @@ def make_vocabulary_matcher(nlp: Language, name: str) -> VocabularyMatcher:
 
 
 @functools.cache
-def build_nlp() -> Language:
-    """The extraction pipeline (built once per process)."""
+def build_nlp(disabled: tuple[str, ...] = ()) -> Language:
+    """The extraction pipeline (built once per process), with the rules named in ``disabled`` switched off."""
     nlp = spacy.blank("en")
     # Keep hyphenated names whole ("ARC-Encoder", "Focus-DETR"): drop the letter-hyphen-letter infix.
     infixes = [pattern for pattern in nlp.Defaults.infixes if HYPHENS not in pattern]
@@ -88,4 +88,6 @@ def build_nlp() -> Language:
     nlp.add_pipe("sentencizer")
     nlp.add_pipe("kgraph_abbreviations")
     nlp.add_pipe("kgraph_vocabulary")
+    for component in ("kgraph_proposed", "kgraph_comparisons", "kgraph_mentions", "kgraph_claims"):
+        nlp.add_pipe(component, config={"disabled": list(disabled)})
     return nlp

@@ -16,26 +16,19 @@ from spacy.tokens import Doc, Span
 
 from kgraph.extract.evidence import clean_name, mention, sentences
 from kgraph.extract.names import is_generic, is_strong_name, is_title_word, name_at
+from kgraph.extract.rules import Rule, pattern, rule, stems, words
 from kgraph.model import Evidence, Mention, normalize_name
 
-PROPOSE_STEMS = ("propos", "introduc", "present", "develop", "design", "devis", "build", "built", "construct",
-                 "releas", "contribut", "creat", "formulat", "curat", "establish", "offer", "collect")
-AUTHOR_WORDS = {"we", "our", "paper", "work", "study", "article", "report", "letter", "here"}
-STOP_WORDS = {"to", "that", "which", "who", "for", "of", "in", "on", "with", "by", "from", "as", "where", "when",
-              "whose", "and", "or", "but", "than", "into", "via", "using", "based", "through", "at", "is", "are",
-              "can", "could", "will", "would", "may", "it", "its", "their", "this", "these", "both", "each"}
-CATEGORY_NOUNS = {"framework", "method", "model", "approach", "algorithm", "architecture", "technique", "strategy",
-                  "module", "system", "benchmark", "dataset", "paradigm", "pipeline", "network", "loss", "mechanism",
-                  "scheme", "library", "toolkit", "family", "suite", "agent", "decoder", "encoder", "transformer",
-                  "metric", "task", "objective", "policy", "procedure", "recipe", "layer", "block", "operator",
-                  "tokenizer", "codec", "solution", "engine", "tool", "methodology", "design", "variant", "corpus",
-                  "methods", "models", "frameworks", "techniques", "strategies", "modules", "variants", "datasets"}
-NAMING_WORDS = {"named", "called", "call", "dubbed", "termed", "coined", "nicknamed", "denoted"}
-DATASET_WORDS = {"benchmark", "benchmarks", "dataset", "datasets", "corpus", "suite", "testbed", "leaderboard"}
-COMPARISON_CUES = re.compile(r"outperform|surpass|exceed|beat|better than|compared (to|with)|versus|\bvs\b|superior to")
+PROPOSE_STEMS = stems("propose_stems")
+AUTHOR_WORDS = words("author_words")
+STOP_WORDS = words("proposal_stops")
+CATEGORY_NOUNS = words("category_nouns")
+NAMING_WORDS = words("naming_words")
+DATASET_KINDS = words("dataset_kinds")
+COMPARISON_CUES = pattern("comparison_cues")
+NOVELTY = words("novelty")
+OWN_CUES = words("own_cues")
 MAX_SKIPPED = 6
-NOVELTY = {"novel", "new", "first"}
-OWN_CUES = {"our", "proposed", "novel"}  # right before an abbreviation's long form: the paper's own
 
 
 def author_triggers(sent: Span, own: set[str]) -> list[int]:
@@ -150,10 +143,12 @@ def title_name(title: str, abstract: str) -> str | None:
     return None
 
 
-def find_proposed(doc: Doc, title: str, abbreviations: list[tuple[Span, Span]]) -> tuple[list[Mention], str | None]:
-    """Proposed names with evidence, and the paper's primary name (what "our method" stands for)."""
-    found: list[tuple[Span, str, float]] = []
-    prefix = title_name(title, doc.text)
+def find_proposed(doc: Doc, title: str, abbreviations: list[tuple[Span, Span]],
+                  off: frozenset[str] = frozenset()) -> tuple[list[Mention], str | None]:
+    """Proposed names with evidence, and the paper's primary name (what "our method" stands for);
+    ``off`` holds the ids of rules switched off."""
+    found: list[tuple[Span, str]] = []
+    prefix = title_name(title, doc.text) if "title-prefix" not in off else None
     own = {normalize_name(prefix)} if prefix else set()
     for sent in sentences(doc):
         cut = _comparison_start(sent)
@@ -161,25 +156,25 @@ def find_proposed(doc: Doc, title: str, abbreviations: list[tuple[Span, Span]]) 
             if trigger >= cut:
                 continue
             for name in _names_after_trigger(doc, trigger, cut):
-                found.append((_expand(name, abbreviations), "propose-verb", 0.85))
+                found.append((_expand(name, abbreviations), "propose-verb"))
             for short, long in abbreviations:
                 # "a ... block (DEAB) consisting of ... (DEConv) is proposed"; "we develop the global geometry encoder (GGE)"
                 before = _is_passive(doc[trigger]) and sent.start <= long.start and short.end <= trigger
                 after = trigger < long.start and short.end <= cut
                 if (before or after) and not is_generic(short.text):
-                    found.append((long, "abbreviation", 0.75))
+                    found.append((long, "abbreviation"))
         for short, long in abbreviations:  # "our quantized-latent autoencoder (QLAE)", "the proposed ... (CLC)"
             cue = {t.lower_ for t in doc[max(sent.start, long.start - 2):long.start]}
             if sent.start <= long.start < sent.end and cue & OWN_CUES and not is_generic(short.text):
-                found.append((long, "abbreviation", 0.75))
+                found.append((long, "abbreviation"))
         described = _described_as_new(doc, sent)
         if described is not None:
-            found.append((_expand(described, abbreviations), "described-new", 0.7))
+            found.append((_expand(described, abbreviations), "described-new"))
         for token in sent:
             if token.lower_ in NAMING_WORDS and token.i < cut:
                 term = _named_term(doc, token.i, sent.end)
                 if term is not None and not is_generic(term.text):
-                    found.append((_expand(term, abbreviations), "naming-word", 0.8))
+                    found.append((_expand(term, abbreviations), "naming-word"))
             elif token.lower_ == "our" and token.i + 1 < sent.end:
                 j = token.i + 1
                 if doc[j].lower_ in CATEGORY_NOUNS and j + 1 < sent.end:
@@ -187,14 +182,16 @@ def find_proposed(doc: Doc, title: str, abbreviations: list[tuple[Span, Span]]) 
                 name = name_at(doc, j, allow_title=True)
                 if name is not None and (is_strong_name(name[0].text) or j > token.i + 1
                                          or any(long.start <= name.start < long.end for _, long in abbreviations)):
-                    found.append((_expand(name, abbreviations), "our-name", 0.7))
+                    found.append((_expand(name, abbreviations), "our-name"))
 
-    mentions = _merge([_to_mention(doc, span, rule, conf, abbreviations) for span, rule, conf in found])
+    mentions = _merge([_to_mention(doc, span, rule("proposed", found_by), abbreviations)
+                       for span, found_by in found if found_by not in off])
     primary = None
     if prefix:
         start = title.find(prefix)
         evidence = Evidence(title, 0, len(title), "title")
-        title_mention = Mention(prefix, "method", evidence, start, start + len(prefix), "title-prefix", 0.9)
+        by_title = rule("proposed", "title-prefix")
+        title_mention = Mention(prefix, "method", evidence, start, start + len(prefix), by_title.id, by_title.confidence)
         mentions = _merge([title_mention, *mentions])
         primary = prefix
     elif mentions:
@@ -225,14 +222,14 @@ def _comparison_start(sent: Span) -> int:
     return span.start if span is not None else sent.end
 
 
-def _to_mention(doc: Doc, span: Span, rule: str, confidence: float, abbreviations: list[tuple[Span, Span]]) -> Mention:
+def _to_mention(doc: Doc, span: Span, found_by: Rule, abbreviations: list[tuple[Span, Span]]) -> Mention:
     """A proposed name; one the paper abbreviates is named by its abbreviation, the expansion kept as alias."""
     key = normalize_name(span.text)
     for short, long in abbreviations:
         if key == normalize_name(long.text) or (long.start <= span.start and span.end == long.end):
-            return mention(short, "method", rule, confidence, [clean_name(long.text)])
+            return mention(short, "method", found_by, [clean_name(long.text)])
     aliases = [clean_name(long.text) for short, long in abbreviations if key == normalize_name(short.text)]
-    return mention(span, "method", rule, confidence, sorted(set(aliases) - {clean_name(span.text)}))
+    return mention(span, "method", found_by, sorted(set(aliases) - {clean_name(span.text)}))
 
 
 def _merge(mentions: list[Mention]) -> list[Mention]:
@@ -263,4 +260,4 @@ def _names_a_dataset(doc: Doc, m: Mention) -> bool:
         doc_end = doc[-1].idx + len(doc[-1])
         end = doc.char_span(m.end, min(m.end + 60, doc_end), alignment_mode="expand") if m.end < doc_end else None
         after = end.text.lower() if end is not None else ""
-    return any(word in DATASET_WORDS for word in re.findall(r"[a-z]+", after)[:8])
+    return any(word in DATASET_KINDS for word in re.findall(r"[a-z]+", after)[:8])
