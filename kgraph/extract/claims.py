@@ -13,7 +13,7 @@ import functools
 import re
 from dataclasses import dataclass
 
-from spacy.tokens import Doc, Span
+from spacy.tokens import Doc, Span, Token
 
 from kgraph.extract.evidence import clean_name, evidence_of, mention, sentences
 from kgraph.extract.names import is_generic, is_strong_name, name_at, names_in
@@ -41,7 +41,7 @@ SKIP_BEFORE_NAMES = words("skip_before_names")
 LIST_JOINERS = words("list_joiners")
 SUBJECT_GAP = words("subject_gap")
 AUTHOR_CUES = words("author_cues")
-NUMBER = r"[~>]?[+-]?\d+(?:\.\d+)?"
+NUMBER = r"[~>]?[+-]?\d+(?:\.\d+)?(?:\s?[-–]\s?\d+(?:\.\d+)?)?"  # "+1.7", "~7", "10 - 45"
 UNITS = alternation("margin_units")
 MARGIN = re.compile(
     rf"\bby (?:up to |over |about |around |nearly |approximately |an average of |on average |roughly |~|at least )?"
@@ -55,6 +55,8 @@ UNIT_NUMBER = re.compile(rf"(?<![\w.])({NUMBER}\s?(?:{UNITS})(?![\w]))")
 # LaTeX that survives in saved abstracts ("23times", "15\\%", "sim7"), rewritten at the same length
 # so that offsets into the sentence still hold.
 LATEX = ((re.compile(r"(?<=\d)times\b"), "×    "), (re.compile(r"\\%"), "% "), (re.compile(r"\bsim(?=\d)"), "~  "))
+THIRD_PARTY = words("third_party")
+MARGIN_LOOKAHEAD = 12  # characters past a region that a margin's following words may take ("1.5x over")
 MAX_SKIPPED = 8  # words before the first name: "complex segmentation models such as X"
 
 
@@ -359,11 +361,17 @@ def _winner(doc: Doc, comp: Comparison, own: set[str], primary: str | None,
              and not not_methods.intersection(range(n.start, n.end))]
     if owned:
         return clean_name(owned[-1].text), "own-name"
-    if primary is not None and any(t.lower_ in AUTHOR_CUES for t in scope if t.i not in object_tokens):
+    if primary is not None and any(_is_author_cue(t) for t in scope if t.i not in object_tokens):
         return primary, "author-cue"
     if primary is not None and fronted:
         return primary, "fronted"
     return None, ""
+
+
+def _is_author_cue(token: Token) -> bool:
+    """"our method", "the proposed model", "it"; not "their method" or "existing models"."""
+    before = token.nbor(-1).lower_ if token.i > 0 else ""
+    return token.lower_ in AUTHOR_CUES and before not in THIRD_PARTY
 
 
 def _subject_before(doc: Doc, trigger: int, sent: Span, not_methods: set[int]) -> Span | None:
@@ -385,11 +393,13 @@ def plain_latex(text: str) -> str:
 
 
 def _margins(text: str, start: int, end: int) -> list[tuple[int, str, bool]]:
-    """(offset, margin, stated with "by") of each margin in ``text[start:end]``."""
+    """(offset, margin, stated with "by") of each margin whose number is in ``text[start:end]`` (the
+    words after it may lie beyond: "1.5x over X" for the trigger "over")."""
     found = []
-    for match in MARGIN.finditer(text, start, end):
+    for match in MARGIN.finditer(text, start, min(len(text), end + MARGIN_LOOKAHEAD)):
         group = next(g for g in range(1, 4) if match.group(g))
-        found.append((match.start(group), _tidy(match.group(group)), group == 1))
+        if match.start(group) < end:
+            found.append((match.start(group), _tidy(match.group(group)), group == 1))
     return found
 
 

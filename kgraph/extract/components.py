@@ -46,6 +46,8 @@ class ProposedComponent(_Component):
     fields = FIELDS["proposed"]
 
     def __call__(self, doc: Doc) -> Doc:
+        if doc._.kgraph is None:  # nlp(text) without a title
+            doc._.kgraph = {"title": ""}
         facts = doc._.kgraph
         abbreviations = list(zip(doc.spans["abbr_short"], doc.spans["abbr_long"], strict=True))
         facts["proposed"], facts["primary"] = find_proposed(doc, facts["title"], abbreviations, self.off["proposed"])

@@ -32,6 +32,8 @@ CODE_HOSTS = words("code_hosts")
 NON_OWNER_SEGMENTS = words("non_owner_segments")
 ORG_WORDS = words("org_words")
 RESULT_CONTEXT = pattern("result_context")
+RESOLUTION = pattern("resolution")
+MODEL_NOUNS = words("group_nouns") | {"model", "architecture", "variant"}
 
 
 def find_metrics(doc: Doc) -> list[Mention]:
@@ -50,11 +52,15 @@ def _pref_alias(span: Span) -> list[str]:
 def find_benchmarks(doc: Doc, exclude: set[str]) -> list[Mention]:
     """Benchmarks named in the abstract; ``exclude`` holds normalised names known to be methods.
 
-    Short vocabulary labels ("GQA", "MATH") are ambiguous and count only in evaluation sentences.
+    Short vocabulary labels ("GQA", "MATH") are ambiguous and count only in evaluation sentences, and
+    never before a kind of model ("GQA models"). A resolution written after a label belongs to it
+    ("ImageNet 256x256": a variant of ImageNet).
     """
-    found = [mention(span, "benchmark", rule("benchmarks", "vocabulary"), _pref_alias(span)) for span in doc.spans["benchmark"]
-             if len(span.text) > 4 or EVAL_CUES.search(sentence_of(span).text.lower())]
-    taken = {i for group in ("benchmark", "model", "organization") for span in doc.spans[group]
+    labels = [(_with_resolution(span), span) for span in doc.spans["benchmark"]]
+    found = [mention(span, "benchmark", rule("benchmarks", "vocabulary"), _pref_alias(label)) for span, label in labels
+             if len(label.text) > 4 or EVAL_CUES.search(sentence_of(label).text.lower())
+             and not (label.end < len(doc) and doc[label.end].lower_ in MODEL_NOUNS)]
+    taken = {i for span in [*(span for span, _ in labels), *doc.spans["model"], *doc.spans["organization"]]
              for i in range(span.start, span.end)}
     metric_keys = {normalize_name(s.text) for s in doc.spans["metric"]}
     for sent in sentences(doc):
@@ -85,12 +91,22 @@ def find_benchmarks(doc: Doc, exclude: set[str]) -> list[Mention]:
     return _dedupe(found)
 
 
+def _with_resolution(span: Span) -> Span:
+    doc = span.doc
+    if span.end < len(doc) and RESOLUTION.match(doc[span.end].text) and span[-1].whitespace_:
+        return doc[span.start:span.end + 1]
+    return span
+
+
 def _in_evaluation_list(doc: Doc, name: Span, sent: Span) -> bool:
     """Is the name inside a list that a preposition like "on" opens ("on FineGym, Diving48 and NTU 60")?
 
-    A name followed by a verb is the subject of a new clause ("On X, RTD outperforms Y"), not a list item.
+    A name after a comma and before a verb is the subject of a new clause ("On X, RTD outperforms Y"),
+    not a list item; after "and" it ends the list ("on X, Y and Z show ...").
     """
-    if name.end < sent.end and doc[name.end].is_lower and doc[name.end].lower_ not in DATASET_WORDS | {"and", "or"}:
+    last_item = name.start > sent.start and doc[name.start - 1].lower_ in {"and", "or"}
+    if name.end < sent.end and doc[name.end].is_lower and doc[name.end].lower_ not in DATASET_WORDS | {"and", "or"} \
+            and not last_item:
         return False
     j = name.start - 1
     while j >= sent.start:
