@@ -3,14 +3,17 @@ makes on sentences it must fire on, none on near misses; rules switched off make
 
 from __future__ import annotations
 
+import hashlib
+import json
 import tomllib
 from collections import Counter
 from pathlib import Path
 
 import pytest
 
+import kgraph.extract as extract_package
 from kgraph.extract.paper import extract_paper
-from kgraph.extract.rules import rules
+from kgraph.extract.rules import ENGINE_VERSION, rules
 from kgraph.model import Claim, Extraction, Paper
 
 FIXTURES = tomllib.loads((Path(__file__).parent / "rule_fixtures.toml").read_text(encoding="utf-8"))["fixture"]
@@ -59,3 +62,25 @@ def test_an_unknown_rule_id_is_refused():
 def test_rules_have_a_confidence_in_range_and_a_description():
     for full_id, rule in rules().items():
         assert 0 < rule.confidence <= 1 and rule.description, full_id
+
+
+ENGINE_RECORD = Path(__file__).parent / "data" / "extract_engine.json"
+
+
+def _code_digest() -> str:
+    package = Path(extract_package.__file__).parent
+    digest = hashlib.sha256()
+    for source in sorted(package.glob("*.py")):
+        digest.update(source.name.encode() + b"\0" + source.read_bytes())
+    return digest.hexdigest()[:16]
+
+
+def test_a_change_to_the_extraction_code_bumps_the_engine_version():
+    """The extractor's version covers the rule data by itself; code changes must bump ENGINE_VERSION
+    (cached extractions of the old code would otherwise be reused). Record the pair in ENGINE_RECORD."""
+    recorded = json.loads(ENGINE_RECORD.read_text(encoding="utf-8"))
+    now = {"engine": ENGINE_VERSION, "code": _code_digest()}
+    if now["code"] != recorded["code"]:
+        assert now["engine"] != recorded["engine"], \
+            f"kgraph/extract/*.py changed: bump ENGINE_VERSION in kgraph/extract/rules.py, then record {now}"
+    assert now == recorded, f"record {json.dumps(now)} in {ENGINE_RECORD}"
