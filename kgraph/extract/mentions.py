@@ -57,7 +57,7 @@ def find_benchmarks(doc: Doc, exclude: set[str]) -> list[Mention]:
     ("ImageNet 256x256": a variant of ImageNet).
     """
     labels = [(_with_resolution(span), span) for span in doc.spans["benchmark"]]
-    found = [mention(span, "benchmark", rule("benchmarks", "vocabulary"), _pref_alias(label)) for span, label in labels
+    found = [mention(span, "benchmark", rule("benchmarks", "vocabulary"), _variant_alias(span, label)) for span, label in labels
              if len(label.text) > 4 or EVAL_CUES.search(sentence_of(label).text.lower())
              and not (label.end < len(doc) and doc[label.end].lower_ in MODEL_NOUNS)]
     taken = {i for span in [*(span for span, _ in labels), *doc.spans["model"], *doc.spans["organization"]]
@@ -89,6 +89,21 @@ def find_benchmarks(doc: Doc, exclude: set[str]) -> list[Mention]:
                 found.append(mention(name, "benchmark", rule("benchmarks", found_by)))
             i = name.end
     return _dedupe(found)
+
+
+def _variant_alias(span: Span, label: Span) -> list[str]:
+    """The vocabulary's name for a label, or for the variant a resolution after it makes
+    ("ImageNet 256times256" is the concept "ImageNet 256x256"; an unknown one has no alias)."""
+    if span is label:
+        return _pref_alias(label)
+    width, height = RESOLUTION.match(span[-1].text).groups()[::2]
+    variant = _benchmark_labels().get(normalize_name(f"{label.label_} {width}x{height}"))
+    return [variant] if variant else []
+
+
+@functools.cache
+def _benchmark_labels() -> dict[str, str]:
+    return {normalize_name(t.label): t.pref_label for t in load("benchmarks")}
 
 
 def _with_resolution(span: Span) -> Span:

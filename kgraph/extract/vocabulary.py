@@ -13,6 +13,8 @@ from importlib import resources
 from rdflib import Graph, Literal, Namespace
 from rdflib.namespace import SKOS
 
+from kgraph.model import normalize_name
+
 KG = Namespace("https://w3id.org/kgraph/ontology#")
 SCHEMES = ("benchmarks", "metrics", "organizations", "models", "generic")
 
@@ -24,6 +26,7 @@ class Term:
     label: str
     pref_label: str
     lower_is_better: bool = False
+    broader: str | None = None  # the family's prefLabel: ImageNet for ImageNet-1K, FID for rFID
 
 
 @functools.cache
@@ -37,9 +40,17 @@ def load(scheme: str) -> tuple[Term, ...]:
         if (concept, SKOS.inScheme, None) not in graph:
             continue  # the scheme itself
         lower = (concept, KG.lowerIsBetter, Literal(True)) in graph
+        family = next((str(graph.value(b, SKOS.prefLabel)) for b in graph.objects(concept, SKOS.broader)), None)
         for label in (pref, *graph.objects(concept, SKOS.altLabel)):
-            terms.append(Term(str(label), str(pref), lower))
+            terms.append(Term(str(label), str(pref), lower, family))
     return tuple(sorted(terms, key=lambda t: (t.label, t.pref_label)))
+
+
+@functools.cache
+def families() -> dict[str, str]:
+    """The family (a broader concept's prefLabel) of every benchmark and metric label that has one,
+    by normalised label: ImageNet-1K and ImageNet 256x256 stay entities of their own, linked to ImageNet."""
+    return {normalize_name(t.label): t.broader for scheme in ("benchmarks", "metrics") for t in load(scheme) if t.broader}
 
 
 @functools.cache
