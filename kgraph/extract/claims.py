@@ -44,7 +44,7 @@ AUTHOR_CUES = words("author_cues")
 NUMBER = r"[~>]?[+-]?\d+(?:\.\d+)?(?:\s?[-–]\s?\d+(?:\.\d+)?)?"  # "+1.7", "~7", "10 - 45"
 UNITS = alternation("margin_units")
 MARGIN = re.compile(
-    rf"\bby (?:up to |over |about |around |nearly |approximately |an average of |on average |roughly |~|at least )?"
+    rf"\bby\s+(?:up to |over |about |around |nearly |approximately |an average of |on average |roughly |~|at least )?"
     rf"({NUMBER}(?:\s?(?:{UNITS})|(?=times\b))?)"
     rf"|({NUMBER}\s?(?:%|x|×|times))\s+(?:higher|lower|faster|better|fewer|less|more|larger|smaller|improvements?|"
     r"speed-?ups?|reductions?|gains?|increases?|boosts?|acceleration|absolute|relative|average|over|than)\b"
@@ -54,8 +54,9 @@ MARGIN = re.compile(
 UNIT_NUMBER = re.compile(rf"(?<![\w.])({NUMBER}\s?(?:{UNITS})(?![\w]))")
 # LaTeX that survives in saved abstracts ("23times", "15\\%", "sim7"), rewritten at the same length
 # so that offsets into the sentence still hold.
-LATEX = ((re.compile(r"(?<=\d)times\b"), "×    "), (re.compile(r"\\%"), "% "), (re.compile(r"\bsim(?=\d)"), "~  "))
+LATEX = ((re.compile(r"(?<=\d)times\b"), "×    "), (re.compile(r"\\%"), "% "), (re.compile(r"\bsim(?=\d)"), "  ~"))
 THIRD_PARTY = words("third_party")
+RELATIVE_CLAUSE = re.compile(r",? (which|who|whose) ")
 MARGIN_LOOKAHEAD = 12  # characters past a region that a margin's following words may take ("1.5x over")
 MAX_SKIPPED = 8  # words before the first name: "complex segmentation models such as X"
 
@@ -261,10 +262,13 @@ def find_baselines_and_claims(doc: Doc, comparisons: list[Comparison], proposed:
         earlier = [c.trigger for c in same_sentence if c.trigger < comp.trigger]
         before = (doc[earlier[-1]].idx if earlier else comp.sent.start_char, clause_start)  # "2x lower latency than"
         text = doc.text  # spaCy rebuilds doc.text on every access
-        in_clause = [b for b in _named_in(text, clause_start, clause_end, benchmarks) if normalize_name(b) not in loser_keys] \
-            or _named_in(text, *fronted, benchmarks)
+        compared = [(o.start_char, o.end_char) for c in same_sentence for o in c.objects] + \
+            [(comp.sent.start_char + m.start(), comp.sent.start_char + m.end())
+             for m in re.finditer(re.escape(winner), comp.sent.text)]
+        in_clause = [b for b in _named_in(text, clause_start, clause_end, benchmarks, compared)
+                     if normalize_name(b) not in loser_keys] or _named_in(text, *fronted, benchmarks, compared)
         margin_at, margin, per_loser, per_bench = _margin_for(plain_latex(text), before[0], clause_start, clause_end,
-                                                              len(losers), len(in_clause))
+                                                              len(losers), len(in_clause), comp.kind == "verb")
         metric = _metric_near(text, margin_at, (clause_start, clause_end), before,
                               [m for m in metrics if normalize_name(m.name) not in loser_keys])
         for i, loser in enumerate(losers):
@@ -286,23 +290,31 @@ def find_baselines_and_claims(doc: Doc, comparisons: list[Comparison], proposed:
     return list(baselines.values()), sorted(unique.values(), key=lambda c: (c.evidence.start, claims.index(c)))
 
 
-def _named_in(text: str, start: int, end: int, mentions: list[Mention]) -> list[str]:
-    """Names of the mentions that occur in ``text[start:end]`` (any occurrence, not only the first), in order."""
+def _named_in(text: str, start: int, end: int, mentions: list[Mention],
+              names: list[tuple[int, int]] = ()) -> list[str]:
+    """Names of the mentions that occur in ``text[start:end]`` (any occurrence, not only the first), in
+    order; an occurrence within a longer compared name of ``names`` ("Gemma" of "Gemma 2B") is not one."""
     found = []
     for m in mentions:
-        match = re.search(rf"(?<![\w-]){re.escape(m.name)}(?![\w-])", text[start:end])
+        match = next((match for match in re.finditer(rf"(?<![\w-]){re.escape(m.name)}(?![\w-])", text[start:end])
+                      if not any(a <= start + match.start() and start + match.end() <= b and b - a > len(m.name)
+                                 for a, b in names)), None)
         if match:
             found.append((match.start(), m.name))
     return [name for _, name in sorted(found)]
 
 
-def _margin_for(text: str, start: int, trigger: int, end: int, losers: int,
-                benchmarks: int) -> tuple[int, str | None, list[str] | None, list[str] | None]:
+def _margin_for(text: str, start: int, trigger: int, end: int, losers: int, benchmarks: int,
+                verb: bool) -> tuple[int, str | None, list[str] | None, list[str] | None]:
     """The margin a comparison states, where it stands, and the per-loser or per-benchmark margins of a
     "respectively" list. ``text[start:trigger]`` is the part of the sentence before the trigger (back to
     the previous one), ``text[trigger:end]`` its clause. "outperforms X by N" states it after the trigger;
-    "N% higher than X", "a 2x speedup over X" before it."""
-    after, prior = _margins(text, trigger, end), _margins(text, start, trigger)
+    "N% higher than X", "a 2x speedup over X" before it. A verb's margin follows it: "achieves a 2.8x
+    speedup, outperforming X" gives the speed-up over another reference. A relative clause after the
+    loser ("X, which is 500 times larger") describes the loser."""
+    relative = RELATIVE_CLAUSE.search(text, trigger, end)
+    after = _margins(text, trigger, relative.start() if relative else end)
+    prior = [] if verb else _margins(text, start, trigger)
     chosen = [m for m in after if m[2]][:1] or prior[-1:] or after[:1]
     at, margin = (chosen[0][0], chosen[0][1]) if chosen else (trigger, None)
     per_loser = _respectively(text, start, end, losers)

@@ -173,7 +173,9 @@ def find_proposed(doc: Doc, title: str, abbreviations: list[tuple[Span, Span]],
         for token in sent:
             if token.lower_ in NAMING_WORDS and token.i < cut:
                 term = _named_term(doc, token.i, sent.end)
-                if term is not None and not is_generic(term.text):
+                # a lower-case term is named so in passing, unless the authors name it ("which we call")
+                if term is not None and not is_generic(term.text) \
+                        and (not term.text.islower() or AUTHOR_WORDS.intersection(t.lower_ for t in sent)):
                     found.append((_expand(term, abbreviations), "naming-word"))
             elif token.lower_ == "our" and token.i + 1 < sent.end:
                 j = token.i + 1
