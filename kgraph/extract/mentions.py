@@ -32,17 +32,27 @@ CODE_HOSTS = words("code_hosts")
 NON_OWNER_SEGMENTS = words("non_owner_segments")
 ORG_WORDS = words("org_words")
 RESULT_CONTEXT = pattern("result_context")
+COMMON_METRICS = words("common_metrics")
+METRIC_WINDOW = 4  # tokens either side of a common-word metric that may report a result on it
 RESOLUTION = pattern("resolution")
 MODEL_NOUNS = words("group_nouns") | {"model", "architecture", "variant"}
 
 
 def find_metrics(doc: Doc) -> list[Mention]:
-    """Vocabulary metrics; a common word ("memory", "parameters") counts only where results are reported."""
+    """Vocabulary metrics. A lower-case one ("latency") counts only in a sentence that reports results,
+    and a common word ("memory", "parameters") only where a result is reported on it, a few words
+    around it ("40% less memory", "reduces memory by 2x"; not "with 7B parameters")."""
     return _dedupe(
         mention(span, "metric", rule("metrics", "vocabulary"), _pref_alias(span))
         for span in doc.spans["metric"]
-        if not span.label_.islower() or RESULT_CONTEXT.search(sentence_of(span).text.lower())
+        if not span.label_.islower() or RESULT_CONTEXT.search(
+            (_around(span, METRIC_WINDOW) if span.label_ in COMMON_METRICS else sentence_of(span)).text.lower())
     )
+
+
+def _around(span: Span, width: int) -> Span:
+    sent = sentence_of(span)
+    return span.doc[max(sent.start, span.start - width):min(sent.end, span.end + width)]
 
 
 def _pref_alias(span: Span) -> list[str]:
