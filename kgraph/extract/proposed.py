@@ -29,6 +29,8 @@ COMPARISON_CUES = pattern("comparison_cues")
 NOVELTY = words("novelty")
 OWN_CUES = words("own_cues")
 MAX_SKIPPED = 6
+APPOSITION = {"i.e.", "i.e", "namely", "viz."}
+ABBREVIATION_REACH = 20  # tokens from a proposing verb to the abbreviation it introduces
 
 
 def author_triggers(sent: Span, own: set[str]) -> list[int]:
@@ -83,8 +85,11 @@ def _names_after_trigger(doc: Doc, trigger: int, end: int) -> list[Span]:
         if lower == "and" and j + 1 < end and doc[j + 1].lower_.startswith(PROPOSE_STEMS):
             j += 2
             continue
+        if lower in APPOSITION and j > trigger + 1 and doc[j - 1].text == ",":  # "a novel GAN model, i.e., AU-GAN"
+            j += 2 if j + 1 < end and doc[j + 1].text == "," else 1
+            continue
         if token.is_alpha or "-" in token.text:
-            if lower in STOP_WORDS or not token.text.islower() and not token.text[0].islower():
+            if lower in STOP_WORDS or not token.text.islower() and not token.text[0].islower() and not is_generic(token.text):
                 break
             skipped += 1
             j += 1
@@ -160,7 +165,7 @@ def find_proposed(doc: Doc, title: str, abbreviations: list[tuple[Span, Span]],
             for short, long in abbreviations:
                 # "a ... block (DEAB) consisting of ... (DEConv) is proposed"; "we develop the global geometry encoder (GGE)"
                 before = _is_passive(doc[trigger]) and sent.start <= long.start and short.end <= trigger
-                after = trigger < long.start and short.end <= cut
+                after = trigger < long.start <= trigger + ABBREVIATION_REACH and short.end <= cut
                 if (before or after) and not is_generic(short.text):
                     found.append((long, "abbreviation"))
         for short, long in abbreviations:  # "our quantized-latent autoencoder (QLAE)", "the proposed ... (CLC)"
