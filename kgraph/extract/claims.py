@@ -37,6 +37,7 @@ NEGATIONS = words("negations")
 POSITIVE = pattern("positive")
 DECREASE = pattern("decrease")
 LOWER_IS_BETTER_CONTEXT = pattern("lower_is_better_context")
+GAIN_CONTEXT = pattern("gain_context")
 SKIP_BEFORE_NAMES = words("skip_before_names")
 LIST_JOINERS = words("list_joiners")
 SUBJECT_GAP = words("subject_gap")
@@ -48,15 +49,18 @@ MARGIN = re.compile(
     rf"({NUMBER}(?:\s?(?:{UNITS})|(?=times\b))?)"
     rf"|({NUMBER}\s?(?:%|x|×|times))\s+(?:higher|lower|faster|better|fewer|less|more|larger|smaller|improvements?|"
     r"speed-?ups?|reductions?|gains?|increases?|boosts?|acceleration|absolute|relative|average|over|than)\b"
-    rf"|(?:up to|a|an|with) ({NUMBER}\s?(?:%|x|×|times))(?=[\s,;.)])"
+    rf"|(?:(?:up to|with) ({NUMBER}\s?(?:%|x|×|times))|(?:a|an) ({NUMBER}\s?(?:x|×|times)))(?=[\s,;.)])"
 )
 # Every number with a unit: the items of a "respectively" list ("by 1.31x and 2.71x ..., respectively").
 UNIT_NUMBER = re.compile(rf"(?<![\w.])({NUMBER}\s?(?:{UNITS})(?![\w]))")
+LISTED_NUMBER = re.compile(rf"{NUMBER}(?:\s?(?:{UNITS})(?!\w))?")
+NUMBER_LIST = re.compile(rf"(?<![\w.]){LISTED_NUMBER.pattern}(?:\s*,?\s*(?:and\s+)?{LISTED_NUMBER.pattern})+")
 # LaTeX that survives in saved abstracts ("23times", "15\\%", "sim7"), rewritten at the same length
 # so that offsets into the sentence still hold.
 LATEX = ((re.compile(r"(?<=\d)times\b"), "×    "), (re.compile(r"\\%"), "% "), (re.compile(r"\bsim(?=\d)"), "  ~"))
 THIRD_PARTY = words("third_party")
 RELATIVE_CLAUSE = re.compile(r",? (which|who|whose) ")
+METRIC_NUMBER_REACH = 16  # characters before a metric where its own number stands ("40% fewer FLOPs")
 MARGIN_LOOKAHEAD = 12  # characters past a region that a margin's following words may take ("1.5x over")
 MAX_SKIPPED = 8  # words before the first name: "complex segmentation models such as X"
 
@@ -96,7 +100,7 @@ def _trigger_at(doc: Doc, k: int, sent: Span) -> tuple[int, str] | None:
         return k + 2, "win"
     if lower in {"over", "upon"} and (k == sent.start or doc[k - 1].lower_ not in OVER_WORDS) and not (k + 1 < sent.end and (doc[k + 1].like_num or doc[k + 1].lower_ in {"the", "time", "all"})):
         window = doc[max(sent.start, k - 8):k].text.lower()
-        if any(word in window.split() for word in OVER_WORDS) or re.search(r"\d\s?%|\d[x×]\b|improv", window):
+        if any(word in window.split() for word in OVER_WORDS) or GAIN_CONTEXT.search(window):
             return k + 1, "win"
     if (lower, nxt) in NEUTRAL_PAIRS:
         return k + 2, "win" if (lower, nxt) in WIN_PAIRS else "neutral"
@@ -117,7 +121,11 @@ def _objects(doc: Doc, start: int, sent: Span, fronted: bool) -> list[Span]:
     while j < sent.end:
         token = doc[j]
         name = name_at(doc, j, allow_title=True)
-        if name is not None and not is_generic(name.text) and not (name.end < sent.end and doc[name.end].lower_ in {"%", "x"}):
+        if name is None and is_generic(token.text) and skipped < MAX_SKIPPED:  # "over RAG and REALM": RAG is a field
+            skipped += 1
+            j += 1
+            continue
+        if name is not None and not (name.end < sent.end and doc[name.end].lower_ in {"%", "x"}):
             if name.end < sent.end and doc[name.end].lower_ in GROUP_NOUNS:
                 j = name.end + 1  # "SSL methods": a group, not a named baseline
                 continue
@@ -150,10 +158,11 @@ def find_comparisons(doc: Doc) -> list[Comparison]:
     lower_better = _lower_is_better()
     metric_spans = list(doc.spans["metric"])
     antecedents = _antecedents(doc)
+    in_metric = {i for span in metric_spans for i in range(span.start, span.end)}  # "exact match" is no "match"
     for sent in sentences(doc):
         for k in range(sent.start, sent.end):
             found = _trigger_at(doc, k, sent)
-            if found is None:
+            if found is None or found[1] == "hedge" and k in in_metric:
                 continue
             start, kind = found
             opening = doc[sent.start:k]  # "Compared with X, ...", "When evaluated against X, ...", not "Our model beats X"
@@ -324,14 +333,22 @@ def _margin_for(text: str, start: int, trigger: int, end: int, losers: int, benc
 
 def _metric_near(text: str, at: int, clause: tuple[int, int], before: tuple[int, int],
                  metrics: list[Mention]) -> str | None:
-    """The metric named in the comparison's clause (else before it) nearest to its margin."""
+    """The metric named in the comparison's clause (else before it) nearest to its margin; one right
+    after another number is that number's ("by 2.3% with 40% fewer FLOPs": FLOPs is not the 2.3%'s)."""
     names = sorted({m.name for m in metrics})
     for start, end in (clause, before):
         found = [(abs(start + match.start() - at), name) for name in names
-                 for match in re.finditer(rf"(?<![\w-]){re.escape(name)}(?![\w-])", text[start:end])]
+                 for match in re.finditer(rf"(?<![\w-]){re.escape(name)}(?![\w-])", text[start:end])
+                 if not _owned_by_another_number(text, start + match.start(), at)]
         if found:
             return min(found)[1]
     return None
+
+
+def _owned_by_another_number(text: str, metric_at: int, margin_at: int) -> bool:
+    """A metric right after another margin ("by 2.3% with 40% fewer FLOPs") is that margin's, not this one's."""
+    numbers = [at for at, _, _ in _margins(text, max(0, metric_at - METRIC_NUMBER_REACH), metric_at)]
+    return bool(numbers) and abs(numbers[-1] - margin_at) > 2
 
 
 def _token_range(doc: Doc, start_char: int, end_char: int) -> range:
@@ -409,7 +426,7 @@ def _margins(text: str, start: int, end: int) -> list[tuple[int, str, bool]]:
     words after it may lie beyond: "1.5x over X" for the trigger "over")."""
     found = []
     for match in MARGIN.finditer(text, start, min(len(text), end + MARGIN_LOOKAHEAD)):
-        group = next(g for g in range(1, 4) if match.group(g))
+        group = next(g for g in range(1, 5) if match.group(g))
         if match.start(group) < end:
             found.append((match.start(group), _tidy(match.group(group)), group == 1))
     return found
@@ -424,4 +441,10 @@ def _respectively(text: str, start: int, end: int, count: int) -> list[str] | No
     if count < 2 or "respectively" not in text[start:end]:
         return None
     numbers = [_tidy(m.group(1)) for m in UNIT_NUMBER.finditer(text, start, end)]
-    return numbers if len(numbers) == count else None
+    if len(numbers) == count:
+        return numbers
+    for listed in NUMBER_LIST.finditer(text, start, end):  # "by 4.2 and 3.1 points": one unit for the list
+        numbers = [_tidy(n.group()) for n in LISTED_NUMBER.finditer(listed.group())]
+        if len(numbers) == count:
+            return numbers
+    return None

@@ -186,6 +186,8 @@ def find_proposed(doc: Doc, title: str, abbreviations: list[tuple[Span, Span]],
                 j = token.i + 1
                 if doc[j].lower_ in CATEGORY_NOUNS and j + 1 < sent.end:
                     j += 1
+                    if doc[j].text == "," and j + 1 < sent.end:  # "our model, CodeFox, ..."
+                        j += 1
                 name = name_at(doc, j, allow_title=True)
                 if name is not None and (is_strong_name(name[0].text) or j > token.i + 1
                                          or any(long.start <= name.start < long.end for _, long in abbreviations)):
