@@ -136,8 +136,7 @@ def _in_evaluation_list(doc: Doc, name: Span, sent: Span) -> bool:
     j = name.start - 1
     while j >= sent.start:
         text = doc[j].lower_
-        if text in LIST_PREPOSITIONS or (text in LIST_OPENERS and j > sent.start and
-                                         doc[j - 1].lower_ in DATASET_WORDS | {"tasks", "such"}):
+        if text in LIST_PREPOSITIONS or (text in LIST_OPENERS and _after_dataset_word(doc, j, sent)):
             return True
         if text in {",", "and", "the", "&", "(", "both", "such", "e.g.", "including"} or name_at(doc, j, True) is not None:
             j -= 1
@@ -147,6 +146,14 @@ def _in_evaluation_list(doc: Doc, name: Span, sent: Span) -> bool:
             continue
         return False
     return False
+
+
+def _after_dataset_word(doc: Doc, j: int, sent: Span) -> bool:
+    """Does a dataset word stand right before token ``j`` (commas aside): "benchmarks (X", "benchmarks, e.g., X"?"""
+    k = j - 1
+    while k > sent.start and doc[k].text == ",":
+        k -= 1
+    return k >= sent.start and doc[k].lower_ in DATASET_WORDS | {"tasks", "such"}
 
 
 def find_organizations(doc: Doc) -> list[Mention]:
