@@ -132,6 +132,7 @@ def _objects(doc: Doc, start: int, sent: Span, fronted: bool) -> list[Span]:
             if fronted and names and name.end < sent.end and doc[name.end].is_lower \
                     and doc[name.end].lower_ not in LIST_JOINERS:
                 break
+            name = _combined(doc, name, sent)
             names.append(name)
             j = name.end
             continue
@@ -151,6 +152,16 @@ def _objects(doc: Doc, start: int, sent: Span, fronted: bool) -> list[Span]:
             continue
         break
     return names
+
+
+def _combined(doc: Doc, name: Span, sent: Span) -> Span:
+    """A name with the method combined with it: "SiT-XL/2 + REPA" is one system."""
+    while name.end + 1 < sent.end and doc[name.end].text == "+":
+        other = name_at(doc, name.end + 1, allow_title=True)
+        if other is None or is_generic(other.text):
+            break
+        name = doc[name.start:other.end]
+    return name
 
 
 def find_comparisons(doc: Doc) -> list[Comparison]:
