@@ -12,7 +12,7 @@ import re
 
 from spacy.tokens import Doc, Span, Token
 
-from kgraph.extract.rules import alternation
+from kgraph.extract.rules import alternation, words
 from kgraph.extract.vocabulary import generic_terms
 
 _INNER_CAPITAL = re.compile(r".[A-Z]")
@@ -20,6 +20,7 @@ _HAS_DIGIT = re.compile(r"\d")
 _HAS_LETTER = re.compile(r"[A-Za-z]")
 _VERSION = re.compile(r"^(v\d+(\.\d+)*|\d+(\.\d+)*[A-Za-z]?|\+\+|[IVX]{1,4}|[A-Z]|(\d+x)?\d+[BMK])$")
 _MODEL_SIZE = re.compile(r"^(\d+x)?\d+(\.\d+)?[BMK]$")  # "Gemma 2B", "Llama 70B", "Mixtral 8x7B"
+NUMBERED_NOUNS = words("numbered_nouns")  # "Table 2" is no name; "Orca 2" is
 _ROMAN = re.compile(r"^[IVX]+$")
 _NUMBERISH = re.compile(r"^[\d.,%x×~]+(-[\d.,%x×~]+)?$")
 _TITLE = re.compile(r"^[A-Z][a-z]+(?:[-'][A-Za-z]+)*$")
@@ -73,7 +74,8 @@ def name_at(doc: Doc, i: int, allow_title: bool = True) -> Span | None:
         if is_strong_name(tok.text) or _TITLE.match(tok.text) or tok.text in {"Transformer", "Transformers"}:
             end += 1
         elif _VERSION.match(tok.text) and doc[end - 1].whitespace_ in {"", " "} \
-                and (strong or end > i + 1 or tok.text in {"++"} or tok.text.startswith("v") or _MODEL_SIZE.match(tok.text)):
+                and (strong or end > i + 1 or tok.text in {"++"} or tok.text.startswith("v") or _MODEL_SIZE.match(tok.text)
+                     or tok.text.isdigit() and len(tok.text) <= 2 and first.lower_ not in NUMBERED_NOUNS):
             end += 1
         else:
             break

@@ -260,13 +260,12 @@ def _merge(mentions: list[Mention]) -> list[Mention]:
 
 def _names_a_dataset(doc: Doc, m: Mention) -> bool:
     """A proposed name is a benchmark or dataset when it says so ("ParallelBench, the first benchmark",
-    a title "CodeTrail: A Benchmark of ...")."""
+    "two new datasets, CityWalk and RoadScan", a title "CodeTrail: A Benchmark of ...")."""
     if re.search(r"(Bench|bench|Eval)$", m.name):
         return True
     if m.evidence.field == "title":
-        after = m.evidence.text[m.end:m.end + 60].lower()
+        after, before = m.evidence.text[m.end:m.end + 60].lower(), ""
     else:
-        doc_end = doc[-1].idx + len(doc[-1])
-        end = doc.char_span(m.end, min(m.end + 60, doc_end), alignment_mode="expand") if m.end < doc_end else None
-        after = end.text.lower() if end is not None else ""
-    return any(word in DATASET_KINDS for word in re.findall(r"[a-z]+", after)[:8])
+        after, before = doc.text[m.end:m.end + 60].lower(), doc.text[max(0, m.start - 40):m.start].lower()
+    return any(word in DATASET_KINDS for word in re.findall(r"[a-z]+", after)[:8]) \
+        or any(word in DATASET_KINDS for word in re.findall(r"[a-z]+", before)[-3:])
