@@ -13,15 +13,16 @@ from pathlib import Path
 
 from tqdm import tqdm
 
-from kgraph.atomic import atomic_writer
-from kgraph.build import PARSED_INPUTS, STATE_DIR, build, saved_digests
-from kgraph.engine import ExtractionStream, default_jobs, start_fork_server
+from kgraph.io import atomic_writer
+from kgraph.build import build, saved_digests
+from kgraph.build.engine import ExtractionStream, default_jobs, start_fork_server
 from kgraph.errors import InputError
+from kgraph.folder import BuildFolder, papers_path
 from kgraph.ingest import FORMATS, read_papers
 from kgraph.ingest.merge import merge_papers
 from kgraph.model import Extraction
 from kgraph.predictions import gold_record
-from kgraph.saved import papers_path, saved_papers
+from kgraph.saved import saved_papers
 
 # Below this many papers the progress bar would only flicker.
 PROGRESS_MIN_PAPERS = 50
@@ -51,7 +52,7 @@ def cmd_build(args: argparse.Namespace) -> int:
     if args.jobs > 1 and not args.dask and sum(os.path.getsize(p) for p in inputs if os.path.isfile(p)) >= WARM_START_BYTES:
         start_fork_server()  # while the inputs are read: workers, if needed, then start at once
     output = Path(args.update or args.output)
-    kept = None if args.no_cache else output / STATE_DIR / PARSED_INPUTS  # inputs read again are not parsed again
+    kept = None if args.no_cache else BuildFolder(output).parsed_inputs  # inputs read again are not parsed again
     with _reading():
         if args.update:
             saved = saved_papers(output, saved_digests(output))
@@ -103,7 +104,7 @@ def _params(pairs: Sequence[str]) -> dict[str, str]:
 
 def cmd_viz(args: argparse.Namespace) -> int:
     from kgraph.saved import load_graph
-    from kgraph.viz import write_html
+    from kgraph.viz.page import write_html
 
     write_html(load_graph(args.graph), args.output, args.title)
     print(f"wrote {args.output}")
@@ -111,7 +112,7 @@ def cmd_viz(args: argparse.Namespace) -> int:
 
 
 def cmd_export(args: argparse.Namespace) -> int:
-    from kgraph.export import export
+    from kgraph.query.export import export
 
     export(args.graph, args.format, args.output)
     if args.output != "-":
@@ -120,8 +121,8 @@ def cmd_export(args: argparse.Namespace) -> int:
 
 
 def cmd_query(args: argparse.Namespace) -> int:
-    from kgraph.results import format_result, terminal_width
-    from kgraph.sparql import canned_queries, canned_query, check_params, query_graph, read_query
+    from kgraph.query.results import format_result, terminal_width
+    from kgraph.query.sparql import canned_queries, canned_query, check_params, query_graph, read_query
 
     if args.list:
         queries = canned_queries()
@@ -145,13 +146,13 @@ def cmd_query(args: argparse.Namespace) -> int:
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
-    from kgraph.endpoint import serve
+    from kgraph.query.endpoint import serve
 
     return serve(args.graph, args.port, args.bind, args.timeout)
 
 
 def cmd_push(args: argparse.Namespace) -> int:
-    from kgraph.endpoint import push
+    from kgraph.query.endpoint import push
 
     print(push(args.graph, args.endpoint, args.graph_iri, args.append))
     return 0

@@ -1,4 +1,10 @@
-"""Read back what ``kgraph build`` saved (``papers.jsonl``), so later commands need not extract again."""
+"""``papers.jsonl``, what ``kgraph build`` saves of each paper: its line written, and read back, so
+later commands need not extract again.
+
+A line is ``{"extraction": {...}, "paper": {...}}`` as ``json.dumps(..., sort_keys=True)`` writes
+it. ``paper_line`` writes it and ``_paper_of`` reads the paper back from its end alone; both rely
+on ``PAPER_KEY``, and nothing else knows the layout.
+"""
 
 from __future__ import annotations
 
@@ -11,20 +17,29 @@ from pathlib import Path
 import networkx as nx
 
 from kgraph.errors import InputError
+from kgraph.folder import papers_path
 from kgraph.graph import build_graph
 from kgraph.model import Extraction, Paper
 from kgraph.resolve import resolve
 
-PAPERS_FILE = "papers.jsonl"
-PAPER_KEY = ', "paper": '  # in a record as written: {"extraction": {...}, "paper": {...}}
+PAPER_KEY = ', "paper": '  # in a line as written: {"extraction": {...}, "paper": {...}}
+# Change when a line is laid out differently (or ``Paper.to_dict`` changes): builds copy the
+# lines of unchanged papers from the last papers.jsonl, which must then be written again.
+LINE_FORMAT = "2"
 _DECODER = json.JSONDecoder()
 T = TypeVar("T")
 
 
-def papers_path(path: str | os.PathLike[str]) -> Path:
-    """A build folder stands for its papers.jsonl."""
-    path = Path(path)
-    return path / PAPERS_FILE if path.is_dir() else path
+def facts_json(extraction: Extraction) -> str:
+    """An extraction as the JSON text saved in papers.jsonl (and in a build's cache)."""
+    return json.dumps(extraction.to_dict(), ensure_ascii=False, sort_keys=True)
+
+
+def paper_line(paper: Paper, facts: str) -> str:
+    """The papers.jsonl line of a paper (without its line end), its facts already JSON (``facts_json``):
+    what ``json.dumps({"extraction": ..., "paper": ...}, sort_keys=True)`` writes."""
+    paper_json = json.dumps(paper.to_dict(), ensure_ascii=False, sort_keys=True)
+    return '{"extraction": ' + facts + PAPER_KEY + paper_json + "}"
 
 
 def parse_record(line: str) -> tuple[Paper, Extraction]:

@@ -22,7 +22,8 @@ from rdflib.compare import isomorphic
 from test_rdf import HOSTILE, NON_ASCII, ODD_ID, _from_oxigraph, _hostile_graph, _reordered, _validate
 
 from kgraph.cli import main
-from kgraph.export import LIST_SEPARATOR, export, graphml_graph, write_graphml
+from kgraph.query.export import export
+from kgraph.rdf.graphml import LIST_SEPARATOR, graphml_graph, write_graphml
 from kgraph.rdf import KG, node_iri, serialize, to_rdf
 
 CONTEXT = json.loads((files("kgraph.ontology") / "context.jsonld").read_text("utf-8"))["@context"]

@@ -20,7 +20,8 @@ from rdflib.compare import isomorphic
 
 from kgraph.graph import build_graph
 from kgraph.model import Claim, Evidence, Extraction, Mention, Paper, Source
-from kgraph.rdf import DATA, KG, _decimal, _integer, node_iri, serialize, to_rdf, web_iri, write_turtle
+from kgraph.rdf import DATA, KG, node_iri, serialize, to_rdf, web_iri, write_turtle
+from kgraph.rdf.terms import _decimal, _integer
 from kgraph.resolve import resolve
 
 ONTOLOGY = files("kgraph.ontology") / "kgraph.ttl"

@@ -11,7 +11,7 @@ from conftest import sample_records
 from kgraph.errors import InputError
 from kgraph.graph import build_graph
 from kgraph.resolve import resolve
-from kgraph.build import _record
+from kgraph.saved import paper_line
 from kgraph.saved import load_graph, read_saved, saved_papers
 
 
@@ -35,7 +35,7 @@ def test_saved_papers_read_the_same_whatever_the_records_layout(tmp_path):
     """--update reads a build's papers decoding only their end; any other layout is decoded whole."""
     papers, extractions = sample_records()
     papers[0].abstract += ' It quotes JSON: , "paper": {"title": "not this one"}}'
-    build_layout = [_record(p, json.dumps(extractions[p.key].to_dict(), sort_keys=True)) for p in papers]
+    build_layout = [paper_line(p, json.dumps(extractions[p.key].to_dict(), sort_keys=True)) for p in papers]
     other_layouts = [json.dumps({"paper": papers[0].to_dict(), "extraction": extractions[papers[0].key].to_dict()}),
                      json.dumps({"extraction": extractions[papers[1].key].to_dict(), "paper": papers[1].to_dict()},
                                 indent=None, separators=(",", ":"))]

@@ -20,19 +20,18 @@ import pytest
 import pyoxigraph as ox
 import rdflib
 
-from kgraph import build as build_module
 from kgraph import cli
-from kgraph import engine
-from kgraph import splice
-from kgraph.build import STATE_DIR, UPDATING_MARKER, build
-from kgraph.cache import TABLE, ExtractionCache
-from kgraph.export import export
-from kgraph.graphfile import read_store
+from kgraph.build import build, engine, splice
+from kgraph.build import run as build_module
+from kgraph.build.cache import TABLE, ExtractionCache
+from kgraph.folder import BuildFolder
+from kgraph.query.export import export
+from kgraph.query.sources import read_store
 from kgraph.ingest import merge_papers, read_papers
 from kgraph.model import Names, Paper, Source
 from kgraph.rdf import DATA, KG, rdf_triples
 from kgraph.resolve import NameTally
-from kgraph.turtle_blocks import write_chunk, write_graph_ttl, written_blocks
+from kgraph.build.turtle_blocks import write_chunk, write_graph_ttl, written_blocks
 from kgraph.saved import load_graph, saved_papers
 
 REPO = Path(__file__).resolve().parents[1]
@@ -98,7 +97,7 @@ def test_a_rebuild_counts_only_the_names_of_papers_it_did_not_have(tmp_path, exa
     papers it lost and counts those it gained, unless the saved tally cannot be trusted."""
     out, old, new = tmp_path / "out", example_papers[:7], example_papers[7:]
     build(old, out, jobs=1)
-    tally = out / STATE_DIR / build_module.NAME_TALLY
+    tally = BuildFolder(out).name_tally
     if saved_tally == "damaged":
         tally.write_bytes(tally.read_bytes()[:-40])
     elif saved_tally == "of another papers.jsonl":
@@ -130,9 +129,9 @@ def test_a_rebuild_resolves_again_only_papers_that_name_what_resolves_otherwise(
     build(foo + other, out, jobs=1)
     assert re.search(r"method:foo-net\b", (out / "graph.ttl").read_text(encoding="utf-8"))
     if state == "of an earlier version":
-        saved = json.loads((out / STATE_DIR / "state.json").read_text(encoding="utf-8"))
+        saved = json.loads(BuildFolder(out).state.read_text(encoding="utf-8"))
         del saved["resolution"]
-        (out / STATE_DIR / "state.json").write_text(json.dumps(saved), encoding="utf-8")
+        BuildFolder(out).state.write_text(json.dumps(saved), encoding="utf-8")
     parsed: Counter[str] = Counter()
     from_json = Names.from_json
     monkeypatch.setattr(Names, "from_json", classmethod(lambda cls, text: (
@@ -186,7 +185,7 @@ def test_an_index_of_papers_jsonl_that_cannot_be_trusted_is_not_used(tmp_path, e
     build reads every paper from the cache instead, and writes what a fresh build writes."""
     out = tmp_path / "out"
     build(example_papers, out, jobs=1)
-    index, saved = out / STATE_DIR / build_module.SAVED_LINES, out / "papers.jsonl"
+    index, saved = BuildFolder(out).papers_index, out / "papers.jsonl"
     header, *lines = index.read_text(encoding="utf-8").splitlines(keepends=True)
     fields = lines[0].split("\t")
     if damage == "missing":
@@ -236,7 +235,7 @@ def test_update_takes_the_saved_papers_digests_from_the_index(tmp_path, monkeypa
     store = tmp_path / "store"
     assert cli.main(["build", str(EXAMPLES[0]), "-o", str(store), "-j", "1", "--no-cache"]) == 0
     if index == "deleted":
-        (store / STATE_DIR / build_module.SAVED_LINES).unlink()
+        BuildFolder(store).papers_index.unlink()
     digested: list[str] = []
     original = Paper.__dict__["digest"].func
     digest = functools.cached_property(lambda paper: digested.append(paper.key) or original(paper))
@@ -261,7 +260,7 @@ def test_removed_paper_leaves_the_store(tmp_path, example_papers):
 
 
 def _store(folder: Path) -> set[tuple]:
-    store = ox.Store.read_only(str(folder / STATE_DIR / "store"))
+    store = ox.Store.read_only(str(BuildFolder(folder).store))
     return {(q.subject, q.predicate, q.object) for q in store}
 
 
@@ -362,7 +361,7 @@ def test_a_damaged_graph_ttl_record_means_all_turtle_is_written_again(tmp_path, 
     a build that cannot use it writes every paper's Turtle again rather than failing."""
     out = tmp_path / "out"
     build(example_papers, out, jobs=1)
-    path = out / STATE_DIR / build_module.GRAPH_TTL_RECORD
+    path = BuildFolder(out).graph_ttl_index
     if record in ("no placed", "bad placed"):  # a header that fits graph.ttl and the body, a body of another shape
         splice.write_record(path, out / "graph.ttl", b"null" if record == "no placed" else b'{"x": [1, 2]}')
     elif record == "places swapped":  # a body that parses but lies, under its old header
@@ -415,19 +414,19 @@ def test_a_build_after_an_interrupted_one_writes_all_rdf_again(tmp_path, example
     marker tells), every paper's RDF is written again and the store is built from nothing."""
     out = tmp_path / "out"
     build(example_papers, out, jobs=1)
-    assert not (out / STATE_DIR / UPDATING_MARKER).exists()
+    assert not BuildFolder(out).updating.exists()
     stale = (ox.NamedNode(f"{DATA}method/nothing-beats-this"), ox.NamedNode(f"{KG}outperforms"),
              ox.NamedNode(f"{DATA}method/everything"))
-    store = ox.Store(str(out / STATE_DIR / "store"))
+    store = ox.Store(str(BuildFolder(out).store))
     store.add(ox.Quad(*stale))
     del store
     assert build(example_papers, out, jobs=1).rewritten == 0
     assert stale in _store(out)  # nothing changed, nothing refreshed
-    (out / STATE_DIR / UPDATING_MARKER).touch()  # as a killed build leaves it
+    BuildFolder(out).updating.touch()  # as a killed build leaves it
     assert build(example_papers, out, jobs=1).rewritten == len(example_papers)
     assert stale not in _store(out)
     assert _store(out) == rdf_triples(load_graph(out))
-    assert not (out / STATE_DIR / UPDATING_MARKER).exists()
+    assert not BuildFolder(out).updating.exists()
 
 
 def test_a_build_where_most_papers_changed_loads_a_new_store(tmp_path, example_papers, monkeypatch):
@@ -514,7 +513,7 @@ def test_other_rdf_writing_code_writes_all_rdf_again(tmp_path, example_papers, m
 
 def _cached(folder: Path) -> int:
     try:
-        with sqlite3.connect(folder / STATE_DIR / "cache.sqlite", timeout=1) as db:
+        with sqlite3.connect(BuildFolder(folder).cache, timeout=1) as db:
             return db.execute(f"SELECT count(*) FROM {TABLE}").fetchone()[0]
     except sqlite3.Error:
         return 0
@@ -545,7 +544,7 @@ def test_a_killed_build_loses_no_finished_work_and_resumes(tmp_path, example_pap
     fresh = tmp_path / "fresh"
     build(read_papers([source]), fresh, jobs=1, use_cache=False)
     assert outputs(out) == outputs(fresh)
-    assert not [*out.glob(".*.tmp"), *(out / STATE_DIR).glob(".*.tmp")]  # what the killed build was writing is gone
+    assert not [*out.glob(".*.tmp"), *BuildFolder(out).state_dir.glob(".*.tmp")]  # what the killed build was writing is gone
 
 
 def test_a_second_build_into_a_folder_being_built_stops_at_once(tmp_path, example_papers, capsys):
@@ -678,7 +677,7 @@ def _pipelines_built() -> int:
 
 
 def test_workers_start_with_the_extraction_pipeline_built():
-    """Their fork server builds it once (kgraph.warm): a rebuild that extracts a few new papers
+    """Their fork server builds it once (kgraph.build.warm): a rebuild that extracts a few new papers
     does not wait for each worker to build it."""
     with engine.process_pool(1, os.getpid) as pool:  # an initializer that builds nothing
         assert pool.submit(_pipelines_built).result() == 1

@@ -16,8 +16,8 @@ from test_rdf import HOSTILE, NON_ASCII, _hostile_graph
 from kgraph.cli import main
 from kgraph.errors import InputError
 from kgraph.rdf import write_turtle
-from kgraph.results import format_result
-from kgraph.sparql import ENGINES, canned_queries, canned_query, check_params, query_graph, read_query, run_oxigraph
+from kgraph.query.results import format_result
+from kgraph.query.sparql import ENGINES, canned_queries, canned_query, check_params, query_graph, read_query, run_oxigraph
 
 
 @pytest.fixture(scope="module")

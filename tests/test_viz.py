@@ -16,10 +16,10 @@ from browser import chromium, local_page  # noqa: F401  (pytest fixtures)
 from conftest import sample_records
 from kgraph.cli import main
 from kgraph.graph import build_graph
-from kgraph.layout import force_layout, layout
+from kgraph.viz.layout import force_layout, layout
 from kgraph.model import Claim, Evidence, Extraction, Mention, Paper, Source
 from kgraph.resolve import resolve
-from kgraph.viz import (
+from kgraph.viz.page import (
     BASELINE,
     EXPAND_METHODS,
     LARGE_GRAPH,
@@ -32,7 +32,7 @@ from kgraph.viz import (
     render_html,
     write_html,
 )
-from kgraph.vizdata import arrows, claims, name_spans, paper_url, pieces, starting_view
+from kgraph.viz.data import arrows, claims, name_spans, paper_url, pieces, starting_view
 from synthetic import synthetic_graph
 
 # Each payload sets window.__pwned if it ever runs as markup or script.

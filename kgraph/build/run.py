@@ -32,21 +32,25 @@ import filelock
 import networkx as nx
 import pyoxigraph as ox
 
-from kgraph.atomic import atomic_writer, write_text
-from kgraph.cache import FORMAT as CACHE_FORMAT, ExtractionCache
-from kgraph.engine import POOL_MIN_PAPERS, ExtractionStream, batched, process_pool
+from kgraph.io import atomic_writer, write_text
+from kgraph.build.cache import FORMAT as CACHE_FORMAT, ExtractionCache
+from kgraph.build.engine import POOL_MIN_PAPERS, ExtractionStream, batched, process_pool
 from kgraph.errors import OutputError
 from kgraph.extract import extractor_version
+from kgraph.folder import PAPERS_FILE, STATE_DIR
 from kgraph.graph import NODE_TYPES, build_graph, paper_node_id, summary
 from kgraph.model import Names, Paper
-from kgraph.rdf import node_iri_text, rdf_triples
+from kgraph.rdf.namespace import is_entity
+from kgraph.rdf.terms import node_iri_text
+from kgraph.rdf.triples import rdf_triples
 from kgraph.resolve import TALLY_FORMAT, NameTally, Resolution
-from kgraph.saved import PAPER_KEY, PAPERS_FILE, parse_record
-from kgraph.saved_lines import LINES_FORMAT, SavedLine, read_saved_lines, write_saved_lines
-from kgraph.splice import Splicer, read_record, write_record
-from kgraph.store import STATE_DIR, STORE_DIR, delete_papers, is_entity, load_turtle, open_store, refresh_shortcuts, replace_entities
-from kgraph.turtle_blocks import Block, subject_blocks, turtle_block, write_chunk, write_graph_ttl, written_blocks
-from kgraph.viz import render_html
+from kgraph.saved import LINE_FORMAT, paper_line, parse_record
+from kgraph.build.saved_lines import LINES_FORMAT, SavedLine, read_saved_lines, write_saved_lines
+from kgraph.build.splice import Splicer, read_record, write_record
+from kgraph.build.store import delete_papers, load_turtle, open_store, refresh_shortcuts, replace_entities
+STORE_DIR = "store"
+from kgraph.build.turtle_blocks import Block, subject_blocks, turtle_block, write_chunk, write_graph_ttl, written_blocks
+from kgraph.viz.page import render_html
 
 # The page holds at most this many papers: all of a small corpus, else claim-making ones (it is about who beats whom).
 PAGE_ALL_PAPERS_LIMIT = 5000
@@ -77,16 +81,7 @@ class BuildReport:
     notes: list[str] = field(default_factory=list)
 
 
-def _record(paper: Paper, facts: str) -> str:
-    """The papers.jsonl line: what json.dumps(..., sort_keys=True) writes, with the facts already JSON.
-
-    Rebuilds copy unchanged lines: a change to this layout (or to ``Paper.to_dict``) must change
-    ``saved_lines.LINES_FORMAT``."""
-    paper_json = json.dumps(paper.to_dict(), ensure_ascii=False, sort_keys=True)
-    return '{"extraction": ' + facts + PAPER_KEY + paper_json + "}"
-
-
-RDF_WRITERS = ("kgraph.build", "kgraph.graph", "kgraph.rdf", "kgraph.store", "kgraph.turtle_blocks")
+RDF_WRITERS = ("kgraph.build.run", "kgraph.graph", "kgraph.rdf.triples", "kgraph.rdf.terms", "kgraph.build.store", "kgraph.build.turtle_blocks")
 
 
 @functools.cache
@@ -245,7 +240,7 @@ def _build(papers: list[Paper], output: Path, jobs: int, dask_address: str | Non
                 else:
                     same, (facts, paper_names) = next(fresh)
                     assert same is paper
-                    data = (_record(paper, facts) + "\n").encode("utf-8")  # encoded once, to write and to hash
+                    data = (paper_line(paper, facts) + "\n").encode("utf-8")  # encoded once, to write and to hash
                     line = SavedLine(splicer.write(data), len(data), _bytes_digest(data), _paper_iri(paper),
                                      paper_names)
                     tally.add(Names.from_json(line.names))

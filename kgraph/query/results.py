@@ -13,25 +13,19 @@ import json
 import shutil
 import sys
 
-from rich import box
-from rich.console import Console
-from rich.table import Table
+from kgraph.rdf.namespace import KGRAPH_PREFIXES, PREFIXES
+from kgraph.query.sparql import Result, Term
 
-from kgraph.rdf import DATA, DATA_PREFIXES, KG
-from kgraph.sparql import Result, Term
-
-RESULT_FORMATS = ("table", "csv", "json")
-XSD = "http://www.w3.org/2001/XMLSchema#"
+XSD = PREFIXES["xsd"]
 XSD_STRING = XSD + "string"
 _NUMERIC = {XSD + name for name in ("integer", "decimal", "double", "float", "long", "int")}
-_PREFIXES = {"kg": str(KG), **{prefix: f"{DATA}{prefix}/" for prefix in DATA_PREFIXES}}
 
 
 def _short(term: Term | None) -> str:
     if term is None:
         return ""
     if term.kind == "uri":
-        for prefix, namespace in _PREFIXES.items():
+        for prefix, namespace in KGRAPH_PREFIXES.items():
             if term.value.startswith(namespace):
                 return f"{prefix}:{term.value[len(namespace):]}"
     if term.kind == "bnode":
@@ -61,6 +55,10 @@ def format_table(result: Result, width: int | None = None) -> str:
         return ("yes" if result.boolean else "no") + "\n"
     if result.form == "graph":
         return format_triples(result)
+    from rich import box  # imported when a table is asked for: the command line needs no rich otherwise
+    from rich.console import Console
+    from rich.table import Table
+
     table = Table(box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False)
     for i, name in enumerate(result.variables):
         bound = [row[i] for row in result.rows if row[i] is not None]
@@ -120,12 +118,17 @@ def format_result(result: Result, fmt: str = "table", width: int | None = None) 
     """The result as ``fmt`` text; CONSTRUCT and DESCRIBE results are N-Triples whatever the format."""
     if result.form == "graph":
         return format_triples(result)
-    if fmt == "table":
-        return format_table(result, width)
-    if fmt == "csv":
-        if result.form == "ask":
-            return "boolean\r\n" + ("true" if result.boolean else "false") + "\r\n"
-        return format_csv(result)
-    if fmt == "json":
-        return format_json(result)
-    raise ValueError(f"format {fmt!r} is not one of {RESULT_FORMATS}")
+    if fmt not in FORMATTERS:
+        raise ValueError(f"format {fmt!r} is not one of {RESULT_FORMATS}")
+    return FORMATTERS[fmt](result, width)
+
+
+def _csv_or_boolean(result: Result, width: int | None = None) -> str:
+    if result.form == "ask":
+        return "boolean\r\n" + ("true" if result.boolean else "false") + "\r\n"
+    return format_csv(result)
+
+
+# Result formats by name (the width matters to tables only).
+FORMATTERS = {"table": format_table, "csv": _csv_or_boolean, "json": lambda result, width=None: format_json(result)}
+RESULT_FORMATS = tuple(FORMATTERS)

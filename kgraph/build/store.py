@@ -15,17 +15,8 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from kgraph.rdf import DATA, KG
+from kgraph.rdf.namespace import KG
 
-STATE_DIR = ".kgraph"  # in a build folder: the cache, the Turtle blocks, the store
-STORE_DIR = "store"
-ENTITY_KINDS = ("method/", "benchmark/", "metric/", "organization/")
-PREFIXES = {"kg": str(KG), "paper": f"{DATA}paper/", "method": f"{DATA}method/", "benchmark": f"{DATA}benchmark/",
-            "metric": f"{DATA}metric/", "organization": f"{DATA}organization/", "claim": f"{DATA}claim/",
-            "mention": f"{DATA}mention/", "skos": "http://www.w3.org/2004/02/skos/core#",
-            "dcterms": "http://purl.org/dc/terms/", "prov": "http://www.w3.org/ns/prov#",
-            "schema": "https://schema.org/", "xsd": "http://www.w3.org/2001/XMLSchema#",
-            "rdfs": "http://www.w3.org/2000/01/rdf-schema#"}
 REFRESH_SHORTCUTS = f"""
 PREFIX kg: <{KG}>
 DELETE {{ ?winner kg:outperforms ?loser }} WHERE {{ VALUES ?winner {{ %s }} ?winner kg:outperforms ?loser }} ;
@@ -47,10 +38,6 @@ DELETE {{ ?s ?p ?o }} WHERE {{ VALUES ?s {{ %s }} ?s ?p ?o FILTER(?p != kg:outpe
 UPDATE_CHUNK = 500  # IRIs per SPARQL update
 
 
-def is_entity(iri: str) -> bool:
-    return iri.startswith(DATA) and iri[len(DATA):].startswith(ENTITY_KINDS)
-
-
 def _chunked(template: str, iris: list[str]) -> Iterator[str]:
     """The template with its VALUES filled, UPDATE_CHUNK IRIs at a time."""
     for start in range(0, len(iris), UPDATE_CHUNK):
@@ -60,12 +47,6 @@ def _chunked(template: str, iris: list[str]) -> Iterator[str]:
 def _update_in_chunks(store: ox.Store, template: str, iris: list[str]) -> None:
     for update in _chunked(template, iris):
         store.update(update)
-
-
-def build_store(folder: str | os.PathLike[str]) -> Path | None:
-    """The on-disk store of a finished build in ``folder``, or None when it has none."""
-    state = Path(folder) / STATE_DIR
-    return state / STORE_DIR if (state / "state.json").is_file() and (state / STORE_DIR).is_dir() else None
 
 
 def open_store(path: str | os.PathLike[str]) -> ox.Store:

@@ -16,11 +16,10 @@ import pyoxigraph as ox
 from rdflib import Graph
 
 from kgraph.errors import InputError
+from kgraph.folder import PAPERS_FILE, TURTLE_FILE, BuildFolder
 from kgraph.rdf import serialize, to_rdf
-from kgraph.saved import PAPERS_FILE, load_graph
-from kgraph.store import build_store
+from kgraph.saved import load_graph
 
-TURTLE_FILE = "graph.ttl"
 # RDF files a command accepts, by extension: (rdflib parser, Oxigraph format, media type).
 RDF_FILES = {
     ".nt": ("nt", ox.RdfFormat.N_TRIPLES, "application/n-triples"),
@@ -120,7 +119,7 @@ def check_rdf(path: Path) -> None:
 def read_store(path: str | os.PathLike[str]) -> ox.Store:
     """GRAPH as an Oxigraph store, the fast SPARQL engine: a build folder's own on-disk store,
     opened read-only (nothing to load, whatever its size), else the file bulk-loaded into memory."""
-    on_disk = build_store(path) if Path(path).is_dir() else None
+    on_disk = BuildFolder(path).finished_store() if Path(path).is_dir() else None
     if on_disk is not None:
         try:
             return ox.Store.read_only(str(on_disk))

@@ -14,7 +14,7 @@ import os
 from pathlib import Path
 from typing import BinaryIO
 
-from kgraph.atomic import atomic_writer
+from kgraph.io import atomic_writer
 
 COPY_CHUNK = 1 << 24
 

@@ -22,10 +22,10 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from kgraph.atomic import atomic_writer
-from kgraph.rdf import Term
-from kgraph.splice import Splicer, read_record, write_record
-from kgraph.store import PREFIXES
+from kgraph.io import atomic_writer
+from kgraph.build.splice import Splicer, read_record, write_record
+from kgraph.rdf.namespace import PREFIXES
+from kgraph.rdf.terms import Term
 
 TURTLE_PREFIXES = "".join(f"@prefix {name}: <{iri}> .\n" for name, iri in sorted(PREFIXES.items())) + "\n"
 Block = tuple[Path, int, int]  # the file holding a block of Turtle, where it starts, its length in bytes

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import functools
 import itertools
-import json
 import multiprocessing
 import multiprocessing.forkserver
 import os
@@ -18,8 +17,9 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from typing import TypeVar
 
-from kgraph.cache import ExtractionCache
-from kgraph.model import Extraction, Paper
+from kgraph.build.cache import ExtractionCache
+from kgraph.model import Paper
+from kgraph.saved import facts_json
 
 BATCH_SIZE = 512
 # With fewer papers to extract (or, in a build, to write as RDF) than this, workers would take
@@ -30,8 +30,10 @@ POOL_HIDDEN_BY_CACHED = 20000  # cached papers that take about as long to read a
 IN_FLIGHT = 2  # batches of papers to extract submitted ahead
 # The extractor imports spaCy (over a second): imported where extraction runs (workers get it,
 # with its pipeline built, from their fork server), not by every process that runs a build.
+# Imported once, by the fork server (a name it cannot import is skipped silently: a unit test
+# checks that each of these is a module).
 EXTRACTOR = "kgraph.extract.paper"
-PRELOAD = ["kgraph.build", EXTRACTOR, "kgraph.warm"]  # imported once, by the fork server
+PRELOAD = ["kgraph.build.run", EXTRACTOR, "kgraph.build.warm"]
 T = TypeVar("T")
 
 
@@ -76,11 +78,6 @@ def _warm_up() -> None:
     from kgraph.extract.pipeline import build_nlp
 
     build_nlp()  # once per worker, not once per paper (done already where the fork server built it)
-
-
-def facts_json(extraction: Extraction) -> str:
-    """An extraction as the JSON text saved in papers.jsonl and in the cache."""
-    return json.dumps(extraction.to_dict(), ensure_ascii=False, sort_keys=True)
 
 
 Facts = tuple[str, str]  # a paper's extraction and its names (model.Names), as JSON text

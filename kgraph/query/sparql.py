@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from importlib.resources import files
 from pathlib import Path
@@ -27,9 +27,8 @@ import rdflib
 from rdflib.query import Result as RdflibResult
 
 from kgraph.errors import InputError
-from kgraph.graphfile import read_rdflib, read_store
+from kgraph.query.sources import read_rdflib, read_store
 
-ENGINES = ("oxigraph", "rdflib")
 INLINE_QUERY = "<query>"  # how errors name a query given on the command line
 _PARAM_LINE = re.compile(r"#\s*param\s+([A-Za-z_][A-Za-z0-9_]*)\s*:\s*(.*)")
 _OXIGRAPH_POSITION = re.compile(r"error at (\d+):(\d+)")
@@ -207,8 +206,14 @@ def run_rdflib(graph: rdflib.Graph, query: str, source: str = INLINE_QUERY,
 def query_graph(graph: str | os.PathLike[str], query: str, source: str = INLINE_QUERY,
                 params: Mapping[str, str] | None = None, engine: str = "oxigraph") -> Result:
     """Load GRAPH (build folder, RDF file or papers.jsonl) into ``engine`` and run ``query`` on it."""
-    if engine == "oxigraph":
-        return run_oxigraph(read_store(graph), query, source, params)
-    if engine == "rdflib":
-        return run_rdflib(read_rdflib(graph), query, source, params)
-    raise ValueError(f"engine {engine!r} is not one of {ENGINES}")
+    if engine not in ENGINES:
+        raise ValueError(f"engine {engine!r} is not one of {tuple(ENGINES)}")
+    load, run = ENGINES[engine]
+    return run(load(graph), query, source, params)
+
+
+# Engines by name: how GRAPH is loaded for it, and how a query runs there.
+ENGINES: dict[str, tuple[Callable, Callable[..., Result]]] = {
+    "oxigraph": (read_store, run_oxigraph),
+    "rdflib": (read_rdflib, run_rdflib),
+}

@@ -18,7 +18,7 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import NamedTuple
 
-from kgraph.splice import read_record, write_record
+from kgraph.build.splice import read_record, write_record
 
 LINES_FORMAT = "2"  # change when a papers.jsonl record, or a row of the index, is laid out differently
 

@@ -34,9 +34,9 @@ import networkx as nx
 import pyvis
 from pyvis.network import Network
 
-from kgraph.atomic import write_text
-from kgraph.layout import layout
-from kgraph.vizdata import (
+from kgraph.io import write_text
+from kgraph.viz.layout import layout
+from kgraph.viz.data import (
     BASELINE,
     PROPOSED,
     Arrow,

@@ -29,8 +29,8 @@ import httpx
 import pyoxigraph as ox
 
 from kgraph.errors import InputError
-from kgraph.graphfile import check_rdf, is_saved_papers, rdf_file, rdf_format, read_networkx
-from kgraph.rdf import serialize
+from kgraph.query.sources import check_rdf, is_saved_papers, rdf_file, rdf_format, read_networkx
+from kgraph.rdf.serialize import serialize
 
 OXIGRAPH = "oxigraph"
 STARTUP_TIMEOUT_S = 60.0

@@ -43,7 +43,7 @@ class Arrow:
 @functools.lru_cache(maxsize=1)
 def jinja_environment() -> jinja2.Environment:
     """The environment of the page and card templates (package data), autoescaping everything."""
-    return jinja2.Environment(loader=jinja2.PackageLoader("kgraph", "templates"), autoescape=True,
+    return jinja2.Environment(loader=jinja2.PackageLoader("kgraph.viz", "templates"), autoescape=True,
                               undefined=jinja2.StrictUndefined, keep_trailing_newline=True)
 
 
