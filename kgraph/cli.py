@@ -21,8 +21,12 @@ from kgraph.folder import BuildFolder, papers_path
 from kgraph.ingest import FORMATS, read_papers
 from kgraph.ingest.merge import merge_papers
 from kgraph.model import Extraction
+from kgraph.query.export import EXPORT_FORMATS
+from kgraph.query.results import RESULT_FORMATS
+from kgraph.query.sparql import ENGINES
 from kgraph.predictions import gold_record
 from kgraph.saved import saved_papers
+from kgraph.schema import PAPER_TYPE
 
 # Below this many papers the progress bar would only flicker.
 PROGRESS_MIN_PAPERS = 50
@@ -62,7 +66,7 @@ def cmd_build(args: argparse.Namespace) -> int:
     report = build(papers, output, jobs=args.jobs, dask_address=args.dask, use_cache=not args.no_cache,
                    progress=_progress)
     counts = dict(report.counts)
-    papers_total = counts.pop("Paper")
+    papers_total = counts.pop(PAPER_TYPE)
     print(f"papers: {papers_total}")
     claims = counts.pop("claims")
     print("entities: " + ", ".join(f"{count} {kind.lower()}s" for kind, count in counts.items()))
@@ -89,7 +93,8 @@ def cmd_extract(args: argparse.Namespace) -> int:
 
 
 # --- linked data: export, query, serve, push (issue 4) -----------------------------------------
-# Their modules are imported when used: they load pyoxigraph, rich and httpx, which build does not need.
+# Their modules are imported when used where they load what build does not need (rich, httpx);
+# the format and engine tables the parser offers are imported with it.
 
 
 def _params(pairs: Sequence[str]) -> dict[str, str]:
@@ -164,7 +169,7 @@ GRAPH_HELP = "a build folder (graph.ttl, papers.jsonl), an RDF file (.ttl, .nt) 
 def _add_linked_data_commands(commands: argparse._SubParsersAction) -> None:
     export = commands.add_parser("export", help="write the graph as Turtle, N-Triples, JSON-LD or GraphML")
     export.add_argument("graph", metavar="GRAPH", help=GRAPH_HELP + " (GraphML needs papers.jsonl)")
-    export.add_argument("--format", choices=("turtle", "nt", "jsonld", "graphml"), default="turtle",
+    export.add_argument("--format", choices=EXPORT_FORMATS, default="turtle",
                         help="output format (default: turtle)")
     export.add_argument("-o", "--output", required=True, help="output file, or - for standard output")
     export.set_defaults(run=cmd_export)
@@ -175,9 +180,9 @@ def _add_linked_data_commands(commands: argparse._SubParsersAction) -> None:
     query.add_argument("--canned", metavar="NAME", help="a query of ontology/queries (see --list)")
     query.add_argument("--param", action="append", default=[], metavar="KEY=VALUE",
                        help="bind a query parameter (a literal), e.g. --param method=vLLM")
-    query.add_argument("--format", choices=("table", "csv", "json"), default="table",
+    query.add_argument("--format", choices=RESULT_FORMATS, default="table",
                        help="table (default), SPARQL CSV or SPARQL JSON results")
-    query.add_argument("--engine", choices=("oxigraph", "rdflib"), default="oxigraph",
+    query.add_argument("--engine", choices=tuple(ENGINES), default="oxigraph",
                        help="SPARQL engine (default: oxigraph; rdflib is far slower, for comparison)")
     query.add_argument("--list", action="store_true", help="list the canned queries and what they answer")
     query.set_defaults(run=cmd_query)

@@ -38,12 +38,13 @@ from kgraph.build.engine import POOL_MIN_PAPERS, ExtractionStream, batched, proc
 from kgraph.errors import OutputError
 from kgraph.extract import extractor_version
 from kgraph.folder import PAPERS_FILE, STATE_DIR
-from kgraph.graph import NODE_TYPES, build_graph, paper_node_id, summary
+from kgraph.graph import build_graph, paper_node_id, summary
 from kgraph.model import Names, Paper
 from kgraph.rdf.namespace import is_entity
 from kgraph.rdf.terms import node_iri_text
 from kgraph.rdf.triples import rdf_triples
 from kgraph.resolve import TALLY_FORMAT, NameTally, Resolution
+from kgraph.schema import NODE_TYPES, PAPER_TYPE
 from kgraph.saved import LINE_FORMAT, paper_line, parse_record
 from kgraph.build.saved_lines import LINES_FORMAT, SavedLine, read_saved_lines, write_saved_lines
 from kgraph.build.splice import Splicer, read_record, write_record
@@ -594,14 +595,14 @@ def _render_page(saved: Path, placed: list[tuple[int, int]], keep: set[str] | No
     graph = build_graph(papers, extractions, _WORKER_RESOLUTION, all_entities=False)
     claims = summary(graph)["claims"]
     if keep is not None:
-        graph.remove_nodes_from([n for n, kind in list(graph.nodes(data="type")) if kind == "Method" and n not in keep])
+        graph.remove_nodes_from([n for n, kind in list(graph.nodes(data="type")) if kind == NODE_TYPES["method"] and n not in keep])
     return claims, render_html(graph)
 
 
 def _counts(resolution: Resolution, scan: _Scan, page_claims: int) -> dict[str, int]:
     """The build's counts, which cover everything (the page's claims are all claims when it shows every paper)."""
     total = len(scan.fingerprints)
-    counts = {"Paper": total, **{kind: 0 for kind in NODE_TYPES.values()}}
+    counts = {PAPER_TYPE: total, **{kind: 0 for kind in NODE_TYPES.values()}}
     for entity in resolution.entities.values():
         counts[NODE_TYPES[entity.kind]] += 1
     counts["claims"] = scan.claim_count if total > PAGE_ALL_PAPERS_LIMIT else page_claims

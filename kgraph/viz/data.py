@@ -23,6 +23,8 @@ from urllib.parse import quote, urlsplit
 import jinja2
 import networkx as nx
 
+from kgraph.schema import NODE_TYPES
+
 PROPOSED = "proposed"
 BASELINE = "baseline"
 MAX_LISTED = 6  # papers listed in a method card before "and N more"
@@ -59,7 +61,7 @@ def method_roles(graph: nx.MultiDiGraph) -> dict[str, str]:
     """Every Method node id mapped to ``"proposed"`` (some paper proposes it) or ``"baseline"``."""
     roles = {}
     for node, node_type in graph.nodes(data="type"):
-        if node_type != "Method":
+        if node_type != NODE_TYPES["method"]:
             continue
         proposed = any(t == "proposes" for _, _, t in graph.in_edges(node, data="type"))
         roles[node] = PROPOSED if proposed else BASELINE

@@ -35,6 +35,7 @@ import pyvis
 from pyvis.network import Network
 
 from kgraph.io import write_text
+from kgraph.schema import PAPER_TYPE
 from kgraph.viz.layout import layout
 from kgraph.viz.data import (
     BASELINE,
@@ -189,7 +190,7 @@ def render_html(graph: nx.MultiDiGraph, title: str = DEFAULT_TITLE) -> str:
     start = starting_view(arrows(claim_list), LARGE_GRAPH, START_METHODS)
     counts = {
         "methods": len(net.nodes), "arrows": len(net.edges), "claims": len(claim_items),
-        "papers": sum(1 for _, t in graph.nodes(data="type") if t == "Paper"),
+        "papers": sum(1 for _, t in graph.nodes(data="type") if t == PAPER_TYPE),
         "unclaimed": sum(1 for n in net.nodes if not n["beats"] and not n["loses_to"]),
     }
     data = {"nodes": net.nodes, "edges": net.edges, "claims": claim_items, "options": net.options, "start": start,
