@@ -13,7 +13,6 @@ import sqlite3
 import subprocess
 import sys
 import time
-from collections import Counter
 from pathlib import Path
 
 import pytest
@@ -21,16 +20,15 @@ import pyoxigraph as ox
 import rdflib
 
 from kgraph import cli
-from kgraph.build import build, engine, splice
-from kgraph.build import run as build_module
+from kgraph.build import Limits, build, engine, splice, state
+from kgraph.build.rdf_phase import Chunking
 from kgraph.build.cache import TABLE, ExtractionCache
 from kgraph.folder import BuildFolder
 from kgraph.query.export import export
 from kgraph.query.sources import read_store
 from kgraph.ingest import merge_papers, read_papers
-from kgraph.model import Names, Paper, Source
+from kgraph.model import Paper, Source
 from kgraph.rdf import DATA, KG, rdf_triples
-from kgraph.resolve import NameTally
 from kgraph.build.turtle_blocks import write_chunk, write_graph_ttl, written_blocks
 from kgraph.saved import load_graph, saved_papers
 
@@ -57,19 +55,14 @@ def example_papers() -> list[Paper]:
     return read_papers(EXAMPLES)
 
 
-@pytest.fixture
-def small_units(monkeypatch):
-    """Worker pools even for a few papers, several RDF tasks and several store chunks."""
-    monkeypatch.setattr(engine, "POOL_MIN_PAPERS", 2)
-    monkeypatch.setattr(build_module, "POOL_MIN_PAPERS", 2)
-    monkeypatch.setattr(build_module, "RDF_BATCH", 8)
-    monkeypatch.setattr(build_module, "LOAD_CHUNK", 7)
+# Worker pools even for a few papers, several RDF tasks and several store chunks.
+SMALL = Limits(pool_min_papers=2, chunking=Chunking(rdf_batch=8, load_chunk=7))
 
 
-def test_jobs_do_not_change_a_byte(tmp_path, example_papers, small_units):
+def test_jobs_do_not_change_a_byte(tmp_path, example_papers):
     papers = copies(example_papers, 60)
-    build(papers, tmp_path / "one", jobs=1)
-    build(papers, tmp_path / "two", jobs=2)
+    build(papers, tmp_path / "one", jobs=1, limits=SMALL)
+    build(papers, tmp_path / "two", jobs=2, limits=SMALL)
     assert outputs(tmp_path / "one") == outputs(tmp_path / "two")
     assert _store(tmp_path / "one") == _store(tmp_path / "two") == rdf_triples(load_graph(tmp_path / "one"))
     for jobs in ("one", "two"):  # N-Triples are dumped from the store, in the same order
@@ -91,8 +84,7 @@ def test_grown_input_extracts_only_new_papers_and_equals_a_fresh_build(tmp_path,
 
 
 @pytest.mark.parametrize("saved_tally", ["kept", "damaged", "of another papers.jsonl"])
-def test_a_rebuild_counts_only_the_names_of_papers_it_did_not_have(tmp_path, example_papers, monkeypatch,
-                                                                   saved_tally):
+def test_a_rebuild_counts_only_the_names_of_papers_it_did_not_have(tmp_path, example_papers, saved_tally):
     """The names the last build counted are saved with it; the next build takes out those of the
     papers it lost and counts those it gained, unless the saved tally cannot be trusted."""
     out, old, new = tmp_path / "out", example_papers[:7], example_papers[7:]
@@ -104,58 +96,45 @@ def test_a_rebuild_counts_only_the_names_of_papers_it_did_not_have(tmp_path, exa
         shutil.copy(tally, tmp_path / "tally")
         build(old[:5], out, jobs=1)
         shutil.copy(tmp_path / "tally", tally)
-    counted: list[str] = []
-    add = NameTally.add
-    monkeypatch.setattr(NameTally, "add", lambda self, names: (counted.append(names.paper_key), add(self, names)))
     papers = old[2:] + new
-    build(papers, out, jobs=1)
-    assert sorted(counted) == sorted(p.key for p in (new if saved_tally == "kept" else papers))
+    report = build(papers, out, jobs=1)
+    assert report.names_counted == len(new if saved_tally == "kept" else papers)
     build(papers, tmp_path / "fresh", jobs=1)
     assert outputs(out) == outputs(tmp_path / "fresh")
 
 
-@pytest.mark.parametrize("state", ["as saved", "of an earlier version"])
-def test_a_rebuild_resolves_again_only_papers_that_name_what_resolves_otherwise(tmp_path, monkeypatch, state):
+@pytest.mark.parametrize("saved_state", ["as saved", "of an earlier version"])
+@pytest.mark.parametrize("near", ["", "as a benchmark"], ids=["alone", "named-as-a-benchmark-too"])
+def test_a_rebuild_resolves_again_only_papers_that_name_what_resolves_otherwise(tmp_path, saved_state, near):
     """New papers make "FooNet" the commoner form of "Foo-Net", so its entity's label and id
     change: the papers that name it are resolved again (their RDF rewritten), the others are
-    taken as the last build found them, unless its state.json lacks what that needs."""
+    taken as the last build found them, unless its state.json lacks what that needs. Which papers
+    name what is known exactly (the name tally's index): a paper naming "Foo-Net" as a benchmark,
+    or naming many other names, is not resolved again for it."""
     foo = [Paper(f"Foo-Net for images ({n})", "We propose Foo-Net, a network for image classification. "
                  "Foo-Net outperforms ResNet-50 by 2.1 points on ImageNet.") for n in range(2)]
-    other = [Paper(f"Zed networks ({n})", f"We propose Zed{n}Net. Zed{n}Net outperforms ResNet-50 on CIFAR-10.")
+    other = [Paper(f"Zed networks ({n})", f"We propose Zed{n}Net. Zed{n}Net outperforms ResNet-50 on CIFAR-10."
+                   + (" We also evaluate on the Foo-Net dataset." if near else ""))
              for n in range(8)]  # enough that the rebuild is incremental (under half changed)
     new = [Paper(f"Gadgets for images ({n})", f"We propose Gadget{n}Net, a network for image classification. "
                  f"Gadget{n}Net outperforms FooNet by 1.5 points on ImageNet.") for n in range(5)]
     out = tmp_path / "out"
     build(foo + other, out, jobs=1)
     assert re.search(r"method:foo-net\b", (out / "graph.ttl").read_text(encoding="utf-8"))
-    if state == "of an earlier version":
+    if saved_state == "of an earlier version":
         saved = json.loads(BuildFolder(out).state.read_text(encoding="utf-8"))
         del saved["resolution"]
         BuildFolder(out).state.write_text(json.dumps(saved), encoding="utf-8")
-    parsed: Counter[str] = Counter()
-    from_json = Names.from_json
-    monkeypatch.setattr(Names, "from_json", classmethod(lambda cls, text: (
-        names := from_json(text), parsed.update([names.paper_key]))[0]))
     report = build(foo + other + new, out, jobs=1)
-    counted_and_scanned = Counter({p.key: 2 for p in new})
-    if state == "as saved":
-        assert parsed == counted_and_scanned + Counter(p.key for p in foo)
+    assert report.names_counted == len(new)
+    if saved_state == "as saved":
+        assert report.names_parsed == len(foo + new)
         assert report.rewritten == len(foo + new)
     else:
-        assert parsed == counted_and_scanned + Counter(p.key for p in foo + other)
-    monkeypatch.undo()
+        assert report.names_parsed == len(foo + other + new)
     build(foo + other + new, tmp_path / "fresh", jobs=1)
     assert outputs(out) == outputs(tmp_path / "fresh")
     assert not re.search(r"method:foo-net\b", (out / "graph.ttl").read_text(encoding="utf-8"))
-
-
-def _cache_reads(monkeypatch) -> list[str]:
-    """Titles of the papers whose cache entries builds read from now on."""
-    read: list[str] = []
-    get_many = ExtractionCache.get_many
-    monkeypatch.setattr(ExtractionCache, "get_many", lambda self, papers: get_many(
-        self, [read.append(p.title) or p for p in papers]))
-    return read
 
 
 def test_unchanged_papers_lines_are_copied_from_the_last_papers_jsonl(tmp_path, example_papers, monkeypatch):
@@ -163,16 +142,16 @@ def test_unchanged_papers_lines_are_copied_from_the_last_papers_jsonl(tmp_path, 
     reading their cache entries; a changed paper (here: read from another line) is written again."""
     out = tmp_path / "out"
     build(example_papers[:6], out, jobs=1)
-    read = _cache_reads(monkeypatch)
     copied_from: list[Path] = []
     copy = splice.copy_range
     monkeypatch.setattr(splice, "copy_range", lambda source, target, start, end: (
         copied_from.append(Path(source.name)), copy(source, target, start, end)))
     moved = Paper(example_papers[0].title, example_papers[0].abstract, [Source("elsewhere.txt", 3)])
     papers = [moved, *example_papers[1:]]
-    assert build(papers, out, jobs=1).extracted == len(example_papers) - 6
+    report = build(papers, out, jobs=1)
+    assert report.extracted == len(example_papers) - 6
     assert out / "papers.jsonl" in copied_from
-    assert read == [moved.title]  # the new papers are extracted, the others copied
+    assert (report.from_cache, report.lines_copied) == (1, 5)  # the moved paper's facts are read, the others copied
     build(papers, tmp_path / "fresh", jobs=1)
     assert outputs(out) == outputs(tmp_path / "fresh")
 
@@ -180,7 +159,7 @@ def test_unchanged_papers_lines_are_copied_from_the_last_papers_jsonl(tmp_path, 
 @pytest.mark.parametrize("damage", ["missing", "not json", "other version", "short line", "bad number",
                                     "past the end", "negative length", "names of another paper", "places swapped",
                                     "papers.jsonl changed", "papers.jsonl touched"])
-def test_an_index_of_papers_jsonl_that_cannot_be_trusted_is_not_used(tmp_path, example_papers, monkeypatch, damage):
+def test_an_index_of_papers_jsonl_that_cannot_be_trusted_is_not_used(tmp_path, example_papers, damage):
     """Where lines lie in papers.jsonl is read from the state folder; whatever is wrong with it, the
     build reads every paper from the cache instead, and writes what a fresh build writes."""
     out = tmp_path / "out"
@@ -207,9 +186,8 @@ def test_an_index_of_papers_jsonl_that_cannot_be_trusted_is_not_used(tmp_path, e
         saved.write_bytes(saved.read_bytes().replace(b"{", b"{ ", 1))
     else:  # same size, written again
         saved.write_bytes(saved.read_bytes())
-    read = _cache_reads(monkeypatch)
-    assert build(example_papers, out, jobs=1).extracted == 0
-    assert sorted(read) == sorted(p.title for p in example_papers)
+    report = build(example_papers, out, jobs=1)
+    assert (report.extracted, report.lines_copied, report.from_cache) == (0, 0, len(example_papers))
     build(example_papers, tmp_path / "fresh", jobs=1)
     assert outputs(out) == outputs(tmp_path / "fresh")
 
@@ -265,13 +243,12 @@ def _store(folder: Path) -> set[tuple]:
 
 
 @pytest.mark.parametrize("jobs", [1, 2])
-def test_store_and_graph_ttl_hold_the_whole_graph_after_incremental_builds(tmp_path, example_papers, small_units,
-                                                                           jobs):
+def test_store_and_graph_ttl_hold_the_whole_graph_after_incremental_builds(tmp_path, example_papers, jobs):
     """graph.ttl (Turtle blocks) and the store (loaded chunk by chunk, updated apart) say exactly
     what the in-memory mapping of the saved build says, after a build, a grown build and a shrunk one."""
     out = tmp_path / "out"
     for papers in (example_papers[:5], example_papers, example_papers[2:]):
-        build(papers, out, jobs=jobs)
+        build(papers, out, jobs=jobs, limits=SMALL)
         expected = rdf_triples(load_graph(out))
         in_turtle = {(t.subject, t.predicate, t.object) for t in ox.parse(path=str(out / "graph.ttl"),
                                                                            format=ox.RdfFormat.TURTLE)}
@@ -332,25 +309,18 @@ def test_graph_ttl_reads_changed_papers_blocks_only_once_they_are_written(tmp_pa
     assert waits == [0]
 
 
-def test_a_rebuild_serializes_only_the_entities_graph_ttl_does_not_hold_as_they_are(tmp_path, example_papers,
-                                                                                    monkeypatch):
+def test_a_rebuild_serializes_only_the_entities_graph_ttl_does_not_hold_as_they_are(tmp_path, example_papers):
     """Entity blocks are copied from the last graph.ttl like paper blocks: only new or changed
     entities are serialized again (all of them without a last graph.ttl), same bytes as a fresh build."""
     out = tmp_path / "out"
     build(example_papers[:6], out, jobs=1)
-    asked: list[list[str]] = []
-    entity_triples = build_module._entity_triples
-    monkeypatch.setattr(build_module, "_entity_triples",
-                        lambda resolution, ids: asked.append(ids) or entity_triples(resolution, ids))
-    build(example_papers, out, jobs=1)
-    build(example_papers, tmp_path / "fresh", jobs=1)
-    assert 0 < len(asked[0]) < len(asked[1])
+    grown = build(example_papers, out, jobs=1).entities_serialized
+    fresh = build(example_papers, tmp_path / "fresh", jobs=1).entities_serialized
+    assert 0 < grown < fresh
     assert outputs(out) == outputs(tmp_path / "fresh")
-    build(example_papers, out, jobs=1)
-    assert asked[2] == []
+    assert build(example_papers, out, jobs=1).entities_serialized == 0
     (out / "graph.ttl").unlink()
-    build(example_papers, out, jobs=1)
-    assert asked[3] == asked[1]
+    assert build(example_papers, out, jobs=1).entities_serialized == fresh
     assert outputs(out) == outputs(tmp_path / "fresh")
 
 
@@ -363,7 +333,7 @@ def test_a_damaged_graph_ttl_record_means_all_turtle_is_written_again(tmp_path, 
     build(example_papers, out, jobs=1)
     path = BuildFolder(out).graph_ttl_index
     if record in ("no placed", "bad placed"):  # a header that fits graph.ttl and the body, a body of another shape
-        splice.write_record(path, out / "graph.ttl", b"null" if record == "no placed" else b'{"x": [1, 2]}')
+        splice.write_bound(path, out / "graph.ttl", b"null" if record == "no placed" else b'{"x": [1, 2]}')
     elif record == "places swapped":  # a body that parses but lies, under its old header
         header, body = path.read_bytes().split(b"\n", 1)
         placed = json.loads(body)
@@ -429,73 +399,48 @@ def test_a_build_after_an_interrupted_one_writes_all_rdf_again(tmp_path, example
     assert not BuildFolder(out).updating.exists()
 
 
-def test_a_build_where_most_papers_changed_loads_a_new_store(tmp_path, example_papers, monkeypatch):
+def test_a_build_where_most_papers_changed_loads_a_new_store(tmp_path, example_papers):
     """Deleting most papers from the store by SPARQL costs far more than loading them all again
     (a renamed input file changes every record): the store is rebuilt, and says the same. A few
     changed papers are replaced in the store as it is."""
     out = tmp_path / "out"
     build(example_papers, out, jobs=1)
-    deleted: list[set[str]] = []
-    delete = build_module.delete_papers
-    monkeypatch.setattr(build_module, "delete_papers", lambda store, iris: (deleted.append(set(iris)),
-                                                                             delete(store, iris))[1])
     grown = build(example_papers + copies(example_papers[:1], 1), out, jobs=1)  # one new paper, a few changed ones
     # the changed papers are deleted, not the new one (the store holds nothing of it)
-    assert [len(iris) for iris in deleted] == [grown.rewritten - 1] and grown.rewritten < len(example_papers)
+    assert not grown.store_rebuilt and grown.store_deleted == grown.rewritten - 1 > 0
+    assert grown.rewritten < len(example_papers)
     assert _store(out) == rdf_triples(load_graph(out))
-    deleted.clear()
     renamed = [Paper(p.title, p.abstract, [Source("renamed.txt", n)]) for n, p in enumerate(example_papers, 1)]
     report = build(renamed, out, jobs=1)
-    assert deleted == [] and report.rewritten == len(renamed)
+    assert report.store_rebuilt and report.store_deleted == 0 and report.rewritten == len(renamed)
     assert _store(out) == rdf_triples(load_graph(out))
 
 
-def test_a_build_that_loaded_many_chunks_compacts_the_store(tmp_path, example_papers, monkeypatch, small_units):
+def test_a_build_that_loaded_many_chunks_compacts_the_store(tmp_path, example_papers):
     """Left to itself the store merges the files of many bulk loads at its next flush, stalling the
     next rebuild however small (14 s at 100k papers): the build that loaded them compacts it."""
-    compacted: list[str] = []
-
-    class Store:  # the build's store, with its compactions counted
-        def __init__(self, store: ox.Store) -> None:
-            self.store = store
-
-        def optimize(self) -> None:
-            compacted.append("optimize")
-            self.store.optimize()
-
-        def __getattr__(self, name: str):
-            return getattr(self.store, name)
-
-    open_store = build_module.open_store
-    monkeypatch.setattr(build_module, "open_store", lambda path: Store(open_store(path)))
-    monkeypatch.setattr(build_module, "COMPACT_AFTER_CHUNKS", 2)
+    limits = Limits(chunking=Chunking(rdf_batch=8, load_chunk=7, load_chunk_min=7, compact_after_chunks=2))
     out = tmp_path / "out"
-    build(example_papers, out, jobs=1)  # chunks of 7 papers (small_units)
-    assert compacted == ["optimize"]
-    build(example_papers + copies(example_papers[:1], 1), out, jobs=1)  # one chunk: not worth it
-    assert compacted == ["optimize"]
+    first = build(example_papers, out, jobs=1, limits=limits)  # chunks of 7 papers
+    assert first.chunks_loaded >= 2 and first.store_compacted
+    grown = build(example_papers + copies(example_papers[:1], 1), out, jobs=1, limits=limits)
+    assert grown.chunks_loaded == 1 and not grown.store_compacted  # one chunk: not worth it
     assert _store(out) == rdf_triples(load_graph(out))
 
 
-def test_a_few_changed_papers_still_come_to_the_store_in_several_chunks(tmp_path, example_papers, monkeypatch):
-    """So that the store loads the first chunks while the next are written: LOAD_CHUNKS_AT_LEAST
-    of them (of LOAD_CHUNK_MIN papers or more), none above LOAD_CHUNK."""
-    monkeypatch.setattr(build_module, "LOAD_CHUNK_MIN", 2)
-    monkeypatch.setattr(build_module, "LOAD_CHUNK", 7)
-    loaded: list[str] = []
-    load_turtle = build_module.load_turtle
-    monkeypatch.setattr(build_module, "load_turtle", lambda store, path: loaded.append(path) or load_turtle(store, path))
-    build(copies(example_papers, 12), tmp_path / "a", jobs=1)
-    assert len(loaded) == 4  # of 3 papers
-    loaded.clear()
-    build(copies(example_papers, 40), tmp_path / "b", jobs=1)
-    assert len(loaded) == 6  # of 7 papers, the last of 5
+def test_a_few_changed_papers_still_come_to_the_store_in_several_chunks(tmp_path, example_papers):
+    """So that the store loads the first chunks while the next are written: ``load_chunks_at_least``
+    of them (of ``load_chunk_min`` papers or more), none above ``load_chunk``."""
+    limits = Limits(chunking=Chunking(load_chunk_min=2, load_chunk=7))
+    assert build(copies(example_papers, 12), tmp_path / "a", jobs=1, limits=limits).chunks_loaded == 4  # of 3 papers
+    # of 7 papers, the last of 5
+    assert build(copies(example_papers, 40), tmp_path / "b", jobs=1, limits=limits).chunks_loaded == 6
 
 
 def test_cache_is_invalidated_when_the_extractor_changes(tmp_path, example_papers, monkeypatch):
     build(example_papers, tmp_path / "out", jobs=1)
     assert build(example_papers, tmp_path / "out", jobs=1).extracted == 0
-    monkeypatch.setattr(build_module, "extractor_version", lambda: "another-version")
+    monkeypatch.setattr(state, "extractor_version", lambda: "another-version")
     assert build(example_papers, tmp_path / "out", jobs=1).extracted == len(example_papers)
 
 
@@ -506,7 +451,7 @@ def test_other_rdf_writing_code_writes_all_rdf_again(tmp_path, example_papers, m
     out = tmp_path / "out"
     build(example_papers, out, jobs=1)
     assert build(example_papers, out, jobs=1).rewritten == 0
-    monkeypatch.setattr(build_module, "rdf_writer_version", lambda: "other code")
+    monkeypatch.setattr(state, "rdf_writer_version", lambda: "other code")
     assert build(example_papers, out, jobs=1).rewritten == len(example_papers)
     assert build(example_papers, out, jobs=1).rewritten == 0
 
@@ -571,33 +516,24 @@ def test_a_second_build_into_a_folder_being_built_stops_at_once(tmp_path, exampl
     assert build(papers, out, jobs=1).extracted == 0  # the lock went with the first build
 
 
-def test_a_failed_build_releases_its_folder(tmp_path, example_papers, monkeypatch):
+def test_a_failed_build_releases_its_folder(tmp_path, example_papers):
     """A build that fails lets go of the folder's lock: the next one, in the same process, runs."""
     out = tmp_path / "out"
-
-    def fail(*args, **kwargs):
-        raise RuntimeError("failed midway")
-
-    with monkeypatch.context() as patched:
-        patched.setattr(build_module, "_build", fail)
-        with pytest.raises(RuntimeError, match="failed midway"):
-            build(example_papers, out, jobs=1)
+    with pytest.raises(AttributeError):  # not a paper: the build fails once it holds the folder
+        build([*example_papers, None], out, jobs=1)
     assert build(example_papers, out, jobs=1).counts["Paper"] == len(example_papers)
 
 
-def test_a_build_failing_after_the_page_started_leaves_the_last_page(tmp_path, example_papers, monkeypatch,
-                                                                    small_units):
+def test_a_build_failing_after_the_page_started_leaves_the_last_page(tmp_path, example_papers):
     """A worker makes the page from early on; it is written into place only once all else is done."""
     out = tmp_path / "out"
     build(example_papers[:5], out, jobs=1)
     page = (out / "graph.html").read_bytes()
-
-    def fail(*args, **kwargs):
-        raise RuntimeError("the store failed")
-
-    monkeypatch.setattr(build_module, "_update_store", fail)
-    with pytest.raises(RuntimeError, match="the store failed"):
-        build(example_papers, out, jobs=2)
+    store = BuildFolder(out).store
+    shutil.rmtree(store)
+    store.write_text("a file where the store was", encoding="utf-8")  # the store cannot open
+    with pytest.raises(OSError):
+        build(example_papers, out, jobs=2, limits=SMALL)
     assert (out / "graph.html").read_bytes() == page
 
 
@@ -612,13 +548,12 @@ def test_dask_cluster_gives_the_same_graph(tmp_path, example_papers):
 
 
 @pytest.mark.parametrize("jobs", [1, 2])
-def test_memory_guard_keeps_the_page_to_papers_with_claims(tmp_path, example_papers, monkeypatch, small_units, jobs):
+def test_memory_guard_keeps_the_page_to_papers_with_claims(tmp_path, example_papers, jobs):
     """With two jobs a worker writes the page (the guard's choice is made here): the same page."""
-    monkeypatch.setattr(build_module, "PAGE_ALL_PAPERS_LIMIT", 5)
-    monkeypatch.setattr(build_module, "PAGE_MAX_METHODS", 4)
-    report = build(example_papers, tmp_path / "out", jobs=jobs)
+    limits = Limits(page_all_papers=5, page_max_methods=4, pool_min_papers=2, chunking=SMALL.chunking)
+    report = build(example_papers, tmp_path / "out", jobs=jobs, limits=limits)
     if jobs == 2:
-        build(example_papers, tmp_path / "one", jobs=1)
+        build(example_papers, tmp_path / "one", jobs=1, limits=limits)
         assert outputs(tmp_path / "out") == outputs(tmp_path / "one")
     assert any("papers that make claims" in note for note in report.notes)
     assert any("the 4 most compared of" in note for note in report.notes)
@@ -631,11 +566,10 @@ def test_memory_guard_keeps_the_page_to_papers_with_claims(tmp_path, example_pap
     assert os.path.getsize(tmp_path / "out" / "graph.html") > 0
 
 
-def test_counts_cover_claims_the_page_leaves_out(tmp_path, example_papers, monkeypatch):
+def test_counts_cover_claims_the_page_leaves_out(tmp_path, example_papers):
     """A page that shows every paper but not every method still counts every claim."""
     whole = build(example_papers, tmp_path / "whole", jobs=1)
-    monkeypatch.setattr(build_module, "PAGE_MAX_METHODS", 2)
-    trimmed = build(example_papers, tmp_path / "trimmed", jobs=1)
+    trimmed = build(example_papers, tmp_path / "trimmed", jobs=1, limits=Limits(page_max_methods=2))
     assert any("the 2 most compared of" in note for note in trimmed.notes)
     assert trimmed.counts == whole.counts and whole.counts["claims"] > 0
 

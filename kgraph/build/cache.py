@@ -43,7 +43,7 @@ class ExtractionCache:
 
     def __init__(self, path: str | os.PathLike[str], version: str) -> None:
         Path(path).parent.mkdir(parents=True, exist_ok=True)
-        self.version = f"{version}/{FORMAT}"
+        self.version = version  # of the extractor and of FORMAT: build.state.versions().cache
         self.db = sqlite3.connect(path)
         self.db.execute("PRAGMA journal_mode=WAL")
         for table in OLD_TABLES:

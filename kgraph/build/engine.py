@@ -149,11 +149,11 @@ class ExtractionStream(Iterator[tuple[Paper, Facts]]):
 
     def __init__(self, papers: Sequence[Paper], jobs: int = 1, cache: ExtractionCache | None = None,
                  on_batch: Callable[[int, int], None] | None = None, batch_size: int = BATCH_SIZE,
-                 dask_address: str | None = None) -> None:
+                 dask_address: str | None = None, pool_min_papers: int = POOL_MIN_PAPERS) -> None:
         cached = cache.cached(papers) if cache is not None else set()
         to_extract = len(papers) - len(cached)
         self.engine = (_Dask(dask_address, jobs) if dask_address
-                       else _Local(jobs if _worth_a_pool(to_extract, len(cached)) else 1))
+                       else _Local(jobs if _worth_a_pool(to_extract, len(cached), pool_min_papers) else 1))
         self.todo = batched((p for p in papers if p.key not in cached), batch_size)
         self.in_flight: deque[tuple[list[Paper], Pending]] = deque()
         self.cache = cache
@@ -205,8 +205,8 @@ class ExtractionStream(Iterator[tuple[Paper, Facts]]):
             self.engine.close()
 
 
-def _worth_a_pool(to_extract: int, cached: int) -> bool:
+def _worth_a_pool(to_extract: int, cached: int, pool_min_papers: int = POOL_MIN_PAPERS) -> bool:
     """Worker processes pay for their start with many papers to extract, or with fewer when they
     start while this process reads many cached ones or their server is already running."""
-    return to_extract >= POOL_MIN_PAPERS or (to_extract >= POOL_MIN_PAPERS // 4
+    return to_extract >= pool_min_papers or (to_extract >= pool_min_papers // 4
                                              and (cached >= POOL_HIDDEN_BY_CACHED or _server_started))

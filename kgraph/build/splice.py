@@ -2,8 +2,9 @@
 
 A rebuild's big outputs (``papers.jsonl``, ``graph.ttl``) are mostly the bytes of the same
 files as last written: unchanged papers are copied from there in runs, and only what changed
-is written by this process. Where each paper lies in such a file is kept in a record beside it,
-trusted only while the file, and the record itself, are as they were written.
+is written by this process. Where each paper lies in such a file is kept in an index beside it,
+*bound* to it (``write_bound``): trusted only while the file, and the index itself, are as they
+were written.
 """
 
 from __future__ import annotations
@@ -68,19 +69,19 @@ class Splicer:
             self.current = None
 
 
-def write_record(record: Path, spliced: Path, body: bytes, version: str = "") -> None:
+def write_bound(path: Path, spliced: Path, body: bytes, version: str = "") -> None:
     """Write ``body`` (where things lie in ``spliced``, just written) under a header line saying
     what it describes: the file's size and modification time, ``version``, a digest of ``body``."""
-    with atomic_writer(record, "wb") as handle:
+    with atomic_writer(path, "wb") as handle:
         handle.write(json.dumps(_header(spliced, body, version)).encode("ascii") + b"\n")
         handle.write(body)
 
 
-def read_record(record: Path, spliced: Path, version: str = "") -> bytes | None:
-    """The body of a record written by ``write_record``; None if it is missing, of another
+def read_bound(path: Path, spliced: Path, version: str = "") -> bytes | None:
+    """The body of a file written by ``write_bound``; None if it is missing, of another
     version, damaged or edited (its digest), or if ``spliced`` changed since (size, mtime)."""
     try:
-        with record.open("rb") as handle:
+        with path.open("rb") as handle:
             header, body = handle.readline(), handle.read()
         return body if json.loads(header) == _header(spliced, body, version) else None
     except (OSError, ValueError):

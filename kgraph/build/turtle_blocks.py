@@ -7,8 +7,8 @@ blocks in input order. Blocks are not kept anywhere else: a rebuild copies those
 entities and papers from the graph.ttl it wrote last, and those of changed ones from the files
 it wrote them to (for papers, the chunk files the store loads), in runs (in the kernel where
 it can). Where each block lies in the file, and the entity's or paper's fingerprint then, are
-recorded beside it (a ``splice`` record); a file missing or changed since
-it was written (size or modification time), or a record damaged or edited, is not trusted, and
+kept beside it (the graph.ttl index, bound to it by ``splice.write_bound``); a file missing or changed since
+it was written (size or modification time), or an index damaged or edited, is not trusted, and
 the build then writes every paper's Turtle again.
 Same papers and resolution, same bytes.
 """
@@ -23,7 +23,7 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from kgraph.io import atomic_writer
-from kgraph.build.splice import Splicer, read_record, write_record
+from kgraph.build.splice import Splicer, read_bound, write_bound
 from kgraph.rdf.namespace import PREFIXES
 from kgraph.rdf.terms import Term
 
@@ -64,11 +64,11 @@ def write_chunk(path: Path, blocks: list[tuple[str, str]]) -> dict[str, Block]:
     return where
 
 
-def written_blocks(path: Path, record: Path) -> Placed | None:
+def written_blocks(path: Path, index: Path) -> Placed | None:
     """Where each entity's and paper's block lies in ``path`` as last written, with its
-    fingerprint then; None if the file or its record is missing, or either changed since they
+    fingerprint then; None if the file or its index is missing, or either changed since they
     were written."""
-    body = read_record(record, path)
+    body = read_bound(index, path)
     if body is None:
         return None
     try:
@@ -78,13 +78,13 @@ def written_blocks(path: Path, record: Path) -> Placed | None:
         return None
 
 
-def write_graph_ttl(path: Path, record: Path, fingerprints: dict[str, str], old: Placed,
+def write_graph_ttl(path: Path, index: Path, fingerprints: dict[str, str], old: Placed,
                     new: Mapping[str, Block], new_written: Callable[[], object] = lambda: None) -> None:
     """Write graph.ttl whole or not at all: the prefixes, then the block of each subject in the
     order of ``fingerprints`` (IRI -> fingerprint: the entities', then each paper's), from the file
     as ``old`` places it where the fingerprint is the same (same fingerprint, same block), else
     from ``new``, which may still be filled until ``new_written()`` returns (called once, for the
-    first block not in it yet); then record where each block went."""
+    first block not in it yet); then index where each block went."""
     placed: Placed = {}
     waited = False
     with contextlib.ExitStack() as stack:
@@ -105,4 +105,4 @@ def write_graph_ttl(path: Path, record: Path, fingerprints: dict[str, str], old:
                 source, start, length = new[iri]
             placed[iri] = (copier.add(source, start, length), length, fingerprint)
         copier.flush()
-    write_record(record, path, json.dumps(placed).encode("ascii"))
+    write_bound(index, path, json.dumps(placed).encode("ascii"))

@@ -10,7 +10,7 @@ import pytest
 from rdflib import OWL, RDF, Graph, URIRef
 
 from kgraph import cli
-from kgraph.build import engine, run
+from kgraph.build import engine
 from kgraph.build.turtle_blocks import TURTLE_PREFIXES
 from kgraph.model import Extraction
 from kgraph.query.export import EXPORT_FORMATS
@@ -68,5 +68,5 @@ def test_the_command_line_offers_the_tables_choices():
 
 def test_modules_named_as_strings_exist():
     """The fork server preloads modules by name, skipping silently a name it cannot import."""
-    for name in [*engine.PRELOAD, *run.RDF_WRITERS]:
+    for name in engine.PRELOAD:
         assert importlib.util.find_spec(name) is not None, name
