@@ -17,7 +17,7 @@ from kgraph.io import atomic_writer
 from kgraph.build import build, saved_digests
 from kgraph.build.engine import ExtractionStream, default_jobs, start_fork_server
 from kgraph.errors import InputError
-from kgraph.folder import BuildFolder, papers_path
+from kgraph.folder import PAGE_FILE, BuildFolder, papers_path
 from kgraph.ingest import FORMATS, read_papers
 from kgraph.ingest.merge import merge_papers
 from kgraph.model import Extraction
@@ -75,7 +75,7 @@ def cmd_build(args: argparse.Namespace) -> int:
           f"{report.rewritten} papers (re)written to the RDF store")
     for note in report.notes:
         print(f"note: {note}")
-    print(f"wrote {output / 'graph.ttl'}, {output / 'graph.html'}, {output / 'papers.jsonl'}")
+    print("wrote " + ", ".join(str(path) for path in BuildFolder(output).outputs()))
     return 0
 
 
@@ -237,7 +237,7 @@ def parser() -> argparse.ArgumentParser:
 
     viz = commands.add_parser("viz", help="write the who-beats-whom explorer page (one self-contained HTML file)")
     viz.add_argument("graph", help="a build folder or its papers.jsonl")
-    viz.add_argument("-o", "--output", default="graph.html", help="page to write (default: graph.html)")
+    viz.add_argument("-o", "--output", default=PAGE_FILE, help=f"page to write (default: {PAGE_FILE})")
     viz.add_argument("--title", default="kgraph: who beats whom", help="title of the page")
     viz.set_defaults(run=cmd_viz)
     _add_linked_data_commands(commands)

@@ -12,8 +12,6 @@ import gc
 import io
 import json
 import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -23,7 +21,7 @@ from rdflib import Graph, Namespace
 from kgraph.cli import main
 from kgraph.ingest import read_papers
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 EXAMPLE = ROOT / "examples" / "listing.txt"
 EXAMPLE_JSONL = ROOT / "examples" / "papers.jsonl"
 EXAMPLE_PAPERS = 7  # titles in examples/listing.txt
@@ -134,16 +132,6 @@ def test_build_graph_html_is_one_self_contained_page(example_build):
     assert "://cdn" not in page.lower()
 
 
-def test_python_dash_m_kgraph(tmp_path):
-    """The module entry point works as a separate process, from any working directory."""
-    out = tmp_path / "out"
-    run = subprocess.run([sys.executable, "-m", "kgraph", "build", str(EXAMPLE), str(EXAMPLE_JSONL), "-o", str(out)],
-                         cwd=tmp_path, capture_output=True, text=True, timeout=300, stdin=subprocess.DEVNULL)
-    assert run.returncode == 0, run.stderr
-    assert run.stdout.splitlines()[0] == f"papers: {EXAMPLE_PAPERS + 2}"
-    assert "Traceback" not in run.stderr
-    assert sorted(p.name for p in out.iterdir()) == sorted([*OUTPUTS, STATE])
-    assert len(_lines(out / "papers.jsonl")) == EXAMPLE_PAPERS + 2
 
 
 @needs_corpus
@@ -261,17 +249,6 @@ def test_bad_input_leaves_existing_outputs_untouched(tmp_path, capsys, case, com
     assert _snapshot(folder) == before
 
 
-def test_bad_input_in_a_subprocess(tmp_path):
-    """Through the installed entry point: status 2, one line on stderr, nothing on stdout."""
-    bad, line = _bad_input(tmp_path, "malformed JSON line")
-    out = tmp_path / "out"
-    env = {**os.environ, "PYTHONWARNINGS": "ignore"}
-    run = subprocess.run([sys.executable, "-m", "kgraph", "build", str(bad), "-o", str(out)], cwd=tmp_path, env=env,
-                         capture_output=True, text=True, timeout=300, stdin=subprocess.DEVNULL)
-    assert run.returncode == 2
-    assert run.stdout == ""
-    _assert_one_error_line(run.stderr, bad, line)
-    assert not out.exists()
 
 
 def test_usage_error_exits_2(capsys):

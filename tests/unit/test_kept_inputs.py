@@ -14,7 +14,7 @@ from kgraph.errors import InputError
 from kgraph.ingest import parsed, read_papers
 from kgraph.ingest.tabular import parse_jsonl
 
-DATA = Path(__file__).parent / "data"
+DATA = Path(__file__).parents[1] / "data"
 FIXTURES = ("sample.jsonl", "sample.csv", "arxiv_sample.xml", "dailypapers_sample.txt")
 
 

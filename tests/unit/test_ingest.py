@@ -22,7 +22,7 @@ from kgraph.ingest.merge import merge_papers
 from kgraph.ingest.records import collapse_whitespace, find_urls, normalize_arxiv_id
 from kgraph.model import Paper, Source, normalize_name
 
-DATA = Path(__file__).parent / "data"
+DATA = Path(__file__).parents[1] / "data"
 FIXTURE_NAMES = ("sample.jsonl", "sample.csv", "arxiv_sample.xml", "dailypapers_sample.txt")
 JSONL, CSV, ATOM, LISTING = (DATA / name for name in FIXTURE_NAMES)
 FIXTURES = (JSONL, CSV, ATOM, LISTING)
