@@ -12,7 +12,6 @@ import json
 import os
 from collections.abc import Callable, Iterator, Sequence
 from typing import TypeVar
-from pathlib import Path
 
 import networkx as nx
 
