@@ -101,6 +101,25 @@ def test_a_saved_tally_less_some_papers_resolves_as_a_fresh_count_of_the_rest():
     assert saved.resolution() == resolve([names[1], names[3]])
 
 
+def test_the_tally_knows_exactly_which_papers_name_a_key_however_many_keys_are_asked():
+    """Which papers to resolve again after a rebuild: those that name a key (of that kind), from
+    the tally's index, kept up to date as papers come and go and saved with it."""
+    items = [_extraction("a", "Foo-Net", "SSL"), _extraction("b", "foo net"), _extraction("c", "Bar")]
+    names = [Names.from_json(e.names().to_json()) for e in items]
+    tally = NameTally()
+    for n in names:
+        tally.add(n)
+    assert tally.papers_naming([("method", "foonet")]) == {"a", "b"}
+    assert tally.papers_naming([("benchmark", "foonet"), ("method", "nothing")]) == set()
+    many = [("method", f"unknown{n}") for n in range(5000)] + [("method", "bar")]
+    assert tally.papers_naming(many) == {"c"}  # no cut-off
+    saved = NameTally.from_json(tally.to_json())
+    saved.remove(names[0])
+    assert saved.papers_naming([("method", "foonet"), ("method", "ssl")]) == {"b"}
+    saved.add(names[0])
+    assert saved.papers == tally.papers
+
+
 def test_graph_nodes_edges_and_evidence(sample_graph):
     counts = summary(sample_graph)
     assert counts == {"Paper": 2, "Method": 3, "Benchmark": 2, "Metric": 1, "Organization": 1, "claims": 2}
