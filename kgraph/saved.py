@@ -41,10 +41,10 @@ def paper_line(paper: Paper, facts: str) -> str:
     return '{"extraction": ' + facts + PAPER_KEY + paper_json + "}"
 
 
-def parse_record(line: str) -> tuple[Paper, Extraction]:
+def parse_line(line: str) -> tuple[Paper, Extraction]:
     """One papers.jsonl line as the paper and its extraction."""
-    record = json.loads(line)
-    return Paper.from_dict(record["paper"]), Extraction.from_dict(record["extraction"])
+    data = json.loads(line)
+    return Paper.from_dict(data["paper"]), Extraction.from_dict(data["extraction"])
 
 
 def _parsed_lines(path: str | os.PathLike[str], parse: Callable[[str], T]) -> Iterator[tuple[str, T]]:
@@ -66,10 +66,10 @@ def _parsed_lines(path: str | os.PathLike[str], parse: Callable[[str], T]) -> It
 
 
 def _paper_of(line: str) -> Paper:
-    """The paper of a record, decoding only its end when it is laid out as ``kgraph build`` writes
+    """The paper of a line, decoding only its end when it is laid out as ``kgraph build`` writes
     it (the extraction, most of the line, is not decoded); any other layout is decoded whole.
 
-    The last ``, "paper": `` of such a line is the record's own key: inside JSON strings a quote
+    The last ``, "paper": `` of such a line is the line's own key: inside JSON strings a quote
     is escaped, and no key of a paper is "paper".
     """
     at = line.rfind(PAPER_KEY)
@@ -101,7 +101,7 @@ def read_saved(path: str | os.PathLike[str]) -> tuple[list[Paper], dict[str, Ext
     """Papers and their extractions from a ``papers.jsonl`` written by ``kgraph build``."""
     papers: list[Paper] = []
     extractions: dict[str, Extraction] = {}
-    for _, (paper, extraction) in _parsed_lines(path, parse_record):
+    for _, (paper, extraction) in _parsed_lines(path, parse_line):
         papers.append(paper)
         extractions[paper.key] = extraction
     if not papers:

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from kgraph.graph import build_graph, summary
 from kgraph.resolve import Resolution
-from kgraph.saved import parse_record
+from kgraph.saved import parse_line
 from kgraph.schema import NODE_TYPES
 from kgraph.viz.page import render_html
 
@@ -29,7 +29,7 @@ def render_page(resolution: Resolution, saved: Path, placed: list[tuple[int, int
     the papers say of them. A task of the workers (or of this process)."""
     papers, extractions = [], {}
     for line in lines_at(saved, placed, range(len(placed))):
-        paper, extraction = parse_record(line)
+        paper, extraction = parse_line(line)
         papers.append(paper)
         extractions[paper.key] = extraction
     graph = build_graph(papers, extractions, resolution, all_entities=False)

@@ -21,7 +21,8 @@ from kgraph.rdf.terms import node_iri_text
 from kgraph.resolve import NameTally, Resolution
 
 
-def digest(*parts: str) -> str:
+def fingerprint(*parts: str) -> str:
+    """A fingerprint: a digest of what a paper's or an entity's RDF is made from."""
     return hashlib.sha256("\0".join(parts).encode()).hexdigest()[:24]
 
 
@@ -77,7 +78,7 @@ def _resolve_names(line: SavedLine, resolution: Resolution) -> Found:
     ids = sorted({resolution.entity_id(kind, name, key) for kind, name in names.names})
     pairs = {(resolution.entity_id("method", w, key), resolution.entity_id("method", lo, key))
              for w, lo in names.claims}
-    return digest(line.digest, *ids), len(names.claims), {(w, lo) for w, lo in pairs if w != lo}
+    return fingerprint(line.digest, *ids), len(names.claims), {(w, lo) for w, lo in pairs if w != lo}
 
 
 def _last_findings(resolution: Resolution, state: BuildState | None,
@@ -139,7 +140,7 @@ def plan_rdf(folder: BuildFolder, found: Scan, resolution: Resolution, state: Bu
     if not known:
         changed, old_blocks = set(range(len(fingerprints))), {}
     last_entities = state.entities if state is not None else {}
-    entities = {eid: digest(e.label, *e.aliases) for eid, e in resolution.entities.items()}
+    entities = {eid: fingerprint(e.label, *e.aliases) for eid, e in resolution.entities.items()}
     iris = {eid: node_iri_text(eid) for eid in entities}
     replaced = {eid for eid, print_ in entities.items() if not known or last_entities.get(eid) != print_}
     # graph.ttl copies the other entities' Turtle from where it lies in the last one (at 100,000

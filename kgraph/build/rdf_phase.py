@@ -32,7 +32,7 @@ from kgraph.graph import build_graph
 from kgraph.rdf.namespace import is_entity
 from kgraph.rdf.triples import rdf_triples
 from kgraph.resolve import Resolution
-from kgraph.saved import parse_record
+from kgraph.saved import parse_line
 from kgraph.schema import NODE_TYPES
 
 RDF_BATCH = 128  # papers per worker task when writing RDF
@@ -81,7 +81,7 @@ def paper_rdf(resolution: Resolution, lines: list[str]) -> list[tuple[str, str]]
 
     results = []
     for line in lines:
-        paper, extraction = parse_record(line)
+        paper, extraction = parse_line(line)
         graph = build_graph([paper], {paper.key: extraction}, resolution, all_entities=False)
         triples = [t for t in rdf_triples(graph) if not is_entity(t[0].value)
                    or isinstance(t[2], ox.NamedNode) and is_entity(t[2].value)]
