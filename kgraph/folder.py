@@ -26,6 +26,7 @@ from pathlib import Path
 import filelock
 
 from kgraph.errors import OutputError
+from kgraph.io import temporary_files
 
 TURTLE_FILE = "graph.ttl"
 PAPERS_FILE = "papers.jsonl"
@@ -61,8 +62,8 @@ class BuildFolder:
         """What a killed build left: the outputs it was writing (written beside, then renamed into
         place: at 100k papers, 840 MB of papers.jsonl and graph.ttl for every kill), the state
         files it was writing and the chunks it was loading into the store."""
-        return [*self.path.glob(f".{PAPERS_FILE}.*.tmp"), *self.path.glob(f".{Path(TURTLE_FILE).stem}.*.tmp"),
-                *self.state_dir.glob(".*.tmp"), *self.state_dir.glob(f"{LOAD_PREFIX}*"), *self.retired]
+        outputs = [temporary for output in self.outputs() for temporary in temporary_files(self.path, output.name)]
+        return [*outputs, *temporary_files(self.state_dir), *self.state_dir.glob(f"{LOAD_PREFIX}*"), *self.retired]
 
     def remove_leftovers(self) -> None:
         for leftover in self.leftovers():

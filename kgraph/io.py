@@ -33,7 +33,7 @@ def atomic_writer(path: str | os.PathLike[str], mode: str = "w") -> Iterator[IO]
         raise OutputError(str(target.parent), "is a file, not a folder") from None
     if target.is_dir():
         raise OutputError(str(target), "is a folder, not a file")
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)  # see temporary_files
     encoding = None if "b" in mode else "utf-8"
     try:
         with os.fdopen(fd, mode, encoding=encoding) as handle:
@@ -46,6 +46,12 @@ def atomic_writer(path: str | os.PathLike[str], mode: str = "w") -> Iterator[IO]
         with contextlib.suppress(FileNotFoundError):
             os.unlink(tmp)
         raise
+
+
+def temporary_files(folder: Path, name: str = "*") -> list[Path]:
+    """The temporary files ``atomic_writer`` makes in ``folder`` for a file called ``name`` (any
+    file: ``*``), left behind only by a process killed while writing."""
+    return sorted(folder.glob(f".{name}.*.tmp"))
 
 
 def write_text(path: str | os.PathLike[str], text: str) -> None:
