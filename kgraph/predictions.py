@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Any
 
 from kgraph.model import Extraction, Mention, Paper
-from kgraph.schema import MENTION_FIELDS
 
 
 def _names(mentions: list[Mention]) -> list[str]:
@@ -16,11 +15,15 @@ def gold_record(paper: Paper, extraction: Extraction) -> dict[str, Any]:
     """Title, entity name lists and (winner, loser, benchmark) claims, plus evidence as extra keys."""
     return {
         "title": paper.title,
-        **{field_name: _names(getattr(extraction, field_name)) for field_name in MENTION_FIELDS},
+        "proposed": _names(extraction.proposed),
+        "benchmarks": _names(extraction.benchmarks),
+        "baselines": _names(extraction.baselines),
         "outperforms": [
             {"winner": c.winner, "loser": c.loser, "benchmark": c.benchmark, "metric": c.metric,
              "margin": c.margin, "evidence": c.evidence.text, "confidence": c.confidence}
             for c in extraction.claims
         ],
+        "organizations": _names(extraction.organizations),
+        "metrics": _names(extraction.metrics),
         "abbreviations": [list(pair) for pair in extraction.abbreviations],
     }
