@@ -30,9 +30,9 @@ import networkx as nx
 import pyoxigraph as ox
 import rdflib
 
-from kgraph.atomic import write_text
+from kgraph.io import write_text
 from kgraph.rdf import serialize_rdf, to_rdf
-from kgraph.sparql import canned_queries, run_oxigraph, run_rdflib
+from kgraph.query.sparql import canned_queries, run_oxigraph, run_rdflib
 
 T = TypeVar("T")
 SYLLABLES = ("ka", "lo", "mi", "ra", "zu", "te", "vo", "qui", "den", "sal", "or", "pex")

@@ -13,15 +13,20 @@ from pathlib import Path
 
 from tqdm import tqdm
 
-from kgraph.atomic import atomic_writer
-from kgraph.build import PARSED_INPUTS, STATE_DIR, build, saved_digests
-from kgraph.engine import ExtractionStream, default_jobs, start_fork_server
+from kgraph.io import atomic_writer
+from kgraph.build import build, saved_digests
+from kgraph.build.engine import ExtractionStream, default_jobs, start_fork_server
 from kgraph.errors import InputError
+from kgraph.folder import PAGE_FILE, BuildFolder, papers_path
 from kgraph.ingest import FORMATS, read_papers
 from kgraph.ingest.merge import merge_papers
 from kgraph.model import Extraction
+from kgraph.query.export import EXPORT_FORMATS
+from kgraph.query.results import RESULT_FORMATS
+from kgraph.query.sparql import ENGINES
 from kgraph.predictions import gold_record
-from kgraph.saved import papers_path, saved_papers
+from kgraph.saved import saved_papers
+from kgraph.schema import PAPER_TYPE
 
 # Below this many papers the progress bar would only flicker.
 PROGRESS_MIN_PAPERS = 50
@@ -51,7 +56,7 @@ def cmd_build(args: argparse.Namespace) -> int:
     if args.jobs > 1 and not args.dask and sum(os.path.getsize(p) for p in inputs if os.path.isfile(p)) >= WARM_START_BYTES:
         start_fork_server()  # while the inputs are read: workers, if needed, then start at once
     output = Path(args.update or args.output)
-    kept = None if args.no_cache else output / STATE_DIR / PARSED_INPUTS  # inputs read again are not parsed again
+    kept = None if args.no_cache else BuildFolder(output).parsed_inputs  # inputs read again are not parsed again
     with _reading():
         if args.update:
             saved = saved_papers(output, saved_digests(output))
@@ -61,7 +66,7 @@ def cmd_build(args: argparse.Namespace) -> int:
     report = build(papers, output, jobs=args.jobs, dask_address=args.dask, use_cache=not args.no_cache,
                    progress=_progress)
     counts = dict(report.counts)
-    papers_total = counts.pop("Paper")
+    papers_total = counts.pop(PAPER_TYPE)
     print(f"papers: {papers_total}")
     claims = counts.pop("claims")
     print("entities: " + ", ".join(f"{count} {kind.lower()}s" for kind, count in counts.items()))
@@ -70,7 +75,7 @@ def cmd_build(args: argparse.Namespace) -> int:
           f"{report.rewritten} papers (re)written to the RDF store")
     for note in report.notes:
         print(f"note: {note}")
-    print(f"wrote {output / 'graph.ttl'}, {output / 'graph.html'}, {output / 'papers.jsonl'}")
+    print("wrote " + ", ".join(str(path) for path in BuildFolder(output).outputs()))
     return 0
 
 
@@ -88,7 +93,8 @@ def cmd_extract(args: argparse.Namespace) -> int:
 
 
 # --- linked data: export, query, serve, push (issue 4) -----------------------------------------
-# Their modules are imported when used: they load pyoxigraph, rich and httpx, which build does not need.
+# Their modules are imported when used where they load what build does not need (rich, httpx);
+# the format and engine tables the parser offers are imported with it.
 
 
 def _params(pairs: Sequence[str]) -> dict[str, str]:
@@ -103,7 +109,7 @@ def _params(pairs: Sequence[str]) -> dict[str, str]:
 
 def cmd_viz(args: argparse.Namespace) -> int:
     from kgraph.saved import load_graph
-    from kgraph.viz import write_html
+    from kgraph.viz.page import write_html
 
     write_html(load_graph(args.graph), args.output, args.title)
     print(f"wrote {args.output}")
@@ -111,7 +117,7 @@ def cmd_viz(args: argparse.Namespace) -> int:
 
 
 def cmd_export(args: argparse.Namespace) -> int:
-    from kgraph.export import export
+    from kgraph.query.export import export
 
     export(args.graph, args.format, args.output)
     if args.output != "-":
@@ -120,8 +126,8 @@ def cmd_export(args: argparse.Namespace) -> int:
 
 
 def cmd_query(args: argparse.Namespace) -> int:
-    from kgraph.results import format_result, terminal_width
-    from kgraph.sparql import canned_queries, canned_query, check_params, query_graph, read_query
+    from kgraph.query.results import format_result, terminal_width
+    from kgraph.query.sparql import canned_queries, canned_query, check_params, query_graph, read_query
 
     if args.list:
         queries = canned_queries()
@@ -145,13 +151,13 @@ def cmd_query(args: argparse.Namespace) -> int:
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
-    from kgraph.endpoint import serve
+    from kgraph.query.endpoint import serve
 
     return serve(args.graph, args.port, args.bind, args.timeout)
 
 
 def cmd_push(args: argparse.Namespace) -> int:
-    from kgraph.endpoint import push
+    from kgraph.query.endpoint import push
 
     print(push(args.graph, args.endpoint, args.graph_iri, args.append))
     return 0
@@ -163,7 +169,7 @@ GRAPH_HELP = "a build folder (graph.ttl, papers.jsonl), an RDF file (.ttl, .nt) 
 def _add_linked_data_commands(commands: argparse._SubParsersAction) -> None:
     export = commands.add_parser("export", help="write the graph as Turtle, N-Triples, JSON-LD or GraphML")
     export.add_argument("graph", metavar="GRAPH", help=GRAPH_HELP + " (GraphML needs papers.jsonl)")
-    export.add_argument("--format", choices=("turtle", "nt", "jsonld", "graphml"), default="turtle",
+    export.add_argument("--format", choices=EXPORT_FORMATS, default="turtle",
                         help="output format (default: turtle)")
     export.add_argument("-o", "--output", required=True, help="output file, or - for standard output")
     export.set_defaults(run=cmd_export)
@@ -174,9 +180,9 @@ def _add_linked_data_commands(commands: argparse._SubParsersAction) -> None:
     query.add_argument("--canned", metavar="NAME", help="a query of ontology/queries (see --list)")
     query.add_argument("--param", action="append", default=[], metavar="KEY=VALUE",
                        help="bind a query parameter (a literal), e.g. --param method=vLLM")
-    query.add_argument("--format", choices=("table", "csv", "json"), default="table",
+    query.add_argument("--format", choices=RESULT_FORMATS, default="table",
                        help="table (default), SPARQL CSV or SPARQL JSON results")
-    query.add_argument("--engine", choices=("oxigraph", "rdflib"), default="oxigraph",
+    query.add_argument("--engine", choices=tuple(ENGINES), default="oxigraph",
                        help="SPARQL engine (default: oxigraph; rdflib is far slower, for comparison)")
     query.add_argument("--list", action="store_true", help="list the canned queries and what they answer")
     query.set_defaults(run=cmd_query)
@@ -231,7 +237,7 @@ def parser() -> argparse.ArgumentParser:
 
     viz = commands.add_parser("viz", help="write the who-beats-whom explorer page (one self-contained HTML file)")
     viz.add_argument("graph", help="a build folder or its papers.jsonl")
-    viz.add_argument("-o", "--output", default="graph.html", help="page to write (default: graph.html)")
+    viz.add_argument("-o", "--output", default=PAGE_FILE, help=f"page to write (default: {PAGE_FILE})")
     viz.add_argument("--title", default="kgraph: who beats whom", help="title of the page")
     viz.set_defaults(run=cmd_viz)
     _add_linked_data_commands(commands)

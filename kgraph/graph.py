@@ -20,16 +20,7 @@ import networkx as nx
 
 from kgraph.model import Claim, Evidence, Extraction, Mention, Paper
 from kgraph.resolve import Resolution, slugify
-
-NODE_TYPES = {"method": "Method", "benchmark": "Benchmark", "metric": "Metric", "organization": "Organization"}
-
-MENTION_EDGES = (
-    ("proposed", "proposes"),
-    ("benchmarks", "evaluated_on"),
-    ("baselines", "compared_with"),
-    ("metrics", "uses_metric"),
-    ("organizations", "mentions_organization"),
-)
+from kgraph.schema import MENTION_ROLES, NODE_TYPES, PAPER_TYPE
 
 
 def paper_node_id(paper: Paper) -> str:
@@ -74,7 +65,7 @@ def build_graph(papers: Iterable[Paper], extractions: dict[str, Extraction], res
         paper_id = paper_node_id(paper)
         graph.add_node(
             paper_id,
-            type="Paper",
+            type=PAPER_TYPE,
             label=paper.title,
             aliases=[],
             title=paper.title,
@@ -90,9 +81,9 @@ def build_graph(papers: Iterable[Paper], extractions: dict[str, Extraction], res
         extraction = extractions.get(paper.key)
         if extraction is None:
             continue
-        for field_name, edge_type in MENTION_EDGES:
-            for mention in getattr(extraction, field_name):
-                _add_mention_edge(graph, resolution, paper, paper_id, mention, edge_type)
+        for role in MENTION_ROLES:
+            for mention in getattr(extraction, role.field):
+                _add_mention_edge(graph, resolution, paper, paper_id, mention, role.edge)
         for claim in extraction.claims:
             _add_claim_edge(graph, resolution, paper, paper_id, claim)
     return graph
@@ -135,7 +126,7 @@ def _add_claim_edge(graph: nx.MultiDiGraph, resolution: Resolution, paper: Paper
 
 def summary(graph: nx.MultiDiGraph) -> dict[str, int]:
     """Counts a user checks first: papers, entities by type, claims."""
-    counts: dict[str, int] = {t: 0 for t in ("Paper", *NODE_TYPES.values())}
+    counts: dict[str, int] = {t: 0 for t in (PAPER_TYPE, *NODE_TYPES.values())}
     for _, node_type in graph.nodes(data="type"):
         counts[node_type] = counts.get(node_type, 0) + 1
     counts["claims"] = sum(1 for *_, t in graph.edges(data="type") if t == "outperforms")

@@ -16,7 +16,7 @@ import unicodedata
 from dataclasses import dataclass, field
 from typing import Any
 
-ENTITY_KINDS = ("method", "benchmark", "metric", "organization")
+from kgraph.schema import MENTION_FIELDS
 
 
 def _plain(value: Any) -> Any:
@@ -128,7 +128,7 @@ class Mention:
     """
 
     name: str
-    kind: str  # one of ENTITY_KINDS
+    kind: str  # one of schema.KIND_NAMES
     evidence: Evidence
     start: int
     end: int
@@ -168,7 +168,7 @@ class Extraction:
         return _plain(self)
 
     def names(self) -> Names:
-        mentions = (*self.proposed, *self.benchmarks, *self.baselines, *self.metrics, *self.organizations)
+        mentions = [m for field_name in MENTION_FIELDS for m in getattr(self, field_name)]
         names = [[m.kind, name] for m in mentions for name in (m.name, *m.aliases)]
         for claim in self.claims:
             names += [["method", claim.winner], ["method", claim.loser]]
@@ -183,11 +183,7 @@ class Extraction:
 
         return cls(
             paper_key=data["paper_key"],
-            proposed=mentions(data.get("proposed", [])),
-            benchmarks=mentions(data.get("benchmarks", [])),
-            baselines=mentions(data.get("baselines", [])),
-            metrics=mentions(data.get("metrics", [])),
-            organizations=mentions(data.get("organizations", [])),
+            **{field_name: mentions(data.get(field_name, [])) for field_name in MENTION_FIELDS},
             claims=[Claim(**{**c, "evidence": Evidence(**c["evidence"])}) for c in data.get("claims", [])],
             abbreviations=[(s, l) for s, l in data.get("abbreviations", [])],
         )

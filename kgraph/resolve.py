@@ -113,7 +113,7 @@ def _fuzzy_pairs(keys: list[str]) -> Iterable[tuple[str, str]]:
                 yield block[i], block[j]
 
 
-TALLY_FORMAT = "1"  # change when what NameTally counts, or how it is saved, changes
+TALLY_FORMAT = "2"  # change when what NameTally counts, or how it is saved, changes
 
 
 class NameTally:
@@ -124,12 +124,16 @@ class NameTally:
     a sum over papers, so a tally saved by one build (``to_json``) is brought up to date by the
     next with the names of the papers it lost (``remove``) and gained (``add``): at 100,000
     papers, counting them all again took 3 s of every rebuild.
+
+    It also keeps, for each name key, the papers that name it (``papers_naming``): after a rebuild's
+    resolution, exactly the papers that name a key now resolved otherwise need resolving again.
     """
 
     def __init__(self) -> None:
         self.forms: dict[str, Counter[str]] = defaultdict(Counter)  # "kind\tkey" -> surface forms
         self.expansions: dict[tuple[str, str], Counter[str]] = defaultdict(Counter)  # (kind, short key) -> long keys
         self.pairs: Counter[tuple[str, str, str, str]] = Counter()  # (paper, kind, short key, long key)
+        self.papers: dict[str, Counter[str]] = defaultdict(Counter)  # "kind\tkey" -> keys of the papers naming it
 
     def add(self, names: Names) -> None:
         self._count(names, 1)
@@ -139,9 +143,13 @@ class NameTally:
         self._count(names, -1)
 
     def _count(self, names: Names, step: int) -> None:
+        named = set()
         for kind, name in names.names:
             if key := normalize_name(name):
                 _add(self.forms, f"{kind}\t{key}", name, step)
+                named.add(f"{kind}\t{key}")
+        for name_key in named:
+            _add(self.papers, name_key, names.paper_key, step)
         for kind, short, long in names.aliases:
             short_key, long_key = normalize_name(short), normalize_name(long)
             if short_key and long_key:
@@ -150,19 +158,25 @@ class NameTally:
 
     def to_json(self) -> str:
         return json.dumps([self.forms, [[*k, c] for k, c in self.expansions.items()],
-                           [[*k, n] for k, n in self.pairs.items()]], ensure_ascii=False)
+                           [[*k, n] for k, n in self.pairs.items()], self.papers], ensure_ascii=False)
 
     @classmethod
     def from_json(cls, text: str) -> NameTally:
         """A tally as ``to_json`` wrote it (raises ValueError, TypeError or KeyError if it is not one)."""
-        forms, expansions, pairs = json.loads(text)
+        forms, expansions, pairs, papers = json.loads(text)
         tally = cls()
         for name, counts in forms.items():
             tally.forms[name] = Counter(counts)
+        for name, counts in papers.items():
+            tally.papers[name] = Counter(counts)
         for kind, short_key, counts in expansions:
             tally.expansions[(kind, short_key)] = Counter(counts)
         tally.pairs.update({(paper, kind, short_key, long_key): n for paper, kind, short_key, long_key, n in pairs})
         return tally
+
+    def papers_naming(self, keys: Iterable[tuple[str, str]]) -> set[str]:
+        """The keys of the papers that name any of these (kind, name key)s."""
+        return {paper for kind, key in keys for paper in self.papers.get(f"{kind}\t{key}", ())}
 
     def resolution(self) -> Resolution:
         """Cluster the names counted into entities with deterministic ids (whatever the order

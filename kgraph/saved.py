@@ -1,4 +1,10 @@
-"""Read back what ``kgraph build`` saved (``papers.jsonl``), so later commands need not extract again."""
+"""``papers.jsonl``, what ``kgraph build`` saves of each paper: its line written, and read back, so
+later commands need not extract again.
+
+A line is ``{"extraction": {...}, "paper": {...}}`` as ``json.dumps(..., sort_keys=True)`` writes
+it. ``paper_line`` writes it and ``_paper_of`` reads the paper back from its end alone; both rely
+on ``PAPER_KEY``, and nothing else knows the layout.
+"""
 
 from __future__ import annotations
 
@@ -6,31 +12,39 @@ import json
 import os
 from collections.abc import Callable, Iterator, Sequence
 from typing import TypeVar
-from pathlib import Path
 
 import networkx as nx
 
 from kgraph.errors import InputError
+from kgraph.folder import papers_path
 from kgraph.graph import build_graph
 from kgraph.model import Extraction, Paper
 from kgraph.resolve import resolve
 
-PAPERS_FILE = "papers.jsonl"
-PAPER_KEY = ', "paper": '  # in a record as written: {"extraction": {...}, "paper": {...}}
+PAPER_KEY = ', "paper": '  # in a line as written: {"extraction": {...}, "paper": {...}}
+# Change when a line is laid out differently (or ``Paper.to_dict`` changes): builds copy the
+# lines of unchanged papers from the last papers.jsonl, which must then be written again.
+LINE_FORMAT = "2"
 _DECODER = json.JSONDecoder()
 T = TypeVar("T")
 
 
-def papers_path(path: str | os.PathLike[str]) -> Path:
-    """A build folder stands for its papers.jsonl."""
-    path = Path(path)
-    return path / PAPERS_FILE if path.is_dir() else path
+def facts_json(extraction: Extraction) -> str:
+    """An extraction as the JSON text saved in papers.jsonl (and in a build's cache)."""
+    return json.dumps(extraction.to_dict(), ensure_ascii=False, sort_keys=True)
 
 
-def parse_record(line: str) -> tuple[Paper, Extraction]:
+def paper_line(paper: Paper, facts: str) -> str:
+    """The papers.jsonl line of a paper (without its line end), its facts already JSON (``facts_json``):
+    what ``json.dumps({"extraction": ..., "paper": ...}, sort_keys=True)`` writes."""
+    paper_json = json.dumps(paper.to_dict(), ensure_ascii=False, sort_keys=True)
+    return '{"extraction": ' + facts + PAPER_KEY + paper_json + "}"
+
+
+def parse_line(line: str) -> tuple[Paper, Extraction]:
     """One papers.jsonl line as the paper and its extraction."""
-    record = json.loads(line)
-    return Paper.from_dict(record["paper"]), Extraction.from_dict(record["extraction"])
+    data = json.loads(line)
+    return Paper.from_dict(data["paper"]), Extraction.from_dict(data["extraction"])
 
 
 def _parsed_lines(path: str | os.PathLike[str], parse: Callable[[str], T]) -> Iterator[tuple[str, T]]:
@@ -52,10 +66,10 @@ def _parsed_lines(path: str | os.PathLike[str], parse: Callable[[str], T]) -> It
 
 
 def _paper_of(line: str) -> Paper:
-    """The paper of a record, decoding only its end when it is laid out as ``kgraph build`` writes
+    """The paper of a line, decoding only its end when it is laid out as ``kgraph build`` writes
     it (the extraction, most of the line, is not decoded); any other layout is decoded whole.
 
-    The last ``, "paper": `` of such a line is the record's own key: inside JSON strings a quote
+    The last ``, "paper": `` of such a line is the line's own key: inside JSON strings a quote
     is escaped, and no key of a paper is "paper".
     """
     at = line.rfind(PAPER_KEY)
@@ -87,7 +101,7 @@ def read_saved(path: str | os.PathLike[str]) -> tuple[list[Paper], dict[str, Ext
     """Papers and their extractions from a ``papers.jsonl`` written by ``kgraph build``."""
     papers: list[Paper] = []
     extractions: dict[str, Extraction] = {}
-    for _, (paper, extraction) in _parsed_lines(path, parse_record):
+    for _, (paper, extraction) in _parsed_lines(path, parse_line):
         papers.append(paper)
         extractions[paper.key] = extraction
     if not papers:

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import multiprocessing.process
+import subprocess
+import sys
 from pathlib import Path
 
 import networkx as nx
@@ -11,6 +14,10 @@ from kgraph.graph import build_graph
 from kgraph.model import Claim, Evidence, Extraction, Mention, Paper, Source
 from kgraph.resolve import resolve
 
+# The tests outside tests/unit/ (browser, endpoint, processes) reuse the graphs and helpers of the
+# unit tests: their folder is importable from every test, whichever is collected first.
+sys.path.insert(0, str(Path(__file__).parent / "unit"))
+UNIT = Path(__file__).resolve().parent / "unit"
 SHARED = Path(__file__).resolve().parents[1].parent / "shared"
 CORPUS = SHARED / "corpus"
 GOLD = SHARED / "gold"
@@ -54,3 +61,24 @@ def sample_records() -> tuple[list[Paper], dict[str, Extraction]]:
 def sample_graph() -> nx.MultiDiGraph:
     papers, extractions = sample_records()
     return build_graph(papers, extractions, resolve(extractions.values()))
+
+
+@pytest.fixture(autouse=True)
+def _no_processes_in_unit_tests(request, monkeypatch):
+    """tests/unit is the inner loop: no processes, no browser, no server. A test there that starts
+    a process (a subprocess, a worker pool, a fork server) fails, saying so."""
+    if UNIT not in Path(request.node.path).resolve().parents:
+        return
+
+    def refuse(*args, **kwargs):
+        raise AssertionError("a unit test started a process: it belongs outside tests/unit (marked slow)")
+
+    monkeypatch.setattr(subprocess.Popen, "__init__", refuse)
+    monkeypatch.setattr(multiprocessing.process.BaseProcess, "start", refuse)
+
+
+def pytest_collection_modifyitems(items):
+    """tests/test_quality.py runs the scorer in a process: slow (until its module says so itself)."""
+    for item in items:
+        if Path(item.path).name == "test_quality.py":
+            item.add_marker(pytest.mark.slow)

@@ -24,9 +24,9 @@ from builds import league_records, write_build
 from SPARQLWrapper import JSON, SPARQLWrapper
 
 from kgraph.cli import main
-from kgraph.endpoint import oxigraph_command, store_url
+from kgraph.query.endpoint import oxigraph_command, store_url
 from kgraph.errors import InputError
-from kgraph.sparql import canned_queries, query_graph
+from kgraph.query.sparql import canned_queries, query_graph
 
 pytestmark = pytest.mark.endpoint
 

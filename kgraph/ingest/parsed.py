@@ -25,7 +25,7 @@ from dataclasses import fields
 from pathlib import Path
 from typing import NamedTuple
 
-from kgraph.atomic import atomic_writer
+from kgraph.io import atomic_writer
 from kgraph.errors import OutputError
 from kgraph.model import Paper, Source
 

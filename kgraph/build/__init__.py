@@ -1,0 +1,6 @@
+"""The incremental and parallel build: everything that exists only so that ``kgraph build`` is fast
+on a grown input and on many cores. It imports the stages; no stage imports it."""
+
+from kgraph.build.run import BuildReport, Limits, build, saved_digests
+
+__all__ = ["BuildReport", "Limits", "build", "saved_digests"]

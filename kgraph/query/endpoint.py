@@ -1,0 +1,232 @@
+"""The graph over HTTP: ``kgraph serve`` (a read-only SPARQL endpoint) and ``kgraph push``.
+
+Serving uses the Oxigraph server (the ``oxigraph`` command of the PyPI package of that name), a
+complete SPARQL 1.1 Protocol implementation, rather than an HTTP layer of our own: the Turtle
+is loaded into a store in a temporary folder, which ``oxigraph serve-read-only`` then serves,
+so every update is refused by the server itself. Pushing is one SPARQL 1.1 Graph Store
+Protocol request (PUT replaces the graph, POST adds to it), which Fuseki, GraphDB, Oxigraph,
+Virtuoso and others accept.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import re
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from urllib.parse import parse_qsl, urlsplit
+
+import httpx
+import pyoxigraph as ox
+
+from kgraph.errors import InputError
+from kgraph.query.sources import check_rdf, is_saved_papers, rdf_file, rdf_format, read_networkx
+from kgraph.rdf.serialize import serialize
+
+OXIGRAPH = "oxigraph"
+STARTUP_TIMEOUT_S = 60.0
+STOP_TIMEOUT_S = 10.0
+_LINE = re.compile(r"line (\d+)")
+
+
+def oxigraph_command() -> str:
+    """The ``oxigraph`` executable: the one installed beside this Python first, else on PATH."""
+    beside = Path(sys.executable).with_name(OXIGRAPH)
+    if beside.is_file() and os.access(beside, os.X_OK):
+        return str(beside)
+    found = shutil.which(OXIGRAPH)
+    if not found:
+        raise InputError(OXIGRAPH, "the Oxigraph server is not installed (pip install oxigraph==0.5.13)")
+    return found
+
+
+def host_port(bind: str, port: int) -> str:
+    """``host:port`` as a server takes it, with IPv6 hosts in brackets."""
+    if not 0 < port < 65536:
+        raise InputError(f"--port {port}", "a port is a number from 1 to 65535")
+    return f"[{bind}]:{port}" if ":" in bind and not bind.startswith("[") else f"{bind}:{port}"
+
+
+def _last_error(output: str) -> str:
+    """The line of the server's output that says what went wrong (it prints a backtrace after)."""
+    lines = [line.strip() for line in output.splitlines() if line.strip()]
+    for line in lines:
+        if line.startswith(("Error while loading", "Error:")):
+            return line.removeprefix("Error:").strip()
+    return lines[-1] if lines else "exited without saying why"
+
+
+@contextlib.contextmanager
+def _rdf_source(graph: str | os.PathLike[str]) -> Iterator[Path]:
+    """GRAPH as an RDF file on disk: its own file, or papers.jsonl exported to a temporary one."""
+    if not is_saved_papers(graph):
+        yield rdf_file(graph)
+        return
+    with tempfile.TemporaryDirectory(prefix="kgraph-") as tmp:
+        path = Path(tmp) / "graph.nt"
+        path.write_text(serialize(read_networkx(graph), "nt"), encoding="utf-8")
+        yield path
+
+
+def load_store(source: Path, location: Path) -> None:
+    """Bulk-load an RDF file into an Oxigraph store folder with the server's own loader."""
+    _, fmt, media_type = rdf_format(source)
+    command = [oxigraph_command(), "load", "--location", str(location), "--file", str(source),
+               "--format", media_type]
+    done = subprocess.run(command, capture_output=True, text=True, env={**os.environ, "RUST_BACKTRACE": "0"})
+    if done.returncode != 0:
+        message = _last_error(done.stderr + done.stdout)
+        message = message.removeprefix(f"Error while loading file {source}: ")
+        match = _LINE.search(message)
+        raise InputError(str(source), message, int(match.group(1)) if match else None)
+
+
+def _check_port_free(bind: str, port: int, address: str) -> None:
+    """Fail before loading anything when another program already listens on the address."""
+    family = socket.AF_INET6 if ":" in bind.strip("[]") else socket.AF_INET
+    with socket.socket(family, socket.SOCK_STREAM) as probe:
+        try:
+            probe.bind((bind.strip("[]"), port))
+        except OSError as error:
+            raise InputError(address, f"the Oxigraph server could not start: {error.strerror or error}") from None
+
+
+def _wait_until_listening(server: subprocess.Popen, log: Path, bind: str, port: int, address: str) -> None:
+    """Return once the server accepts connections; an InputError if it exits first or never does."""
+    host = bind.strip("[]")
+    host = {"0.0.0.0": "127.0.0.1", "::": "::1", "": "127.0.0.1"}.get(host, host)
+    deadline = time.monotonic() + STARTUP_TIMEOUT_S
+    while time.monotonic() < deadline:
+        if server.poll() is not None:
+            output = log.read_text(encoding="utf-8", errors="replace")
+            raise InputError(address, f"the Oxigraph server could not start: {_last_error(output)}")
+        with contextlib.suppress(OSError), socket.create_connection((host, port), timeout=0.5):
+            return
+        time.sleep(0.05)
+    raise InputError(address, f"the Oxigraph server did not start within {STARTUP_TIMEOUT_S:.0f} s")
+
+
+def _stop(server: subprocess.Popen) -> None:
+    if server.poll() is None:
+        server.terminate()
+        try:
+            server.wait(STOP_TIMEOUT_S)
+        except subprocess.TimeoutExpired:
+            server.kill()
+            server.wait(STOP_TIMEOUT_S)
+
+
+@contextlib.contextmanager
+def _sigterm_as_exit() -> Iterator[None]:
+    """Turn SIGTERM into SystemExit while serving, so the server and its store are cleaned up."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def leave(signum: int, frame: object) -> None:
+        raise SystemExit(128 + signum)
+
+    previous = signal.signal(signal.SIGTERM, leave)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
+def serve(graph: str | os.PathLike[str], port: int = 7878, bind: str = "127.0.0.1",
+          timeout_s: int | None = None) -> int:
+    """Serve GRAPH read-only over the SPARQL 1.1 Protocol until interrupted; the server's exit status."""
+    address = host_port(bind, port)
+    with _sigterm_as_exit(), tempfile.TemporaryDirectory(prefix="kgraph-serve-") as tmp, \
+            _rdf_source(graph) as source:
+        store, log = Path(tmp) / "store", Path(tmp) / "server.log"
+        _check_port_free(bind, port, address)
+        load_store(source, store)
+        command = [oxigraph_command(), "serve-read-only", "--location", str(store), "--bind", address]
+        if timeout_s:
+            command += ["--timeout-s", str(timeout_s)]
+        with log.open("w", encoding="utf-8") as log_file:
+            server = subprocess.Popen(command, stdin=subprocess.DEVNULL, stdout=log_file, stderr=subprocess.STDOUT,
+                                      env={**os.environ, "RUST_BACKTRACE": "0"})
+        try:
+            _wait_until_listening(server, log, bind, port, address)
+            url = f"http://{address}"
+            print(f"serving {source} read-only (SPARQL 1.1 Protocol, Oxigraph)", flush=True)
+            print(f"  query endpoint: {url}/query", flush=True)
+            print(f"  graph store:    {url}/store (read only)", flush=True)
+            print(f"  web UI:         {url}/", flush=True)
+            print("press Ctrl-C to stop", flush=True)
+            status = server.wait()
+        except KeyboardInterrupt:
+            print("stopped", file=sys.stderr)
+            status = 0
+        finally:
+            _stop(server)
+        if status not in (0, -signal.SIGTERM, -signal.SIGINT):
+            raise InputError(address, f"the Oxigraph server stopped: {_last_error(log.read_text('utf-8', 'replace'))}")
+    return 0
+
+
+# ---------------------------------------------------------------------------------------------
+# Push
+
+
+def store_url(endpoint: str, graph_iri: str | None) -> httpx.URL:
+    """The Graph Store Protocol URL: the endpoint with ``?graph=IRI``, or ``?default``."""
+    parts = urlsplit(endpoint)
+    if parts.scheme not in ("http", "https") or not parts.netloc:
+        raise InputError(endpoint, "the endpoint must be an http:// or https:// URL")
+    if graph_iri is not None:
+        try:
+            ox.NamedNode(graph_iri)
+        except ValueError as error:
+            raise InputError(graph_iri, f"--graph must be an absolute IRI ({error})") from None
+    url = httpx.URL(endpoint)
+    names = {name for name, _ in parse_qsl(parts.query, keep_blank_values=True)}
+    if names & {"graph", "default"}:
+        return url  # the user named the target graph already
+    if graph_iri is not None:
+        return url.copy_merge_params({"graph": graph_iri})
+    return url.copy_with(query=(parts.query + "&" if parts.query else "").encode() + b"default")
+
+
+def _body(graph: str | os.PathLike[str]) -> tuple[bytes | Path, str, str]:
+    """(content, media type, name for messages) of what is pushed; the RDF file is checked first."""
+    if is_saved_papers(graph):
+        return serialize(read_networkx(graph), "turtle").encode("utf-8"), "text/turtle", str(graph)
+    source = rdf_file(graph)
+    check_rdf(source)  # a parse error with a line here beats an HTTP 400 from the endpoint
+    _, _, media_type = rdf_format(source)
+    return source, media_type, str(source)
+
+
+def push(graph: str | os.PathLike[str], endpoint: str, graph_iri: str | None = None, append: bool = False,
+         timeout_s: float = 600.0) -> str:
+    """Send GRAPH to a SPARQL 1.1 Graph Store endpoint (PUT, or POST to add); a line saying what was done."""
+    url = store_url(endpoint, graph_iri)
+    content, media_type, name = _body(graph)
+    method = "POST" if append else "PUT"
+    try:
+        with contextlib.ExitStack() as stack:
+            body = stack.enter_context(content.open("rb")) if isinstance(content, Path) else content
+            response = httpx.request(method, url, content=body,
+                                     headers={"Content-Type": f"{media_type}; charset=utf-8"},
+                                     timeout=httpx.Timeout(timeout_s, connect=10.0))
+    except httpx.HTTPError as error:
+        raise InputError(endpoint, f"unreachable: {error or type(error).__name__}") from None
+    if response.status_code >= 400:
+        detail = " ".join(response.text.split())[:200]
+        raise InputError(endpoint, f"refused the graph: HTTP {response.status_code} {response.reason_phrase}"
+                                   + (f": {detail}" if detail else ""))
+    target = f"graph <{graph_iri}>" if graph_iri else "the default graph"
+    verb = "added to" if append else "replaced"
+    return f"pushed {name} to {url}: {verb} {target} (HTTP {response.status_code})"

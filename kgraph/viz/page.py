@@ -1,0 +1,211 @@
+"""The who-beats-whom explorer: one self-contained HTML page, readable offline.
+
+Methods are the nodes, sized by how many distinct methods they beat and coloured by role
+(proposed by a paper in the graph, or only a baseline); all claims of one winner over one loser
+are one arrow, labelled with benchmark and margin. Beside the graph: filters (benchmark,
+organization, minimum confidence), a method search that focuses its neighbourhood, a side panel
+with the evidence of what was clicked and a per-benchmark leaderboard. What the page shows is
+computed in :mod:`kgraph.vizdata`, where it goes in :mod:`kgraph.layout`; the page itself is
+``templates/explorer.html.j2`` with its script and style sheet.
+
+pyvis assembles the vis-network items and supplies vis-network itself (its ``in_line`` assets),
+but the page is rendered through our own template, because pyvis's template always links
+Bootstrap from a CDN. The result references nothing outside itself and works from ``file://``.
+
+Layout is computed in Python and shipped with physics off, so even 2,000 methods paint at once;
+above :data:`LARGE_GRAPH` methods with claims the page starts from the :data:`START_METHODS` most
+connected ones and the user expands from there ("Show all", "Expand neighbours").
+
+Safety: input text reaches the page only as escaped card HTML (Jinja autoescape, see
+:mod:`kgraph.vizdata`), as option text autoescaped by the template, or inside the JSON data
+embedded with ``tojson`` (which escapes ``<``, ``>``, ``&`` and ``'``); the script sets names with
+``textContent`` and vis-network draws labels on a canvas as text.
+"""
+
+from __future__ import annotations
+
+import copy
+import functools
+import math
+import os
+from collections import Counter
+
+import networkx as nx
+import pyvis
+from pyvis.network import Network
+
+from kgraph.io import write_text
+from kgraph.schema import PAPER_TYPE
+from kgraph.viz.layout import layout
+from kgraph.viz.data import (
+    BASELINE,
+    PROPOSED,
+    Arrow,
+    arrows,
+    beaten_counts,
+    claim_card,
+    claims,
+    jinja_environment,
+    label,
+    method_card,
+    method_roles,
+    paper_organizations,
+    starting_view,
+)
+
+__all__ = ["BASELINE", "PROPOSED", "ROLE_COLORS", "build_network", "method_roles", "render_html", "write_html"]
+
+DEFAULT_TITLE = "kgraph: who beats whom"
+LARGE_GRAPH = 300  # methods with claims above which the page starts from the most connected part
+START_METHODS = 80  # how many methods that starting view shows
+EXPAND_METHODS = 40  # neighbours that one "Expand neighbours" adds to that view, at most
+
+# Fill and border per role: proposed methods stand out, baselines recede.
+ROLE_COLORS: dict[str, dict[str, str]] = {
+    PROPOSED: {"background": "#f28e2b", "border": "#a85400"},
+    BASELINE: {"background": "#c9d6e3", "border": "#5f7792"},
+}
+ROLE_LEGEND = {
+    PROPOSED: "proposed by a paper here",
+    BASELINE: "baseline only",
+}
+EDGE_COLOR = "#7b8794"
+HIGHLIGHT_COLOR = "#d62728"
+
+_FONT = "system-ui, -apple-system, Segoe UI, Roboto, sans-serif"
+_OPTIONS: dict[str, object] = {
+    "physics": {"enabled": False},
+    "layout": {"improvedLayout": False},
+    "interaction": {"hover": True, "hideEdgesOnDrag": False, "multiselect": False, "navigationButtons": False},
+    "groups": {role: {"color": {**colors, "highlight": {"background": colors["background"], "border": HIGHLIGHT_COLOR},
+                                "hover": {"background": colors["background"], "border": HIGHLIGHT_COLOR}}}
+               for role, colors in ROLE_COLORS.items()},
+    "nodes": {
+        "shape": "dot",
+        "borderWidth": 2,
+        "borderWidthSelected": 3,
+        "font": {"size": 16, "face": _FONT, "color": "#1d2733", "strokeWidth": 4, "strokeColor": "#ffffff"},
+    },
+    "edges": {
+        "arrows": {"to": {"enabled": True, "scaleFactor": 0.8}},
+        "arrowStrikethrough": False,
+        "color": {"color": EDGE_COLOR, "highlight": HIGHLIGHT_COLOR, "hover": HIGHLIGHT_COLOR, "inherit": False},
+        "font": {"size": 14, "face": _FONT, "color": "#4a5563", "strokeWidth": 0,
+                 "background": "rgba(255, 255, 255, 0.9)", "align": "horizontal"},
+        "smooth": {"enabled": False},
+        "selectionWidth": 1.5,
+        "hoverWidth": 1.0,
+    },
+}
+_VIS_DIR = os.path.join(os.path.dirname(pyvis.__file__), "templates", "lib", "vis-9.1.2")
+
+
+def _inline(name: str, text: str, closer: str) -> str:
+    if closer in text.lower():  # would end the inline element early
+        raise RuntimeError(f"{name} cannot be inlined: it contains {closer!r}")
+    return text
+
+
+@functools.lru_cache(maxsize=1)
+def _assets() -> dict[str, str]:
+    """pyvis's vis-network script and style sheet, and the explorer's own, to paste into the page."""
+    def read(path: str) -> str:
+        with open(path, encoding="utf-8") as handle:
+            return handle.read()
+
+    loader = jinja_environment().loader
+    own = {name: loader.get_source(jinja_environment(), name)[0] for name in ("explorer.js", "explorer.css")}
+    return {
+        "vis_js": _inline("vis-network.min.js", read(os.path.join(_VIS_DIR, "vis-network.min.js")), "</script"),
+        "vis_css": _inline("vis-network.css", read(os.path.join(_VIS_DIR, "vis-network.css")), "</style"),
+        "explorer_js": _inline("explorer.js", own["explorer.js"], "</script"),
+        "explorer_css": _inline("explorer.css", own["explorer.css"], "</style"),
+    }
+
+
+def _mutual(arrow_list: list[Arrow]) -> set[int]:
+    """Indices of arrows whose loser also beats their winner (the pair is drawn as two curves)."""
+    pairs = {(arrow.winner, arrow.loser) for arrow in arrow_list}
+    return {i for i, arrow in enumerate(arrow_list) if (arrow.loser, arrow.winner) in pairs}
+
+
+def node_size(beaten: int) -> float:
+    """Dot radius in vis pixels: grows with the square root of the methods beaten, capped."""
+    return round(10 + 5 * math.sqrt(min(beaten, 64)), 1)
+
+
+def label_size(arrows: int) -> int:
+    """Label font size: methods connected to many others keep a legible name when zoomed out."""
+    return round(16 + 3 * math.sqrt(min(arrows, 100)))
+
+
+def build_network(graph: nx.MultiDiGraph) -> Network:
+    """The pyvis network: one node per method, one arrow per (winner, loser) pair of claims.
+
+    Nodes carry their role as vis ``group`` and ``beats``; arrows carry the indices of their
+    ``claims`` (in :func:`kgraph.vizdata.claims` order). Node order is the order of method ids.
+    """
+    roles = method_roles(graph)
+    methods = sorted(roles)
+    arrow_list = arrows(claims(graph))
+    positions = layout(methods, [(a.winner, a.loser) for a in arrow_list], {m: label(graph, m) for m in methods})
+    beats = beaten_counts(arrow_list)
+    loses_to = Counter(a.loser for a in arrow_list)
+
+    net = Network(height="100%", width="100%", directed=True, cdn_resources="in_line")
+    for node in methods:
+        x, y = positions[node]
+        net.add_node(node, label=label(graph, node), group=roles[node], size=node_size(beats[node]), x=x, y=y,
+                     font={"size": label_size(beats[node] + loses_to[node])}, beats=beats[node],
+                     loses_to=loses_to[node])
+    mutual = _mutual(arrow_list)
+    for index, arrow in enumerate(arrow_list):
+        # curvedCW bends to the right of travel, so the two arrows of a mutual pair part ways
+        bend = {"smooth": {"enabled": True, "type": "curvedCW", "roundness": 0.18}} if index in mutual else {}
+        net.add_edge(arrow.winner, arrow.loser, id=f"a{index}", claims=list(arrow.claims),
+                     width=round(1.2 + 0.8 * min(len(arrow.claims) - 1, 4), 1), **bend)
+    net.options = copy.deepcopy(_OPTIONS)
+    return net
+
+
+def _choices(ids: Counter[str], graph: nx.MultiDiGraph) -> list[dict[str, object]]:
+    """Filter options: id, label and claim count, by label."""
+    return sorted(({"id": i, "label": label(graph, i), "count": n} for i, n in ids.items()),
+                  key=lambda c: (str(c["label"]).casefold(), c["id"]))
+
+
+def render_html(graph: nx.MultiDiGraph, title: str = DEFAULT_TITLE) -> str:
+    """The whole page as a string: deterministic for a given graph, no external references."""
+    net = build_network(graph)
+    roles = method_roles(graph)
+    claim_list = claims(graph)
+    organizations_of = paper_organizations(graph)
+    claim_items = [{
+        "winner": winner, "loser": loser, "benchmark": data.get("benchmark"),
+        "organizations": organizations_of.get(data.get("paper"), []),
+        "confidence": float(data.get("confidence") or 0.0), "margin": str(data.get("margin") or ""),
+    } for winner, loser, _, data in claim_list]
+    benchmarks = _choices(Counter(c["benchmark"] for c in claim_items if c["benchmark"]), graph)
+    organizations = _choices(Counter(o for c in claim_items for o in c["organizations"]), graph)
+    start = starting_view(arrows(claim_list), LARGE_GRAPH, START_METHODS)
+    counts = {
+        "methods": len(net.nodes), "arrows": len(net.edges), "claims": len(claim_items),
+        "papers": sum(1 for _, t in graph.nodes(data="type") if t == PAPER_TYPE),
+        "unclaimed": sum(1 for n in net.nodes if not n["beats"] and not n["loses_to"]),
+    }
+    data = {"nodes": net.nodes, "edges": net.edges, "claims": claim_items, "options": net.options, "start": start,
+            "limit": LARGE_GRAPH, "expand": EXPAND_METHODS, "benchmarks": benchmarks}
+    return jinja_environment().get_template("explorer.html.j2").render(
+        page_title=title, counts=counts, data=data, start_size=len(start or []),
+        roles=[{"text": ROLE_LEGEND[r], **ROLE_COLORS[r]} for r in (PROPOSED, BASELINE)], edge_color=EDGE_COLOR,
+        benchmarks=benchmarks, organizations=organizations,
+        method_names=sorted({str(n["label"]) for n in net.nodes}, key=str.casefold),
+        method_cards=[method_card(graph, n["id"], roles[n["id"]], n["beats"], n["loses_to"]) for n in net.nodes],
+        claim_cards=[claim_card(graph, claim) for claim in claim_list],
+        **_assets(),
+    )
+
+
+def write_html(graph: nx.MultiDiGraph, path: str | os.PathLike[str], title: str = DEFAULT_TITLE) -> None:
+    """Write :func:`render_html` to ``path`` atomically."""
+    write_text(path, render_html(graph, title))
