@@ -11,8 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 from kgraph.model import Extraction, Mention, Paper
-
-ENTITY_FIELDS = ("proposed", "benchmarks", "baselines", "organizations", "metrics")
+from kgraph.schema import MENTION_FIELDS as ENTITY_FIELDS
 
 
 def _names(mentions: list[Mention]) -> list[str]:

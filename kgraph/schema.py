@@ -27,6 +27,9 @@ class MentionRole:
     property: str  # the ontology's property for that edge (``kg:proposes``)
 
 
+# The ontology's namespace: the RDF of the data and the SKOS vocabularies the extractor reads use it.
+KG_IRI = "https://w3id.org/kgraph/ontology#"
+
 ENTITY_KINDS = (
     EntityKind("method", "Method"),
     EntityKind("benchmark", "Benchmark"),

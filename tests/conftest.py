@@ -75,10 +75,3 @@ def _no_processes_in_unit_tests(request, monkeypatch):
 
     monkeypatch.setattr(subprocess.Popen, "__init__", refuse)
     monkeypatch.setattr(multiprocessing.process.BaseProcess, "start", refuse)
-
-
-def pytest_collection_modifyitems(items):
-    """tests/test_quality.py runs the scorer in a process: slow (until its module says so itself)."""
-    for item in items:
-        if Path(item.path).name == "test_quality.py":
-            item.add_marker(pytest.mark.slow)

@@ -13,6 +13,7 @@ from kgraph.model import Claim, Evidence, Extraction, Mention, Paper
 from kgraph.predictions import ENTITY_FIELDS, gold_record
 
 SCORER = GOLD / "score.py"
+pytestmark = pytest.mark.slow  # one test runs the scorer in a process
 
 
 def _mention(name: str, rule: str, confidence: float) -> Mention:

@@ -23,10 +23,10 @@ SCORER = GOLD / "score.py"
 DEV = GOLD / "dev.jsonl"
 FLOOR_TABLE = read_floors()
 
-pytestmark = pytest.mark.skipif(
+pytestmark = [pytest.mark.slow, pytest.mark.skipif(
     not (CORPUS.is_dir() and any(CORPUS.glob("*.txt")) and SCORER.is_file() and DEV.is_file()),
     reason=f"shared corpus and gold set not found (need {CORPUS}/*.txt, {SCORER} and {DEV})",
-)
+)]
 
 
 @pytest.fixture(scope="module")

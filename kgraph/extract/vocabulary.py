@@ -14,8 +14,9 @@ from rdflib import Graph, Literal, Namespace
 from rdflib.namespace import SKOS
 
 from kgraph.model import normalize_name
+from kgraph.schema import KG_IRI
 
-KG = Namespace("https://w3id.org/kgraph/ontology#")
+KG = Namespace(KG_IRI)
 SCHEMES = ("benchmarks", "metrics", "organizations", "models", "generic")
 
 

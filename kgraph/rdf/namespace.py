@@ -9,9 +9,8 @@ from __future__ import annotations
 
 from rdflib import Namespace
 
-from kgraph.schema import KIND_NAMES
+from kgraph.schema import KG_IRI, KIND_NAMES
 
-KG_IRI = "https://w3id.org/kgraph/ontology#"
 KG = Namespace(KG_IRI)
 DATA = "https://w3id.org/kgraph/id/"  # every node's IRI: DATA + prefix + "/" + local name
 # The data's own prefixes: papers, each entity kind, and the claim and mention nodes.

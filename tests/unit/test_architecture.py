@@ -15,7 +15,7 @@ ALLOWED = {
     "errors": set(),
     "io": {"errors"},
     "ingest": FLOOR,
-    "extract": {"model"},
+    "extract": {"model", "schema"},
     "resolve": {"model"},
     "graph": {"model", "schema", "resolve"},
     "rdf": FLOOR,

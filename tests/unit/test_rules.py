@@ -1,4 +1,4 @@
-"""Every rule of the rule book on its fixtures (``tests/rule_fixtures.toml``): the exact facts it
+"""Every rule of the rule book on its fixtures (``tests/unit/rule_fixtures.toml``): the exact facts it
 makes on sentences it must fire on, none on near misses; rules switched off make none."""
 
 from __future__ import annotations
@@ -64,7 +64,7 @@ def test_rules_have_a_confidence_in_range_and_a_description():
         assert 0 < rule.confidence <= 1 and rule.description, full_id
 
 
-ENGINE_RECORD = Path(__file__).parent / "data" / "extract_engine.json"
+ENGINE_RECORD = Path(__file__).parents[1] / "data" / "extract_engine.json"
 
 
 def _code_digest() -> str:

@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 from conftest import GOLD
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "benchmarks"))
+sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "benchmarks"))
 from quality import (Bucket, best_threshold, buckets, by_rule, claim_scores, falls, judge,  # noqa: E402
                      load_scorer, lowest_precise, paired)
 from quality_floors import below, floor_of  # noqa: E402
