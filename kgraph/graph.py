@@ -120,7 +120,7 @@ def _add_claim_edge(graph: nx.MultiDiGraph, resolution: Resolution, paper: Paper
     if graph.has_edge(winner, loser, key=key):
         return
     graph.add_edge(winner, loser, key=key, type="outperforms", paper=paper_id, benchmark=benchmark,
-                   metric=metric, margin=claim.margin,
+                   metric=metric, margin=claim.margin, margin_value=claim.margin_value, margin_unit=claim.margin_unit,
                    **_evidence_attrs(claim.evidence, claim.rule, claim.confidence))
 
 

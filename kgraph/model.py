@@ -148,7 +148,9 @@ class Claim:
     confidence: float
     benchmark: str | None = None
     metric: str | None = None
-    margin: str | None = None
+    margin: str | None = None  # as written: "2.1", "3x", "+4.5 points"
+    margin_value: float | None = None  # its number, for sorting and comparing
+    margin_unit: str | None = None  # "%", "x", "points", or the metric it is stated in ("BLEU")
 
 
 @dataclass

@@ -43,7 +43,8 @@ def sample_records() -> tuple[list[Paper], dict[str, Extraction]]:
         benchmarks=[_mention("ImageNet", "benchmark", a_s2)],
         baselines=[_mention("ResNet", "method", a_s2)],
         metrics=[_mention("top-1 accuracy", "metric", a_s2)],
-        claims=[Claim("FN", "ResNet", a_s2, "test", 0.8, benchmark="ImageNet", metric="top-1 accuracy", margin="2.1")],
+        claims=[Claim("FN", "ResNet", a_s2, "test", 0.8, benchmark="ImageNet", metric="top-1 accuracy", margin="2.1",
+                      margin_value=2.1, margin_unit="points")],
         abbreviations=[("FN", "Foo-Net")],
     )
     ext_b = Extraction(

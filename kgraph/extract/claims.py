@@ -55,6 +55,9 @@ MARGIN = re.compile(
 UNIT_NUMBER = re.compile(rf"(?<![\w.])({NUMBER}\s?(?:{UNITS})(?![\w]))")
 LISTED_NUMBER = re.compile(rf"{NUMBER}(?:\s?(?:{UNITS})(?!\w))?")
 NUMBER_LIST = re.compile(rf"(?<![\w.]){LISTED_NUMBER.pattern}(?:\s*,?\s*(?:and\s+)?{LISTED_NUMBER.pattern})+")
+QUANTITY = re.compile(rf"[~>]?([+-]?\d+(?:\.\d+)?)(?:\s?[-–]\s?\d+(?:\.\d+)?)?\s?({UNITS})?")
+UNIT_NAMES = {"×": "x", "times": "x", "point": "points", "pp": "points", "percentage points": "points",
+              "percentage point": "points"}
 # LaTeX that survives in saved abstracts ("23times", "15\\%", "sim7"), rewritten at the same length
 # so that offsets into the sentence still hold.
 LATEX = ((re.compile(r"(?<=\d)times\b"), "×    "), (re.compile(r"\\%"), "% "), (re.compile(r"\bsim(?=\d)"), "  ~"))
@@ -296,10 +299,11 @@ def find_baselines_and_claims(doc: Doc, comparisons: list[Comparison], proposed:
                 continue
             for j, bench in enumerate(in_clause or [None]):
                 stated = per_loser[i] if per_loser else per_bench[j] if per_bench else margin
+                value, unit = quantity(stated) if stated else (None, None)
                 claims.append(Claim(winner=winner, loser=clean_name(loser.text), evidence=evidence_of(loser),
                                     rule=f"comparison-{comp.kind}/{source}",
                                     confidence=confidence,
-                                    benchmark=bench, metric=metric, margin=stated))
+                                    benchmark=bench, metric=metric, margin=stated, margin_value=value, margin_unit=unit))
     for sent in sentences(doc):  # "a strong X baseline"
         for token in sent:
             if token.lower_ in {"baseline", "baselines"} and token.i > sent.start:
@@ -445,6 +449,15 @@ def _margins(text: str, start: int, end: int) -> list[tuple[int, str, bool]]:
 
 def _tidy(margin: str) -> str:
     return re.sub(r"\s+", " ", margin).strip()
+
+
+def quantity(margin: str) -> tuple[float | None, str | None]:
+    """A margin's number and unit: "+1.7 mIoU" is (1.7, "mIoU"), "2.8x" (2.8, "x"), "10 - 45%" (10.0, "%")."""
+    match = QUANTITY.match(margin)
+    if match is None:
+        return None, None
+    unit = match.group(2) or ""
+    return float(match.group(1)), UNIT_NAMES.get(unit.lower(), unit) or None
 
 
 def _respectively(text: str, start: int, end: int, count: int) -> list[str] | None:

@@ -100,6 +100,12 @@ def _decimal(value: float) -> ox.Literal:
     return _decimal_of(repr(float(value)))
 
 
+def _number(value: float) -> ox.Literal:
+    """xsd:decimal in the canonical form a store keeps ("40", not "40.0"), for a value that is compared
+    in queries (a margin), so that graph.ttl and the build's store hold the same literal."""
+    return ox.Literal(format(Decimal(repr(float(value))).normalize(), "f"), datatype=_XSD_DECIMAL)
+
+
 @functools.lru_cache(maxsize=1 << 10)  # confidences: a few values, on every mention and claim
 def _decimal_of(text: str) -> ox.Literal:
     """Cached by the float's text, not its value: -0.0 and 0.0 are equal but written apart."""

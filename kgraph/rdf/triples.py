@@ -20,7 +20,7 @@ from rdflib import RDF, RDFS, SKOS, Graph, URIRef
 from rdflib.namespace import DCTERMS, SDO
 
 from kgraph.rdf.namespace import KG
-from kgraph.rdf.terms import Term, _XSD_DATE, _decimal, _hashed_iri, _integer, _node, _value, web_iri
+from kgraph.rdf.terms import Term, _XSD_DATE, _decimal, _hashed_iri, _integer, _node, _number, _value, web_iri
 from kgraph.schema import ENTITY_KINDS, MENTION_ROLES, PAPER_TYPE
 
 Triples = set[tuple[ox.NamedNode, ox.NamedNode, Term]]
@@ -37,7 +37,7 @@ K = {name: _named(str(KG[name])) for name in (
     "abstract", "arxivId", "upvotes", "authorCount",
     "sourceLocation", "evidenceText", "evidenceStart", "evidenceEnd", "evidenceField", "extractionRule",
     "confidence", "mentionOf", "inPaper", "relation", "surfaceForm", "surfaceStart", "surfaceEnd", "outperforms",
-    "winner", "loser", "statedIn", "onBenchmark", "withMetric", "margin")}
+    "winner", "loser", "statedIn", "onBenchmark", "withMetric", "margin", "value", "unit")}
 
 NODE_CLASSES = {node_type: K[node_type] for node_type in (PAPER_TYPE, *(kind.node_type for kind in ENTITY_KINDS))}
 MENTION_RELATIONS = {role.edge: K[role.property] for role in MENTION_ROLES}  # edge type -> property
@@ -144,6 +144,10 @@ def _add_claim(rdf: Triples, winner_id: str, loser_id: str, data: dict) -> None:
         rdf.add((claim, K["withMetric"], _node(metric_id)))
     if data.get("margin") is not None:
         rdf.add((claim, K["margin"], ox.Literal(str(data["margin"]))))
+    if data.get("margin_value") is not None:
+        rdf.add((claim, K["value"], _number(data["margin_value"])))
+    if data.get("margin_unit"):
+        rdf.add((claim, K["unit"], ox.Literal(data["margin_unit"])))
     _add_evidence(rdf, claim, data)
 
 

@@ -8,6 +8,7 @@ import pytest
 
 from kgraph.extract.paper import extract_paper
 from kgraph.extract.abbreviations import best_long_form
+from kgraph.extract.claims import quantity
 from kgraph.extract.names import is_strong_name
 from kgraph.model import Extraction, Paper, normalize_name
 from kgraph.predictions import gold_record
@@ -276,3 +277,16 @@ def test_title_that_announces_a_benchmark_types_the_name_as_benchmark():
 def test_comparison_triggers(sentence):
     ext = run("We propose PolyMix. " + sentence)
     assert ("PolyMix", "CutMix", "CIFAR-10") in wins(ext), ext.claims
+
+
+@pytest.mark.parametrize(("margin", "value", "unit"), [
+    ("+1.7 mIoU", 1.7, "mIoU"), ("2.8x", 2.8, "x"), ("4 times", 4.0, "x"), ("10 - 45%", 10.0, "%"),
+    ("~7%", 7.0, "%"), ("3.5 points", 3.5, "points"), ("-7.20%", -7.2, "%"), ("2.1", 2.1, None)])
+def test_a_margin_is_read_as_a_number_and_a_unit(margin, value, unit):
+    assert quantity(margin) == (value, unit)
+
+
+def test_claims_carry_their_margin_as_a_number():
+    ext = run("We propose QuickNet. QuickNet outperforms ResNet-50 on ImageNet-1K by 2.9 points.")
+    assert [(c.loser, c.margin, c.margin_value, c.margin_unit) for c in ext.claims] == \
+        [("ResNet-50", "2.9 points", 2.9, "points")]

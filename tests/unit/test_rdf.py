@@ -383,3 +383,12 @@ def test_broken_export_does_not_conform(sample_graph: nx.MultiDiGraph, name: str
     conforms, violations, report = _validate(rdf)
     assert not conforms
     assert (component, str(detail)) in violations, report
+
+
+def test_a_margin_is_also_a_typed_number_with_its_unit_that_sparql_sorts(sample_graph: nx.MultiDiGraph) -> None:
+    rdf = _parse_turtle(serialize(sample_graph))
+    assert {(v.toPython(), v.datatype) for v in rdf.objects(None, KG.value)} == {(Decimal("2.1"), ns.XSD.decimal)}
+    assert set(rdf.objects(None, KG.unit)) == {Literal("points")}
+    rows = rdf.query("PREFIX kg: <https://w3id.org/kgraph/ontology#> "
+                     "SELECT ?margin ?value WHERE { ?c kg:margin ?margin ; kg:value ?value } ORDER BY DESC(?value)")
+    assert [(str(m), v.toPython()) for m, v in rows] == [("2.1", Decimal("2.1"))]
