@@ -175,8 +175,26 @@ class Extraction:
         for claim in self.claims:
             names += [["method", claim.winner], ["method", claim.loser]]
             names += [[kind, name] for kind, name in (("benchmark", claim.benchmark), ("metric", claim.metric)) if name]
-        return Names(self.paper_key, names, [[m.kind, m.name, alias] for m in mentions for alias in m.aliases],
-                     [[claim.winner, claim.loser] for claim in self.claims])
+        aliases = [[m.kind, m.name, alias] for m in mentions for alias in m.aliases]
+        defined = self._defined_abbreviations(names, aliases)
+        named = {(kind, normalize_name(name)) for kind, name in names}
+        names += [[kind, long] for kind, _, long in defined if (kind, normalize_name(long)) not in named]
+        return Names(self.paper_key, names, aliases + defined, [[claim.winner, claim.loser] for claim in self.claims])
+
+    def _defined_abbreviations(self, names: list[list[str]], aliases: list[list[str]]) -> list[list[str]]:
+        """[kind, short, long] for each name that is an abbreviation the paper defines, not yet linked to
+        its long form: it means that here, wherever it is used ("Speculative decoding (SD)" in one paper,
+        "StableDiffusion (SD)" in another: two entities)."""
+        expansions = {normalize_name(short): long for short, long in self.abbreviations}
+        linked = {(kind, frozenset({normalize_name(a), normalize_name(b)})) for kind, a, b in aliases}
+        defined: dict[tuple[str, str], list[str]] = {}
+        for kind, name in names:
+            key = normalize_name(name)
+            long = expansions.get(key)
+            if long is not None and key != normalize_name(long) \
+                    and (kind, frozenset({key, normalize_name(long)})) not in linked:
+                defined.setdefault((kind, key), [kind, name, long])
+        return list(defined.values())
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Extraction:

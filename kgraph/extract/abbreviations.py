@@ -46,8 +46,10 @@ def best_long_form(short: str, candidate: str) -> str | None:
         s_index -= 1
     start = candidate.rfind(" ", 0, l_index + 1) + 1
     long_form = candidate[start:].strip()
-    if len(long_form.split()) < 2 and "-" not in long_form:
-        # one-word "expansions" are usually the short form's own stem, not a definition
+    if len(long_form.split()) < 2 and "-" not in long_form \
+            and "".join(ch for ch in long_form if ch.isupper()) != short.upper():
+        # one-word "expansions" are usually the short form's own stem, not a definition; one whose
+        # capitals spell the short form is one ("StableDiffusion (SD)")
         return None
     return long_form
 

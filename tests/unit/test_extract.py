@@ -290,3 +290,8 @@ def test_claims_carry_their_margin_as_a_number():
     ext = run("We propose QuickNet. QuickNet outperforms ResNet-50 on ImageNet-1K by 2.9 points.")
     assert [(c.loser, c.margin, c.margin_value, c.margin_unit) for c in ext.claims] == \
         [("ResNet-50", "2.9 points", 2.9, "points")]
+
+
+def test_a_one_word_long_form_counts_when_its_capitals_spell_the_short_form():
+    assert best_long_form("SD", "distill the knowledge from pre-trained StableDiffusion") == "StableDiffusion"
+    assert best_long_form("SD", "we study the Sandbox") is None

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 import networkx as nx
 
 from conftest import sample_records
@@ -146,3 +148,17 @@ def test_graph_is_the_same_whatever_the_paper_order():
 def test_papers_are_named_by_arxiv_id_else_title_slug():
     assert paper_node_id(Paper("A Title: With Colon", "x", arxiv_id="2401.00001")) == "paper:2401.00001"
     assert paper_node_id(Paper("A Title: With Colon", "x")) == "paper:a-title-with-colon"
+
+
+def test_an_acronym_each_paper_defines_otherwise_is_two_entities_wherever_it_is_used():
+    """"Speculative decoding (SD)" in one paper, "StableDiffusion (SD)" in another: each paper's "SD",
+    a baseline there with no alias of its own, is that paper's expansion."""
+    ours = dataclasses.replace(_extraction("a", "DraftSpec", claims=(("DraftSpec", "SD"),)),
+                               abbreviations=[("SD", "Speculative decoding")])
+    theirs = dataclasses.replace(_extraction("b", "LinNet", claims=(("LinNet", "SD"),)),
+                                 abbreviations=[("SD", "StableDiffusion")])
+    res = resolve([ours, theirs, _extraction("c", "SD")])
+    decoding, diffusion = res.entity_id("method", "SD", "a"), res.entity_id("method", "SD", "b")
+    assert decoding == res.entity_id("method", "Speculative decoding")
+    assert diffusion == res.entity_id("method", "StableDiffusion")
+    assert len({decoding, diffusion, res.entity_id("method", "SD", "c")}) == 3
