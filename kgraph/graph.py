@@ -19,7 +19,7 @@ from collections.abc import Iterable
 import networkx as nx
 
 from kgraph.model import Claim, Evidence, Extraction, Mention, Paper
-from kgraph.resolve import Resolution, slugify
+from kgraph.resolve import Entity, Resolution, slugify
 from kgraph.schema import MENTION_ROLES, NODE_TYPES, PAPER_TYPE
 
 
@@ -89,10 +89,17 @@ def build_graph(papers: Iterable[Paper], extractions: dict[str, Extraction], res
     return graph
 
 
+def entity_attrs(entity: Entity) -> dict:
+    """An entity's node attributes: type, label, aliases and, for a variant, the entity it belongs to."""
+    attrs = {"type": NODE_TYPES[entity.kind], "label": entity.label, "aliases": list(entity.aliases)}
+    if entity.broader is not None:
+        attrs["broader"] = entity.broader
+    return attrs
+
+
 def _add_entity(graph: nx.MultiDiGraph, resolution: Resolution, entity_id: str) -> None:
     if entity_id not in graph:
-        entity = resolution.entities[entity_id]
-        graph.add_node(entity_id, type=NODE_TYPES[entity.kind], label=entity.label, aliases=list(entity.aliases))
+        graph.add_node(entity_id, **entity_attrs(resolution.entities[entity_id]))
 
 
 def _add_mention_edge(graph: nx.MultiDiGraph, resolution: Resolution, paper: Paper, paper_id: str,

@@ -135,6 +135,7 @@ class Mention:
     rule: str
     confidence: float
     aliases: list[str] = field(default_factory=list)
+    family: str | None = None  # the broader benchmark or metric it is a variant of (ImageNet for ImageNet-1K)
 
 
 @dataclass
@@ -179,7 +180,10 @@ class Extraction:
         defined = self._defined_abbreviations(names, aliases)
         named = {(kind, normalize_name(name)) for kind, name in names}
         names += [[kind, long] for kind, _, long in defined if (kind, normalize_name(long)) not in named]
-        return Names(self.paper_key, names, aliases + defined, [[claim.winner, claim.loser] for claim in self.claims])
+        families = [[m.kind, m.name, m.family] for m in mentions if m.family]
+        names += [[kind, family] for kind, _, family in families]
+        return Names(self.paper_key, names, aliases + defined, [[claim.winner, claim.loser] for claim in self.claims],
+                     families)
 
     def _defined_abbreviations(self, names: list[list[str]], aliases: list[list[str]]) -> list[list[str]]:
         """[kind, short, long] for each name that is an abbreviation the paper defines, not yet linked to
@@ -219,9 +223,10 @@ class Names:
     names: list[list[str]]  # [kind, surface name] of every mention and claim
     aliases: list[list[str]]  # [kind, name, other name] that the paper states are one
     claims: list[list[str]]  # [winner, loser] as written
+    families: list[list[str]] = field(default_factory=list)  # [kind, name, the family it is a variant of]
 
     def to_json(self) -> str:
-        return json.dumps([self.paper_key, self.names, self.aliases, self.claims], ensure_ascii=False)
+        return json.dumps([self.paper_key, self.names, self.aliases, self.claims, self.families], ensure_ascii=False)
 
     @classmethod
     def from_json(cls, text: str) -> Names:

@@ -33,6 +33,7 @@ class Entity:
     kind: str
     label: str
     aliases: list[str] = field(default_factory=list)
+    broader: str | None = None  # the id of the entity it is a variant of (ImageNet for ImageNet-1K)
 
 
 @dataclass
@@ -113,7 +114,7 @@ def _fuzzy_pairs(keys: list[str]) -> Iterable[tuple[str, str]]:
                 yield block[i], block[j]
 
 
-TALLY_FORMAT = "2"  # change when what NameTally counts, or how it is saved, changes
+TALLY_FORMAT = "3"  # change when what NameTally counts, or how it is saved, changes
 
 
 class NameTally:
@@ -134,6 +135,7 @@ class NameTally:
         self.expansions: dict[tuple[str, str], Counter[str]] = defaultdict(Counter)  # (kind, short key) -> long keys
         self.pairs: Counter[tuple[str, str, str, str]] = Counter()  # (paper, kind, short key, long key)
         self.papers: dict[str, Counter[str]] = defaultdict(Counter)  # "kind\tkey" -> keys of the papers naming it
+        self.families: dict[str, Counter[str]] = defaultdict(Counter)  # "kind\tkey" -> keys of its family
 
     def add(self, names: Names) -> None:
         self._count(names, 1)
@@ -150,6 +152,9 @@ class NameTally:
                 named.add(f"{kind}\t{key}")
         for name_key in named:
             _add(self.papers, name_key, names.paper_key, step)
+        for kind, name, family in names.families:
+            if (key := normalize_name(name)) and (family_key := normalize_name(family)) and family_key != key:
+                _add(self.families, f"{kind}\t{key}", family_key, step)
         for kind, short, long in names.aliases:
             short_key, long_key = normalize_name(short), normalize_name(long)
             if short_key and long_key:
@@ -158,17 +163,16 @@ class NameTally:
 
     def to_json(self) -> str:
         return json.dumps([self.forms, [[*k, c] for k, c in self.expansions.items()],
-                           [[*k, n] for k, n in self.pairs.items()], self.papers], ensure_ascii=False)
+                           [[*k, n] for k, n in self.pairs.items()], self.papers, self.families], ensure_ascii=False)
 
     @classmethod
     def from_json(cls, text: str) -> NameTally:
         """A tally as ``to_json`` wrote it (raises ValueError, TypeError or KeyError if it is not one)."""
-        forms, expansions, pairs, papers = json.loads(text)
+        forms, expansions, pairs, papers, families = json.loads(text)
         tally = cls()
-        for name, counts in forms.items():
-            tally.forms[name] = Counter(counts)
-        for name, counts in papers.items():
-            tally.papers[name] = Counter(counts)
+        for table, saved in ((tally.forms, forms), (tally.papers, papers), (tally.families, families)):
+            for name, counts in saved.items():
+                table[name] = Counter(counts)
         for kind, short_key, counts in expansions:
             tally.expansions[(kind, short_key)] = Counter(counts)
         tally.pairs.update({(paper, kind, short_key, long_key): n for paper, kind, short_key, long_key, n in pairs})
@@ -215,9 +219,21 @@ class NameTally:
                 entities[entity_id] = Entity(entity_id, kind, label, sorted(set(counts) - {label}))
                 for key in clusters[root]:
                     by_key[(kind, key)] = entity_id
-
+        self._link_families(entities, by_key)
         resolved_local = {k: by_key[(k[1], long_key)] for k, long_key in local.items()}
         return Resolution(entities, by_key, resolved_local)
+
+    def _link_families(self, entities: dict[str, Entity], by_key: dict[tuple[str, str], str]) -> None:
+        """Each variant's ``broader``: the entity its names' family resolves to, the most often said."""
+        said: dict[str, Counter[str]] = defaultdict(Counter)
+        for name, counts in self.families.items():
+            kind, key = name.split("\t", 1)
+            for family_key, n in counts.items():
+                family = by_key.get((kind, family_key))
+                if family is not None and family != by_key[(kind, key)]:
+                    said[by_key[(kind, key)]][family] += n
+        for entity_id, counts in said.items():
+            entities[entity_id].broader = min(counts, key=lambda family: (-counts[family], family))
 
 
 def resolve(papers: Iterable[Extraction | Names]) -> Resolution:

@@ -20,7 +20,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import networkx as nx
-import pyoxigraph as ox
 
 from kgraph.build.engine import batched
 from kgraph.build.plan import RdfPlan
@@ -28,12 +27,11 @@ from kgraph.build.store import delete_papers, load_turtle, open_store, refresh_s
 from kgraph.build.turtle_blocks import Block, subject_blocks, turtle_block, write_chunk, write_graph_ttl
 from kgraph.build.workers import Workers
 from kgraph.folder import LOAD_PREFIX, BuildFolder
-from kgraph.graph import build_graph
+from kgraph.graph import build_graph, entity_attrs
 from kgraph.rdf.namespace import is_entity
-from kgraph.rdf.triples import rdf_triples
+from kgraph.rdf.triples import K, rdf_triples
 from kgraph.resolve import Resolution
 from kgraph.saved import parse_line
-from kgraph.schema import NODE_TYPES
 
 RDF_BATCH = 128  # papers per worker task when writing RDF
 LOAD_CHUNK = 1000  # papers per bulk load into the store at most (about 130,000 triples)
@@ -83,8 +81,8 @@ def paper_rdf(resolution: Resolution, lines: list[str]) -> list[tuple[str, str]]
     for line in lines:
         paper, extraction = parse_line(line)
         graph = build_graph([paper], {paper.key: extraction}, resolution, all_entities=False)
-        triples = [t for t in rdf_triples(graph) if not is_entity(t[0].value)
-                   or isinstance(t[2], ox.NamedNode) and is_entity(t[2].value)]
+        # an entity's own triples are in its block; the paper's block has its shortcuts (outperforms)
+        triples = [t for t in rdf_triples(graph) if not is_entity(t[0].value) or t[1] == K["outperforms"]]
         iri = paper_iri(paper)
         results.append((iri, turtle_block(triples, lead=iri)))  # the paper, then its claims and mentions
     return results
@@ -93,8 +91,7 @@ def paper_rdf(resolution: Resolution, lines: list[str]) -> list[tuple[str, str]]
 def entity_triples(resolution: Resolution, ids: list[str]) -> list[tuple]:
     graph = nx.MultiDiGraph()
     for entity_id in ids:
-        entity = resolution.entities[entity_id]
-        graph.add_node(entity_id, type=NODE_TYPES[entity.kind], label=entity.label, aliases=list(entity.aliases))
+        graph.add_node(entity_id, **entity_attrs(resolution.entities[entity_id]))
     return list(rdf_triples(graph))
 
 

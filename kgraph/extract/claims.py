@@ -431,8 +431,8 @@ def _subject_before(doc: Doc, trigger: int, sent: Span, not_methods: set[int]) -
 
 def plain_latex(text: str) -> str:
     """``text`` with LaTeX leftovers rewritten, character for character (same length)."""
-    for pattern, replacement in LATEX:
-        text = pattern.sub(replacement, text)
+    for leftover, replacement in LATEX:
+        text = leftover.sub(replacement, text)
     return text
 
 

@@ -18,7 +18,7 @@ from spacy.tokens import Doc, Span, Token
 from kgraph.extract.evidence import clean_name, mention, sentence_of, sentences
 from kgraph.extract.names import is_generic, is_strong_name, name_at
 from kgraph.extract.rules import pattern, rule, words
-from kgraph.extract.vocabulary import Term, load
+from kgraph.extract.vocabulary import Term, families, load
 from kgraph.model import Mention, normalize_name
 
 EVAL_CUES = pattern("evaluation_cues")
@@ -43,7 +43,7 @@ def find_metrics(doc: Doc) -> list[Mention]:
     and a common word ("memory", "parameters") only where a result is reported on it, a few words
     around it ("40% less memory", "reduces memory by 2x"; not "with 7B parameters")."""
     return _dedupe(
-        mention(span, "metric", rule("metrics", "vocabulary"), _pref_alias(span))
+        _in_family(mention(span, "metric", rule("metrics", "vocabulary"), _pref_alias(span)), families().get(span.label_))
         for span in doc.spans["metric"]
         if not span.label_.islower() or RESULT_CONTEXT.search(
             (_around(span, METRIC_WINDOW) if span.label_ in COMMON_METRICS else sentence_of(span)).text.lower())
@@ -67,7 +67,8 @@ def find_benchmarks(doc: Doc, exclude: set[str]) -> list[Mention]:
     ("ImageNet 256x256": a variant of ImageNet).
     """
     labels = [(_with_resolution(span), span) for span in doc.spans["benchmark"]]
-    found = [mention(span, "benchmark", rule("benchmarks", "vocabulary"), _variant_alias(span, label)) for span, label in labels
+    found = [_in_family(mention(span, "benchmark", rule("benchmarks", "vocabulary"), _variant_alias(span, label)),
+                        _family(span, label)) for span, label in labels
              if len(label.text) > 4 or EVAL_CUES.search(sentence_of(label).text.lower())
              and not (label.end < len(doc) and doc[label.end].lower_ in MODEL_NOUNS)]
     taken = {i for span in [*(span for span, _ in labels), *doc.spans["model"], *doc.spans["organization"]]
@@ -99,6 +100,20 @@ def find_benchmarks(doc: Doc, exclude: set[str]) -> list[Mention]:
                 found.append(mention(name, "benchmark", rule("benchmarks", found_by)))
             i = name.end
     return _dedupe(found)
+
+
+def _in_family(found: Mention, family: str | None) -> Mention:
+    found.family = family
+    return found
+
+
+def _family(span: Span, label: Span) -> str | None:
+    """The benchmark a vocabulary label is a variant of; for a resolution written after a label, the
+    label's own concept ("ImageNet 256times256" is a variant of ImageNet)."""
+    if span is label:
+        return families().get(label.label_)
+    variant = _variant_alias(span, label)
+    return families().get(variant[0], label.label_) if variant else label.label_
 
 
 def _variant_alias(span: Span, label: Span) -> list[str]:

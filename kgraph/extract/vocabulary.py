@@ -13,7 +13,6 @@ from importlib import resources
 from rdflib import Graph, Literal, Namespace
 from rdflib.namespace import SKOS
 
-from kgraph.model import normalize_name
 from kgraph.schema import KG_IRI
 
 KG = Namespace(KG_IRI)
@@ -49,9 +48,9 @@ def load(scheme: str) -> tuple[Term, ...]:
 
 @functools.cache
 def families() -> dict[str, str]:
-    """The family (a broader concept's prefLabel) of every benchmark and metric label that has one,
-    by normalised label: ImageNet-1K and ImageNet 256x256 stay entities of their own, linked to ImageNet."""
-    return {normalize_name(t.label): t.broader for scheme in ("benchmarks", "metrics") for t in load(scheme) if t.broader}
+    """The family (a broader concept's prefLabel) of every benchmark and metric prefLabel that has one:
+    ImageNet-1K and ImageNet 256x256 stay entities of their own, linked to ImageNet."""
+    return {t.pref_label: t.broader for scheme in ("benchmarks", "metrics") for t in load(scheme) if t.broader}
 
 
 @functools.cache

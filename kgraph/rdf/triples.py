@@ -30,7 +30,8 @@ def _named(iri: str) -> ox.NamedNode:
     return ox.NamedNode(iri)
 
 
-_RDF_TYPE, _PREF_LABEL, _ALT_LABEL = _named(str(RDF.type)), _named(str(SKOS.prefLabel)), _named(str(SKOS.altLabel))
+_RDF_TYPE, _PREF_LABEL, _ALT_LABEL, _BROADER = (_named(str(t)) for t in (RDF.type, SKOS.prefLabel, SKOS.altLabel,
+                                                                          SKOS.broader))
 _TITLE, _DATE, _URL, _SEE_ALSO = (_named(str(t)) for t in (DCTERMS.title, DCTERMS.date, SDO.url, RDFS.seeAlso))
 K = {name: _named(str(KG[name])) for name in (
     PAPER_TYPE, *(kind.node_type for kind in ENTITY_KINDS), "Mention", "Claim", *(role.property for role in MENTION_ROLES),
@@ -81,6 +82,8 @@ def _add_node(rdf: Triples, node_id: str, data: dict) -> None:
         rdf.add((subject, _PREF_LABEL, ox.Literal(data["label"])))
         for alias in data.get("aliases") or ():
             rdf.add((subject, _ALT_LABEL, ox.Literal(alias)))
+        if data.get("broader"):  # a variant (ImageNet-1K) of a family (ImageNet)
+            rdf.add((subject, _BROADER, _node(data["broader"])))
 
 
 def _add_paper(rdf: Triples, subject: ox.NamedNode, data: dict) -> None:

@@ -162,3 +162,16 @@ def test_an_acronym_each_paper_defines_otherwise_is_two_entities_wherever_it_is_
     assert decoding == res.entity_id("method", "Speculative decoding")
     assert diffusion == res.entity_id("method", "StableDiffusion")
     assert len({decoding, diffusion, res.entity_id("method", "SD", "c")}) == 3
+
+
+def test_a_benchmark_variant_is_its_own_entity_linked_to_its_family():
+    """ImageNet-1K and ImageNet 256x256 are benchmarks of their own (a leaderboard each), both
+    variants of ImageNet (skos:broader in RDF); rFID is not FID but a kind of it."""
+    evidence = Evidence("s", 0, 1)
+    variant = Mention("ImageNet-1K", "benchmark", evidence, 0, 1, "test", 0.9, family="ImageNet")
+    metric = Mention("rFID", "metric", evidence, 0, 1, "test", 0.9, family="FID")
+    res = resolve([Extraction("a", benchmarks=[variant], metrics=[metric]),
+                   Extraction("b", benchmarks=[Mention("ImageNet", "benchmark", evidence, 0, 1, "test", 0.9)])])
+    one_k, family = res.entity_id("benchmark", "ImageNet-1K"), res.entity_id("benchmark", "ImageNet")
+    assert one_k != family and res.entities[one_k].broader == family and res.entities[family].broader is None
+    assert res.entities[res.entity_id("metric", "rFID")].broader == res.entity_id("metric", "FID")

@@ -392,3 +392,13 @@ def test_a_margin_is_also_a_typed_number_with_its_unit_that_sparql_sorts(sample_
     rows = rdf.query("PREFIX kg: <https://w3id.org/kgraph/ontology#> "
                      "SELECT ?margin ?value WHERE { ?c kg:margin ?margin ; kg:value ?value } ORDER BY DESC(?value)")
     assert [(str(m), v.toPython()) for m, v in rows] == [("2.1", Decimal("2.1"))]
+
+
+def test_a_variant_entity_is_skos_narrower_than_its_family() -> None:
+    evidence = Evidence("On ImageNet-1K.", 0, 15)
+    paper = Paper("P", "On ImageNet-1K.")
+    extraction = Extraction(paper.key, benchmarks=[Mention("ImageNet-1K", "benchmark", evidence, 3, 14, "test", 0.9,
+                                                           family="ImageNet")])
+    rdf = _parse_turtle(serialize(build_graph([paper], {paper.key: extraction}, resolve([extraction]))))
+    assert set(rdf.subject_objects(ns.SKOS.broader)) == {(URIRef(DATA + "benchmark/imagenet-1k"),
+                                                          URIRef(DATA + "benchmark/imagenet"))}
