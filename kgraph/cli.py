@@ -17,6 +17,7 @@ from kgraph.io import atomic_writer
 from kgraph.build import build, saved_digests
 from kgraph.build.engine import ExtractionStream, default_jobs, start_fork_server
 from kgraph.errors import InputError
+from kgraph.extract.rules import rules
 from kgraph.folder import PAGE_FILE, BuildFolder, papers_path
 from kgraph.ingest import FORMATS, read_papers
 from kgraph.ingest.merge import merge_papers
@@ -80,11 +81,20 @@ def cmd_build(args: argparse.Namespace) -> int:
 
 
 def cmd_extract(args: argparse.Namespace) -> int:
+    if args.list_rules:
+        for full_id, rule in rules().items():
+            print(f"{full_id:<36} {rule.confidence:4.2f}  {rule.description}")
+        return 0
+    if not (args.inputs and args.output):
+        raise InputError("kgraph extract", "give INPUT... and -o PREDICTIONS.jsonl (or --list-rules)")
+    disabled = tuple(dict.fromkeys(args.disable_rule))
+    if unknown := [r for r in disabled if r not in rules()]:
+        raise InputError(f"--disable-rule {unknown[0]}", "no such rule (kgraph extract --list-rules lists them)")
     with _reading():
         papers = read_papers(args.inputs, args.format)
     advance = _progress("extracting", len(papers))
     with atomic_writer(args.output) as handle, contextlib.closing(
-            ExtractionStream(papers, args.jobs, on_batch=lambda done, _: advance(done))) as stream:
+            ExtractionStream(papers, args.jobs, on_batch=lambda done, _: advance(done), disabled=disabled)) as stream:
         for paper, (facts, _) in stream:
             record = gold_record(paper, Extraction.from_dict(json.loads(facts)))
             handle.write(json.dumps(record, ensure_ascii=False, sort_keys=True) + "\n")
@@ -214,8 +224,9 @@ def parser() -> argparse.ArgumentParser:
     root = argparse.ArgumentParser(prog="kgraph", description="Turn ML paper abstracts into a who-beats-whom knowledge graph.")
     commands = root.add_subparsers(dest="command", required=True)
 
-    def inputs(sub: argparse.ArgumentParser) -> None:
-        sub.add_argument("inputs", nargs="+", help="Daily Papers .txt listings, .jsonl, .csv or arXiv Atom .xml files")
+    def inputs(sub: argparse.ArgumentParser, required: bool = True) -> None:
+        sub.add_argument("inputs", nargs="+" if required else "*",
+                         help="Daily Papers .txt listings, .jsonl, .csv or arXiv Atom .xml files")
         sub.add_argument("--format", choices=FORMATS, help="input format (default: by extension, else sniffed)")
 
     build_cmd = commands.add_parser("build", help="build graph.ttl, graph.html and papers.jsonl")
@@ -230,8 +241,12 @@ def parser() -> argparse.ArgumentParser:
     build_cmd.set_defaults(run=cmd_build)
 
     extract = commands.add_parser("extract", help="write one gold-format JSON line per paper, for scoring")
-    inputs(extract)
-    extract.add_argument("-o", "--output", required=True, help="predictions .jsonl file")
+    inputs(extract, required=False)
+    extract.add_argument("-o", "--output", help="predictions .jsonl file")
+    extract.add_argument("--disable-rule", action="append", default=[], metavar="FIELD.ID",
+                         help="switch an extraction rule off (repeatable), to score the rest without it")
+    extract.add_argument("--list-rules", action="store_true",
+                         help="list the extraction rules (id, confidence, what each reads) and exit")
     extract.add_argument("-j", "--jobs", type=_positive, default=default_jobs(), help="processes to extract with")
     extract.set_defaults(run=cmd_extract)
 

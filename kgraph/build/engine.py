@@ -83,14 +83,15 @@ def _warm_up() -> None:
 Facts = tuple[str, str]  # a paper's extraction and its names (model.Names), as JSON text
 
 
-def extract_batch(papers: list[Paper]) -> list[Facts]:
-    """One partition's extractions and names, as JSON text: the unit of work sent to a process or a Dask worker.
+def extract_batch(papers: list[Paper], disabled: tuple[str, ...] = ()) -> list[Facts]:
+    """One partition's extractions and names, as JSON text: the unit of work sent to a process or a Dask worker
+    (with the rules named in ``disabled`` switched off).
 
     Serialising in the worker keeps that work off the single process that collects the results.
     """
     from kgraph.extract.paper import extract_paper  # where extraction runs: see EXTRACTOR
 
-    extractions = [extract_paper(p) for p in papers]
+    extractions = [extract_paper(p, disabled) for p in papers]
     return [(facts_json(e), e.names().to_json()) for e in extractions]
 
 
@@ -100,15 +101,15 @@ Pending = Callable[[], list[Facts]]  # a submitted batch: call it for its result
 class _Local:
     """Extract batches in this process or in a pool of local processes."""
 
-    def __init__(self, jobs: int) -> None:
-        self.jobs = jobs
+    def __init__(self, jobs: int, work: Callable[[list[Paper]], list[Facts]]) -> None:
+        self.jobs, self.work = jobs, work
         self.pool = process_pool(jobs, _warm_up) if jobs > 1 else None
 
     def submit(self, todo: list[Paper]) -> Pending:
         if self.pool is None or len(todo) < 2:
-            return functools.partial(extract_batch, todo)  # here, when asked for
+            return functools.partial(self.work, todo)  # here, when asked for
         parts = batched(todo, max(1, len(todo) // (self.jobs * 4)))
-        futures = [self.pool.submit(extract_batch, part) for part in parts]
+        futures = [self.pool.submit(self.work, part) for part in parts]
         return lambda: [e for future in futures for e in future.result()]
 
     def close(self) -> None:
@@ -119,16 +120,16 @@ class _Local:
 class _Dask:
     """Extract batches on a Dask cluster: each partition goes to a worker, results come back in order."""
 
-    def __init__(self, address: str, jobs: int) -> None:
+    def __init__(self, address: str, jobs: int, work: Callable[[list[Paper]], list[Facts]]) -> None:
         from distributed import Client  # optional dependency, only for --dask
 
         self.client = Client(address, timeout="30s")
-        self.parts = max(1, jobs) * 4
+        self.parts, self.work = max(1, jobs) * 4, work
 
     def submit(self, todo: list[Paper]) -> Pending:
         if not todo:
             return list
-        futures = self.client.map(extract_batch, list(batched(todo, max(1, len(todo) // self.parts))), pure=False)
+        futures = self.client.map(self.work, list(batched(todo, max(1, len(todo) // self.parts))), pure=False)
         return lambda: [e for part in self.client.gather(futures) for e in part]
 
     def close(self) -> None:
@@ -149,11 +150,15 @@ class ExtractionStream(Iterator[tuple[Paper, Facts]]):
 
     def __init__(self, papers: Sequence[Paper], jobs: int = 1, cache: ExtractionCache | None = None,
                  on_batch: Callable[[int, int], None] | None = None, batch_size: int = BATCH_SIZE,
-                 dask_address: str | None = None, pool_min_papers: int = POOL_MIN_PAPERS) -> None:
+                 dask_address: str | None = None, pool_min_papers: int = POOL_MIN_PAPERS,
+                 disabled: tuple[str, ...] = ()) -> None:
+        if disabled and cache is not None:
+            raise ValueError("an extraction with rules switched off is not one the cache may keep")
         cached = cache.cached(papers) if cache is not None else set()
         to_extract = len(papers) - len(cached)
-        self.engine = (_Dask(dask_address, jobs) if dask_address
-                       else _Local(jobs if _worth_a_pool(to_extract, len(cached), pool_min_papers) else 1))
+        work = functools.partial(extract_batch, disabled=disabled) if disabled else extract_batch
+        self.engine = (_Dask(dask_address, jobs, work) if dask_address
+                       else _Local(jobs if _worth_a_pool(to_extract, len(cached), pool_min_papers) else 1, work))
         self.todo = batched((p for p in papers if p.key not in cached), batch_size)
         self.in_flight: deque[tuple[list[Paper], Pending]] = deque()
         self.cache = cache

@@ -25,7 +25,7 @@ ALLOWED = {
     "predictions": FLOOR,
     "query": FLOOR | {"rdf", "folder", "saved", "graph", "resolve"},
     "build": FLOOR | {"kgraph", "ingest", "extract", "resolve", "graph", "rdf", "viz", "folder", "saved"},
-    "cli": FLOOR | {"build", "query", "viz", "ingest", "folder", "saved", "predictions"},
+    "cli": FLOOR | {"build", "query", "viz", "ingest", "extract", "folder", "saved", "predictions"},
     "__main__": {"cli"},
 }
 

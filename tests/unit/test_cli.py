@@ -19,6 +19,7 @@ from conftest import CORPUS
 from rdflib import Graph, Namespace
 
 from kgraph.cli import main
+from kgraph.extract.rules import rules
 from kgraph.ingest import read_papers
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -284,3 +285,28 @@ def test_built_graph_ttl_validates_against_the_shapes(example_build):
     shapes = Graph().parse(ROOT / "ontology" / "shapes.ttl")
     conforms, _, text = pyshacl.validate(Graph().parse(out / "graph.ttl"), shacl_graph=shapes)
     assert conforms, text
+
+
+def test_extract_lists_its_rules_and_scores_with_one_switched_off(tmp_path, capsys):
+    assert main(["extract", "--list-rules"]) == 0
+    listed = capsys.readouterr().out.splitlines()
+    assert [line.split()[0] for line in listed] == list(rules())
+    source = tmp_path / "p.jsonl"
+    source.write_text(json.dumps({"title": "Gleep: A Thing", "abstract": "We propose Gleep. "
+                                  "Our method outperforms Vornet. Gleep beats Quuxnet."}) + "\n")
+    with_all, without = tmp_path / "all.jsonl", tmp_path / "without.jsonl"
+    assert main(["extract", str(source), "-o", str(with_all), "-j", "1"]) == 0
+    assert main(["extract", str(source), "-o", str(without), "-j", "1", "--disable-rule", "claims.author-cue"]) == 0
+
+    def losers(path):
+        return {c["loser"] for c in json.loads(path.read_text())["outperforms"]}
+    assert (losers(with_all), losers(without)) == ({"Vornet", "Quuxnet"}, {"Quuxnet"})
+
+
+def test_extract_refuses_an_unknown_rule_with_one_line(tmp_path, capsys):
+    source = tmp_path / "p.jsonl"
+    source.write_text(json.dumps({"title": "T", "abstract": "We propose Gleep."}) + "\n")
+    assert main(["extract", str(source), "-o", str(tmp_path / "out.jsonl"), "--disable-rule", "claims.nope"]) == 2
+    assert capsys.readouterr().err.strip().splitlines() == [
+        "kgraph: error: --disable-rule claims.nope: no such rule (kgraph extract --list-rules lists them)"]
+    assert not (tmp_path / "out.jsonl").exists()
