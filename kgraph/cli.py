@@ -28,6 +28,7 @@ from kgraph.query.sparql import ENGINES
 from kgraph.predictions import gold_record
 from kgraph.saved import saved_papers
 from kgraph.schema import PAPER_TYPE
+from kgraph.viz.page import DEFAULT_MIN_CONFIDENCE, write_html
 
 # Below this many papers the progress bar would only flicker.
 PROGRESS_MIN_PAPERS = 50
@@ -119,9 +120,8 @@ def _params(pairs: Sequence[str]) -> dict[str, str]:
 
 def cmd_viz(args: argparse.Namespace) -> int:
     from kgraph.saved import load_graph
-    from kgraph.viz.page import write_html
 
-    write_html(load_graph(args.graph), args.output, args.title)
+    write_html(load_graph(args.graph), args.output, args.title, args.min_confidence)
     print(f"wrote {args.output}")
     return 0
 
@@ -220,6 +220,13 @@ def _positive(text: str) -> int:
     return value
 
 
+def _confidence(text: str) -> float:
+    value = float(text)
+    if not 0 <= value <= 1:
+        raise argparse.ArgumentTypeError("must be between 0 and 1")
+    return value
+
+
 def parser() -> argparse.ArgumentParser:
     root = argparse.ArgumentParser(prog="kgraph", description="Turn ML paper abstracts into a who-beats-whom knowledge graph.")
     commands = root.add_subparsers(dest="command", required=True)
@@ -254,6 +261,9 @@ def parser() -> argparse.ArgumentParser:
     viz.add_argument("graph", help="a build folder or its papers.jsonl")
     viz.add_argument("-o", "--output", default=PAGE_FILE, help=f"page to write (default: {PAGE_FILE})")
     viz.add_argument("--title", default="kgraph: who beats whom", help="title of the page")
+    viz.add_argument("--min-confidence", type=_confidence, default=DEFAULT_MIN_CONFIDENCE,
+                     help=f"claims shown at first: this confidence or more (default {DEFAULT_MIN_CONFIDENCE}, "
+                          "the best-F1 threshold measured on the gold set; the page's slider changes it)")
     viz.set_defaults(run=cmd_viz)
     _add_linked_data_commands(commands)
     return root

@@ -21,7 +21,7 @@ from kgraph.graph import build_graph
 from kgraph.model import Evidence, Extraction, Paper, Source
 from kgraph.resolve import resolve
 from kgraph.viz.data import arrows, claims, starting_view
-from kgraph.viz.page import EXPAND_METHODS, LARGE_GRAPH, START_METHODS, write_html
+from kgraph.viz.page import DEFAULT_MIN_CONFIDENCE, EXPAND_METHODS, LARGE_GRAPH, START_METHODS, write_html
 
 pytestmark = pytest.mark.browser
 
@@ -29,9 +29,10 @@ pytestmark = pytest.mark.browser
 VISIBLE_TIP = "() => !document.getElementById('kg-tip').hidden"
 
 
-def _open(local_page, graph: nx.MultiDiGraph, tmp_path: Path, name: str = "graph.html"):
+def _open(local_page, graph: nx.MultiDiGraph, tmp_path: Path, name: str = "graph.html", min_confidence: float = 0):
+    """The page, opened with every claim shown (``min_confidence`` 0) unless asked otherwise."""
     path = tmp_path / name
-    write_html(graph, path)
+    write_html(graph, path, min_confidence=min_confidence)
     page, log = local_page(path)
     page.wait_for_function(READY)
     return page, log
@@ -160,6 +161,19 @@ def test_confidence_threshold_hides_weaker_claims(sample_graph, tmp_path, local_
     _set_confidence(page, 0.85)
     assert _shown(page) == (set(), set())
     assert page.is_visible("#kg-empty")
+    _set_confidence(page, 0)
+    assert _shown(page)[1] == _pairs(sample_graph)
+    assert log.console_errors == [] and log.page_errors == []
+
+
+@pytest.mark.browser
+def test_the_page_opens_at_the_calibrated_confidence_threshold(sample_graph, tmp_path, local_page):
+    """By default (DEFAULT_MIN_CONFIDENCE, chosen from the calibration) a claim below it starts hidden;
+    the slider shows it."""
+    page, log = _open(local_page, sample_graph, tmp_path, min_confidence=DEFAULT_MIN_CONFIDENCE)
+    fn, resnet = _method(sample_graph, "FN"), _method(sample_graph, "ResNet")
+    assert page.inner_text("#kg-confidence-value") == f"{DEFAULT_MIN_CONFIDENCE:.2f}"
+    assert _shown(page) == ({fn, resnet}, {(fn, resnet)})  # BarGAN's claim has 0.5, FN's 0.8
     _set_confidence(page, 0)
     assert _shown(page)[1] == _pairs(sample_graph)
     assert log.console_errors == [] and log.page_errors == []

@@ -34,7 +34,7 @@
   data.nodes.forEach((n) => { const key = n.label.toLowerCase(); if (!byLabel.has(key)) byLabel.set(key, n.id); });
 
   const state = {
-    benchmark: "", organization: "", minConfidence: 0, focus: null, unclaimed: false,
+    benchmark: "", organization: "", minConfidence: data.minConfidence, focus: null, unclaimed: false,
     showAll: false, inView: new Set(data.start || []), selected: null, message: "",
   };
   let current = null; // the last computed view
