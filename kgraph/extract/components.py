@@ -13,7 +13,7 @@ see ``rules.toml``) whose facts it does not make, so a rule can be switched off 
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
 from spacy.language import Language
 from spacy.tokens import Doc
@@ -96,21 +96,17 @@ class ClaimsComponent(_Component):
         return doc
 
 
-@Language.factory("kgraph_proposed", default_config={"disabled": []})
-def make_proposed(nlp: Language, name: str, disabled: list[str]) -> ProposedComponent:
-    return ProposedComponent(disabled)
+# name -> component, in pipeline order (each reads what the ones before it left)
+COMPONENTS: dict[str, type[_Component]] = {"kgraph_proposed": ProposedComponent,
+                                           "kgraph_comparisons": ComparisonsComponent,
+                                           "kgraph_mentions": MentionsComponent, "kgraph_claims": ClaimsComponent}
 
 
-@Language.factory("kgraph_comparisons", default_config={"disabled": []})
-def make_comparisons(nlp: Language, name: str, disabled: list[str]) -> ComparisonsComponent:
-    return ComparisonsComponent(disabled)
+def _factory(component: type[_Component]) -> Callable[..., _Component]:
+    def make(nlp: Language, name: str, disabled: list[str]) -> _Component:
+        return component(disabled)
+    return make
 
 
-@Language.factory("kgraph_mentions", default_config={"disabled": []})
-def make_mentions(nlp: Language, name: str, disabled: list[str]) -> MentionsComponent:
-    return MentionsComponent(disabled)
-
-
-@Language.factory("kgraph_claims", default_config={"disabled": []})
-def make_claims(nlp: Language, name: str, disabled: list[str]) -> ClaimsComponent:
-    return ClaimsComponent(disabled)
+for _name, _component in COMPONENTS.items():
+    Language.factory(_name, default_config={"disabled": []}, func=_factory(_component))

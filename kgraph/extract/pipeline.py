@@ -17,7 +17,8 @@ from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc, Span
 from spacy.util import compile_infix_regex, compile_suffix_regex
 
-from kgraph.extract import abbreviations, components  # noqa: F401  (register their components)
+from kgraph.extract import abbreviations  # noqa: F401  (registers kgraph_abbreviations)
+from kgraph.extract.components import COMPONENTS
 from kgraph.extract.vocabulary import load
 
 NAME_WITH_DIGITS = re.compile(r"^(?=[^-]*[A-Za-z])(?=.*\d)[A-Za-z0-9]+(?:\.[A-Za-z0-9]+)*(?:-[A-Za-z0-9]+(?:\.[A-Za-z0-9]+)*)+$")
@@ -88,6 +89,6 @@ def build_nlp(disabled: tuple[str, ...] = ()) -> Language:
     nlp.add_pipe("sentencizer")
     nlp.add_pipe("kgraph_abbreviations")
     nlp.add_pipe("kgraph_vocabulary")
-    for component in ("kgraph_proposed", "kgraph_comparisons", "kgraph_mentions", "kgraph_claims"):
+    for component in COMPONENTS:
         nlp.add_pipe(component, config={"disabled": list(disabled)})
     return nlp

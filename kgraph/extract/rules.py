@@ -16,7 +16,7 @@ import tomllib
 from dataclasses import dataclass
 from importlib import resources
 
-ENGINE_VERSION = "20"
+ENGINE_VERSION = "21"
 RULES_FILE = "rules.toml"
 
 
