@@ -17,7 +17,8 @@ from spacy.tokens import Doc, Span, Token
 
 from kgraph.extract.evidence import clean_name, evidence_of, mention, sentences
 from kgraph.extract.names import is_generic, is_strong_name, name_at, names_in
-from kgraph.extract.rules import alternation, pattern, rule, stems, words
+from kgraph.extract.margins import margin_for, metric_near, plain_latex, quantity
+from kgraph.extract.rules import pattern, rule, stems, words
 from kgraph.extract.vocabulary import load
 from kgraph.model import Claim, Mention, normalize_name
 
@@ -42,29 +43,7 @@ SKIP_BEFORE_NAMES = words("skip_before_names")
 LIST_JOINERS = words("list_joiners")
 SUBJECT_GAP = words("subject_gap")
 AUTHOR_CUES = words("author_cues")
-NUMBER = r"[~>]?[+-]?\d+(?:\.\d+)?(?:\s?[-–]\s?\d+(?:\.\d+)?)?"  # "+1.7", "~7", "10 - 45"
-UNITS = alternation("margin_units")
-MARGIN = re.compile(
-    rf"\bby\s+(?:up to |over |about |around |nearly |approximately |an average of |on average |roughly |~|at least )?"
-    rf"({NUMBER}(?:\s?(?:{UNITS})|(?=times\b))?)"
-    rf"|({NUMBER}\s?(?:%|x|×|times))\s+(?:higher|lower|faster|better|fewer|less|more|larger|smaller|improvements?|"
-    r"speed-?ups?|reductions?|gains?|increases?|boosts?|acceleration|absolute|relative|average|over|than)\b"
-    rf"|(?:(?:up to|with) ({NUMBER}\s?(?:%|x|×|times))|(?:a|an) ({NUMBER}\s?(?:x|×|times)))(?=[\s,;.)])"
-)
-# Every number with a unit: the items of a "respectively" list ("by 1.31x and 2.71x ..., respectively").
-UNIT_NUMBER = re.compile(rf"(?<![\w.])({NUMBER}\s?(?:{UNITS})(?![\w]))")
-LISTED_NUMBER = re.compile(rf"{NUMBER}(?:\s?(?:{UNITS})(?!\w))?")
-NUMBER_LIST = re.compile(rf"(?<![\w.]){LISTED_NUMBER.pattern}(?:\s*,?\s*(?:and\s+)?{LISTED_NUMBER.pattern})+")
-QUANTITY = re.compile(rf"[~>]?([+-]?\d+(?:\.\d+)?)(?:\s?[-–]\s?\d+(?:\.\d+)?)?\s?({UNITS})?")
-UNIT_NAMES = {"×": "x", "times": "x", "point": "points", "pp": "points", "percentage points": "points",
-              "percentage point": "points"}
-# LaTeX that survives in saved abstracts ("23times", "15\\%", "sim7"), rewritten at the same length
-# so that offsets into the sentence still hold.
-LATEX = ((re.compile(r"(?<=\d)times\b"), "×    "), (re.compile(r"\\%"), "% "), (re.compile(r"\bsim(?=\d)"), "  ~"))
 THIRD_PARTY = words("third_party")
-RELATIVE_CLAUSE = re.compile(r",? (which|who|whose) ")
-METRIC_NUMBER_REACH = 16  # characters before a metric where its own number stands ("40% fewer FLOPs")
-MARGIN_LOOKAHEAD = 12  # characters past a region that a margin's following words may take ("1.5x over")
 MAX_SKIPPED = 8  # words before the first name: "complex segmentation models such as X"
 
 
@@ -290,9 +269,9 @@ def find_baselines_and_claims(doc: Doc, comparisons: list[Comparison], proposed:
              for m in re.finditer(re.escape(winner), comp.sent.text)]
         in_clause = [b for b in _named_in(text, clause_start, clause_end, benchmarks, compared)
                      if normalize_name(b) not in loser_keys] or _named_in(text, *fronted, benchmarks, compared)
-        margin_at, margin, per_loser, per_bench = _margin_for(plain_latex(text), before[0], clause_start, clause_end,
+        margin_at, margin, per_loser, per_bench = margin_for(plain_latex(text), before[0], clause_start, clause_end,
                                                               len(losers), len(in_clause), comp.kind == "verb")
-        metric = _metric_near(text, margin_at, (clause_start, clause_end), before,
+        metric = metric_near(text, margin_at, (clause_start, clause_end), before,
                               [m for m in metrics if normalize_name(m.name) not in loser_keys])
         for i, loser in enumerate(losers):
             if normalize_name(loser.text) == normalize_name(winner):
@@ -326,44 +305,6 @@ def _named_in(text: str, start: int, end: int, mentions: list[Mention],
         if match:
             found.append((match.start(), m.name))
     return [name for _, name in sorted(found)]
-
-
-def _margin_for(text: str, start: int, trigger: int, end: int, losers: int, benchmarks: int,
-                verb: bool) -> tuple[int, str | None, list[str] | None, list[str] | None]:
-    """The margin a comparison states, where it stands, and the per-loser or per-benchmark margins of a
-    "respectively" list. ``text[start:trigger]`` is the part of the sentence before the trigger (back to
-    the previous one), ``text[trigger:end]`` its clause. "outperforms X by N" states it after the trigger;
-    "N% higher than X", "a 2x speedup over X" before it. A verb's margin follows it: "achieves a 2.8x
-    speedup, outperforming X" gives the speed-up over another reference. A relative clause after the
-    loser ("X, which is 500 times larger") describes the loser."""
-    relative = RELATIVE_CLAUSE.search(text, trigger, end)
-    after = _margins(text, trigger, relative.start() if relative else end)
-    prior = [] if verb else _margins(text, start, trigger)
-    chosen = [m for m in after if m[2]][:1] or prior[-1:] or after[:1]
-    at, margin = (chosen[0][0], chosen[0][1]) if chosen else (trigger, None)
-    per_loser = _respectively(text, start, end, losers)
-    per_bench = None if per_loser else _respectively(text, start, end, benchmarks)
-    return at, margin, per_loser, per_bench
-
-
-def _metric_near(text: str, at: int, clause: tuple[int, int], before: tuple[int, int],
-                 metrics: list[Mention]) -> str | None:
-    """The metric named in the comparison's clause (else before it) nearest to its margin; one right
-    after another number is that number's ("by 2.3% with 40% fewer FLOPs": FLOPs is not the 2.3%'s)."""
-    names = sorted({m.name for m in metrics})
-    for start, end in (clause, before):
-        found = [(abs(start + match.start() - at), name) for name in names
-                 for match in re.finditer(rf"(?<![\w-]){re.escape(name)}(?![\w-])", text[start:end])
-                 if not _owned_by_another_number(text, start + match.start(), at)]
-        if found:
-            return min(found)[1]
-    return None
-
-
-def _owned_by_another_number(text: str, metric_at: int, margin_at: int) -> bool:
-    """A metric right after another margin ("by 2.3% with 40% fewer FLOPs") is that margin's, not this one's."""
-    numbers = [at for at, _, _ in _margins(text, max(0, metric_at - METRIC_NUMBER_REACH), metric_at)]
-    return bool(numbers) and abs(numbers[-1] - margin_at) > 2
 
 
 def _token_range(doc: Doc, start_char: int, end_char: int) -> range:
@@ -426,49 +367,4 @@ def _subject_before(doc: Doc, trigger: int, sent: Span, not_methods: set[int]) -
     for name in names_in(doc[max(sent.start, j - 6):j], allow_title=True):
         if name.end == j and not is_generic(name.text) and not not_methods.intersection(range(name.start, name.end)):
             return name
-    return None
-
-
-def plain_latex(text: str) -> str:
-    """``text`` with LaTeX leftovers rewritten, character for character (same length)."""
-    for leftover, replacement in LATEX:
-        text = leftover.sub(replacement, text)
-    return text
-
-
-def _margins(text: str, start: int, end: int) -> list[tuple[int, str, bool]]:
-    """(offset, margin, stated with "by") of each margin whose number is in ``text[start:end]`` (the
-    words after it may lie beyond: "1.5x over X" for the trigger "over")."""
-    found = []
-    for match in MARGIN.finditer(text, start, min(len(text), end + MARGIN_LOOKAHEAD)):
-        group = next(g for g in range(1, 5) if match.group(g))
-        if match.start(group) < end:
-            found.append((match.start(group), _tidy(match.group(group)), group == 1))
-    return found
-
-
-def _tidy(margin: str) -> str:
-    return re.sub(r"\s+", " ", margin).strip()
-
-
-def quantity(margin: str) -> tuple[float | None, str | None]:
-    """A margin's number and unit: "+1.7 mIoU" is (1.7, "mIoU"), "2.8x" (2.8, "x"), "10 - 45%" (10.0, "%")."""
-    match = QUANTITY.match(margin)
-    if match is None:
-        return None, None
-    unit = match.group(2) or ""
-    return float(match.group(1)), UNIT_NAMES.get(unit.lower(), unit) or None
-
-
-def _respectively(text: str, start: int, end: int, count: int) -> list[str] | None:
-    """The ``count`` numbers of a "respectively" list in ``text[start:end]``, in order, or None."""
-    if count < 2 or "respectively" not in text[start:end]:
-        return None
-    numbers = [_tidy(m.group(1)) for m in UNIT_NUMBER.finditer(text, start, end)]
-    if len(numbers) == count:
-        return numbers
-    for listed in NUMBER_LIST.finditer(text, start, end):  # "by 4.2 and 3.1 points": one unit for the list
-        numbers = [_tidy(n.group()) for n in LISTED_NUMBER.finditer(listed.group())]
-        if len(numbers) == count:
-            return numbers
     return None

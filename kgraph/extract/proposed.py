@@ -182,16 +182,8 @@ def find_proposed(doc: Doc, title: str, abbreviations: list[tuple[Span, Span]],
                 if term is not None and not is_generic(term.text) \
                         and (not term.text.islower() or AUTHOR_WORDS.intersection(t.lower_ for t in sent)):
                     found.append((_expand(term, abbreviations), "naming-word"))
-            elif token.lower_ == "our" and token.i + 1 < sent.end:
-                j = token.i + 1
-                if doc[j].lower_ in CATEGORY_NOUNS and j + 1 < sent.end:
-                    j += 1
-                    if doc[j].text == "," and j + 1 < sent.end:  # "our model, CodeFox, ..."
-                        j += 1
-                name = name_at(doc, j, allow_title=True)
-                if name is not None and (is_strong_name(name[0].text) or j > token.i + 1
-                                         or any(long.start <= name.start < long.end for _, long in abbreviations)):
-                    found.append((_expand(name, abbreviations), "our-name"))
+            elif token.lower_ == "our" and (name := _our_name(doc, token.i, sent, abbreviations)) is not None:
+                found.append((_expand(name, abbreviations), "our-name"))
 
     mentions = _merge([_to_mention(doc, span, rule("proposed", found_by), abbreviations)
                        for span, found_by in found if found_by not in off])
@@ -209,6 +201,20 @@ def find_proposed(doc: Doc, title: str, abbreviations: list[tuple[Span, Span]],
         if _names_a_dataset(doc, m):
             m.kind = "benchmark"
     return mentions, primary
+
+
+def _our_name(doc: Doc, our: int, sent: Span, abbreviations: list[tuple[Span, Span]]) -> Span | None:
+    """The name after "our": "our TinyFox", "our system TinyFox", "our model, CodeFox, ..."."""
+    j = our + 1
+    if j + 1 < sent.end and doc[j].lower_ in CATEGORY_NOUNS:
+        j += 1
+        if doc[j].text == "," and j + 1 < sent.end:
+            j += 1
+    name = name_at(doc, j, allow_title=True) if j < sent.end else None
+    if name is not None and (is_strong_name(name[0].text) or j > our + 1
+                             or any(long.start <= name.start < long.end for _, long in abbreviations)):
+        return name
+    return None
 
 
 def _described_as_new(doc: Doc, sent: Span) -> Span | None:

@@ -8,7 +8,7 @@ import pytest
 
 from kgraph.extract.paper import extract_paper
 from kgraph.extract.abbreviations import best_long_form
-from kgraph.extract.claims import quantity
+from kgraph.extract.margins import quantity
 from kgraph.extract.names import is_strong_name
 from kgraph.model import Extraction, Paper, normalize_name
 from kgraph.predictions import gold_record

@@ -1,0 +1,118 @@
+"""By how much: the margin a comparison states, as written and as a number with its unit.
+
+"outperforms X by 2.3%", "a 2x speed-up over X", "N% higher than X", "by 1.31x and 2.71x ...,
+respectively": which number is this pair's margin, and which metric it is stated in.
+"""
+
+from __future__ import annotations
+
+import re
+
+from kgraph.extract.rules import alternation
+from kgraph.model import Mention
+
+NUMBER = r"[~>]?[+-]?\d+(?:\.\d+)?(?:\s?[-–]\s?\d+(?:\.\d+)?)?"  # "+1.7", "~7", "10 - 45"
+UNITS = alternation("margin_units")
+MARGIN = re.compile(
+    rf"\bby\s+(?:up to |over |about |around |nearly |approximately |an average of |on average |roughly |~|at least )?"
+    rf"({NUMBER}(?:\s?(?:{UNITS})|(?=times\b))?)"
+    rf"|({NUMBER}\s?(?:%|x|×|times))\s+(?:higher|lower|faster|better|fewer|less|more|larger|smaller|improvements?|"
+    r"speed-?ups?|reductions?|gains?|increases?|boosts?|acceleration|absolute|relative|average|over|than)\b"
+    rf"|(?:(?:up to|with) ({NUMBER}\s?(?:%|x|×|times))|(?:a|an) ({NUMBER}\s?(?:x|×|times)))(?=[\s,;.)])"
+)
+# Every number with a unit: the items of a "respectively" list ("by 1.31x and 2.71x ..., respectively").
+UNIT_NUMBER = re.compile(rf"(?<![\w.])({NUMBER}\s?(?:{UNITS})(?![\w]))")
+LISTED_NUMBER = re.compile(rf"{NUMBER}(?:\s?(?:{UNITS})(?!\w))?")
+NUMBER_LIST = re.compile(rf"(?<![\w.]){LISTED_NUMBER.pattern}(?:\s*,?\s*(?:and\s+)?{LISTED_NUMBER.pattern})+")
+QUANTITY = re.compile(rf"[~>]?([+-]?\d+(?:\.\d+)?)(?:\s?[-–]\s?\d+(?:\.\d+)?)?\s?({UNITS})?")
+UNIT_NAMES = {"×": "x", "times": "x", "point": "points", "pp": "points", "percentage points": "points",
+              "percentage point": "points"}
+# LaTeX that survives in saved abstracts ("23times", "15\\%", "sim7"), rewritten at the same length
+# so that offsets into the sentence still hold.
+LATEX = ((re.compile(r"(?<=\d)times\b"), "×    "), (re.compile(r"\\%"), "% "), (re.compile(r"\bsim(?=\d)"), "  ~"))
+RELATIVE_CLAUSE = re.compile(r",? (which|who|whose) ")
+METRIC_NUMBER_REACH = 16  # characters before a metric where its own number stands ("40% fewer FLOPs")
+MARGIN_LOOKAHEAD = 12  # characters past a region that a margin's following words may take ("1.5x over")
+
+
+def margin_for(text: str, start: int, trigger: int, end: int, losers: int, benchmarks: int,
+               verb: bool) -> tuple[int, str | None, list[str] | None, list[str] | None]:
+    """The margin a comparison states, where it stands, and the per-loser or per-benchmark margins of a
+    "respectively" list. ``text[start:trigger]`` is the part of the sentence before the trigger (back to
+    the previous one), ``text[trigger:end]`` its clause. "outperforms X by N" states it after the trigger;
+    "N% higher than X", "a 2x speedup over X" before it. A verb's margin follows it: "achieves a 2.8x
+    speedup, outperforming X" gives the speed-up over another reference. A relative clause after the
+    loser ("X, which is 500 times larger") describes the loser."""
+    relative = RELATIVE_CLAUSE.search(text, trigger, end)
+    after = margins(text, trigger, relative.start() if relative else end)
+    prior = [] if verb else margins(text, start, trigger)
+    chosen = [m for m in after if m[2]][:1] or prior[-1:] or after[:1]
+    at, margin = (chosen[0][0], chosen[0][1]) if chosen else (trigger, None)
+    per_loser = respectively(text, start, end, losers)
+    per_bench = None if per_loser else respectively(text, start, end, benchmarks)
+    return at, margin, per_loser, per_bench
+
+
+def metric_near(text: str, at: int, clause: tuple[int, int], before: tuple[int, int],
+                metrics: list[Mention]) -> str | None:
+    """The metric named in the comparison's clause (else before it) nearest to its margin; one right
+    after another number is that number's ("by 2.3% with 40% fewer FLOPs": FLOPs is not the 2.3%'s)."""
+    names = sorted({m.name for m in metrics})
+    for start, end in (clause, before):
+        found = [(abs(start + match.start() - at), name) for name in names
+                 for match in re.finditer(rf"(?<![\w-]){re.escape(name)}(?![\w-])", text[start:end])
+                 if not _owned_by_another_number(text, start + match.start(), at)]
+        if found:
+            return min(found)[1]
+    return None
+
+
+def _owned_by_another_number(text: str, metric_at: int, margin_at: int) -> bool:
+    """A metric right after another margin ("by 2.3% with 40% fewer FLOPs") is that margin's, not this one's."""
+    numbers = [at for at, _, _ in margins(text, max(0, metric_at - METRIC_NUMBER_REACH), metric_at)]
+    return bool(numbers) and abs(numbers[-1] - margin_at) > 2
+
+
+def plain_latex(text: str) -> str:
+    """``text`` with LaTeX leftovers rewritten, character for character (same length)."""
+    for leftover, replacement in LATEX:
+        text = leftover.sub(replacement, text)
+    return text
+
+
+def margins(text: str, start: int, end: int) -> list[tuple[int, str, bool]]:
+    """(offset, margin, stated with "by") of each margin whose number is in ``text[start:end]`` (the
+    words after it may lie beyond: "1.5x over X" for the trigger "over")."""
+    found = []
+    for match in MARGIN.finditer(text, start, min(len(text), end + MARGIN_LOOKAHEAD)):
+        group = next(g for g in range(1, 5) if match.group(g))
+        if match.start(group) < end:
+            found.append((match.start(group), _tidy(match.group(group)), group == 1))
+    return found
+
+
+def _tidy(margin: str) -> str:
+    return re.sub(r"\s+", " ", margin).strip()
+
+
+def quantity(margin: str) -> tuple[float | None, str | None]:
+    """A margin's number and unit: "+1.7 mIoU" is (1.7, "mIoU"), "2.8x" (2.8, "x"), "10 - 45%" (10.0, "%")."""
+    match = QUANTITY.match(margin)
+    if match is None:
+        return None, None
+    unit = match.group(2) or ""
+    return float(match.group(1)), UNIT_NAMES.get(unit.lower(), unit) or None
+
+
+def respectively(text: str, start: int, end: int, count: int) -> list[str] | None:
+    """The ``count`` numbers of a "respectively" list in ``text[start:end]``, in order, or None."""
+    if count < 2 or "respectively" not in text[start:end]:
+        return None
+    numbers = [_tidy(m.group(1)) for m in UNIT_NUMBER.finditer(text, start, end)]
+    if len(numbers) == count:
+        return numbers
+    for listed in NUMBER_LIST.finditer(text, start, end):  # "by 4.2 and 3.1 points": one unit for the list
+        numbers = [_tidy(n.group()) for n in LISTED_NUMBER.finditer(listed.group())]
+        if len(numbers) == count:
+            return numbers
+    return None
