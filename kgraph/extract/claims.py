@@ -270,16 +270,17 @@ def find_baselines_and_claims(doc: Doc, comparisons: list[Comparison], proposed:
         in_clause = [b for b in _named_in(text, clause_start, clause_end, benchmarks, compared)
                      if normalize_name(b) not in loser_keys] or _named_in(text, *fronted, benchmarks, compared)
         margin_at, margin, per_loser, per_bench = margin_for(plain_latex(text), before[0], clause_start, clause_end,
-                                                              len(losers), len(in_clause), comp.kind == "verb")
+                                                             len(losers), len(in_clause), comp.kind == "verb")
         metric = metric_near(text, margin_at, (clause_start, clause_end), before,
-                              [m for m in metrics if normalize_name(m.name) not in loser_keys])
+                             [m for m in metrics if normalize_name(m.name) not in loser_keys])
+        evidence = evidence_of(doc[comp.trigger:comp.trigger + 1])  # the comparison's sentence, wherever the loser was named
         for i, loser in enumerate(losers):
             if normalize_name(loser.text) == normalize_name(winner):
                 continue
             for j, bench in enumerate(in_clause or [None]):
                 stated = per_loser[i] if per_loser else per_bench[j] if per_bench else margin
                 value, unit = quantity(stated) if stated else (None, None)
-                claims.append(Claim(winner=winner, loser=clean_name(loser.text), evidence=evidence_of(loser),
+                claims.append(Claim(winner=winner, loser=clean_name(loser.text), evidence=evidence,
                                     rule=f"comparison-{comp.kind}/{source}",
                                     confidence=confidence,
                                     benchmark=bench, metric=metric, margin=stated, margin_value=value, margin_unit=unit))

@@ -295,3 +295,11 @@ def test_claims_carry_their_margin_as_a_number():
 def test_a_one_word_long_form_counts_when_its_capitals_spell_the_short_form():
     assert best_long_form("SD", "distill the knowledge from pre-trained StableDiffusion") == "StableDiffusion"
     assert best_long_form("SD", "we study the Sandbox") is None
+
+
+def test_a_claim_against_a_group_named_earlier_keeps_the_comparison_as_evidence():
+    ext = run("Common positional encoding methods, such as ALiBi and Rotary, fail to generalize. "
+              "We propose NoPEX. NoPEX outperforms other explicit positional encoding methods.")
+    assert {(c.winner, c.loser, c.evidence.text) for c in ext.claims} == {
+        ("NoPEX", "ALiBi", "NoPEX outperforms other explicit positional encoding methods."),
+        ("NoPEX", "Rotary", "NoPEX outperforms other explicit positional encoding methods.")}
