@@ -44,6 +44,7 @@ LIST_JOINERS = words("list_joiners")
 SUBJECT_GAP = words("subject_gap")
 AUTHOR_CUES = words("author_cues")
 THIRD_PARTY = words("third_party")
+OBJECT_OPENERS = words("object_openers")
 MAX_SKIPPED = 8  # words before the first name: "complex segmentation models such as X"
 
 
@@ -71,7 +72,7 @@ def _trigger_at(doc: Doc, k: int, sent: Span) -> tuple[int, str] | None:
     if lower in HEDGES and lower.startswith("match") and nxt == "or" and k + 2 < sent.end \
             and doc[k + 2].lower_.startswith(WIN_STEMS):
         return k + 3, "win"
-    if lower in HEDGES and (nxt in {"to", "with"} or lower.startswith("match") or lower.startswith("rival")):
+    if lower in HEDGES and (nxt in {"to", "with"} or (lower.startswith(("match", "rival")) and _verb_object(doc, k + 1, sent))):
         return (k + 2 if nxt in {"to", "with"} else k + 1), "hedge"
     if lower == "par" and nxt == "with":
         return k + 2, "hedge"
@@ -91,6 +92,12 @@ def _trigger_at(doc: Doc, k: int, sent: Span) -> tuple[int, str] | None:
     if lower == "than":
         return k + 1, "than"
     return None
+
+
+def _verb_object(doc: Doc, j: int, sent: Span) -> bool:
+    """Does an object follow at ``j`` ("matches the performance of X", "rivals X"), as after a verb
+    (not "feature matching and alignment")?"""
+    return j < sent.end and (doc[j].lower_ in OBJECT_OPENERS or name_at(doc, j, allow_title=True) is not None)
 
 
 def _objects(doc: Doc, start: int, sent: Span, fronted: bool) -> list[Span]:

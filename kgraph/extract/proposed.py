@@ -28,6 +28,8 @@ DATASET_KINDS = words("dataset_kinds")
 COMPARISON_CUES = pattern("comparison_cues")
 NOVELTY = words("novelty")
 OWN_CUES = words("own_cues")
+ABBREVIATION_STOPS = words("abbreviation_stops")
+AIM_WORDS = {"for", "of", "in", "towards", "toward"}
 MAX_SKIPPED = 6
 APPOSITION = {"i.e.", "i.e", "namely", "viz."}
 ABBREVIATION_REACH = 20  # tokens from a proposing verb to the abbreviation it introduces
@@ -41,9 +43,16 @@ def author_triggers(sent: Span, own: set[str]) -> list[int]:
         lower = token.lower_
         if lower in AUTHOR_WORDS or normalize_name(token.text) in own:
             seen_author = True
-        elif lower.startswith(PROPOSE_STEMS) and (seen_author or _is_passive(token)):
+        elif lower.startswith(PROPOSE_STEMS) and (seen_author or _is_passive(token)) and not _cites_or_aims(token):
             triggers.append(token.i)
     return triggers
+
+
+def _cites_or_aims(token) -> bool:
+    """"was introduced in Mamba2" cites prior work; "for developing efficient X" states an aim."""
+    after = token.nbor(1).lower_ if token.i + 1 < len(token.doc) else ""
+    before = token.nbor(-1).lower_ if token.i > 0 else ""
+    return (_is_passive(token) and after in {"in", "by"}) or (token.lower_.endswith("ing") and before in AIM_WORDS)
 
 
 def _is_passive(token) -> bool:
@@ -165,7 +174,8 @@ def find_proposed(doc: Doc, title: str, abbreviations: list[tuple[Span, Span]],
             for short, long in abbreviations:
                 # "a ... block (DEAB) consisting of ... (DEConv) is proposed"; "we develop the global geometry encoder (GGE)"
                 before = _is_passive(doc[trigger]) and sent.start <= long.start and short.end <= trigger
-                after = trigger < long.start <= trigger + ABBREVIATION_REACH and short.end <= cut
+                after = trigger < long.start <= trigger + ABBREVIATION_REACH and short.end <= cut \
+                    and not ABBREVIATION_STOPS.intersection(t.lower_ for t in doc[trigger + 1:long.start])
                 if (before or after) and not is_generic(short.text):
                     found.append((long, "abbreviation"))
         for short, long in abbreviations:  # "our quantized-latent autoencoder (QLAE)", "the proposed ... (CLC)"
