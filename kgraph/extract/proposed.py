@@ -63,13 +63,18 @@ def _names_after_trigger(doc: Doc, trigger: int, end: int) -> list[Span]:
     """Names that are the object of the proposing verb, with their coordinated siblings.
 
     A name directly followed by a category noun is a modifier ("a novel Real-ISR method, AdcSR"),
-    so the scan goes on past it.
+    so the scan goes on past it; so is a known model after "a" ("a new asymmetric VQGAN": a kind of
+    model, not its name).
     """
     found: list[Span] = []
     skipped, j = 0, trigger + 1
     while j < end and skipped <= MAX_SKIPPED:
         token = doc[j]
         name = name_at(doc, j, allow_title=True)
+        if name is not None and j in doc.user_data.get("model_ends", {}) \
+                and {"a", "an"} & {t.lower_ for t in doc[max(trigger + 1, j - 3):j]}:
+            j = name.end
+            continue
         if name is not None and not is_generic(name.text):
             following = [t.lower_ for t in doc[name.end:min(name.end + 3, end)]]
             if any(word in CATEGORY_NOUNS for word in following[:2]) and "," in following:
