@@ -135,7 +135,7 @@ def _objects(doc: Doc, start: int, sent: Span, fronted: bool) -> list[Span]:
             skipped += 1
             j += 1
             continue
-        if not names and (token.is_lower or token.text in {",", "(", "%"} or token.like_num) and skipped < MAX_SKIPPED:
+        if not names and (token.is_lower or token.text in {",", "(", "%", ":", "—", "–"} or token.like_num) and skipped < MAX_SKIPPED:
             skipped += 1  # descriptive words before the first name ("complex segmentation models such as", "2.5 for")
             j += 1
             continue
