@@ -74,6 +74,10 @@ def _trigger_at(doc: Doc, k: int, sent: Span) -> tuple[int, str] | None:
         return k + 3, "win"
     if lower in HEDGES and (nxt in {"to", "with"} or (lower.startswith(("match", "rival")) and _verb_object(doc, k + 1, sent))):
         return (k + 2 if nxt in {"to", "with"} else k + 1), "hedge"
+    if lower in HEDGES:  # "comparable performance to X", "competitive results with X"
+        to = next((j for j in range(k + 1, min(sent.end, k + 4)) if doc[j].lower_ in {"to", "with"}), None)
+        if to is not None and all(doc[j].is_lower and doc[j].is_alpha for j in range(k + 1, to)):
+            return to + 1, "hedge"
     if lower == "par" and nxt == "with":
         return k + 2, "hedge"
     if lower.startswith(WIN_STEMS) and not (k > sent.start and doc[k - 1].lower_ in {"or", "and"} and k > sent.start + 1

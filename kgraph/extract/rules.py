@@ -16,7 +16,7 @@ import tomllib
 from dataclasses import dataclass
 from importlib import resources
 
-ENGINE_VERSION = "26"
+ENGINE_VERSION = "27"
 RULES_FILE = "rules.toml"
 
 
