@@ -16,10 +16,11 @@ from tqdm import tqdm
 from kgraph.io import atomic_writer
 from kgraph.build import build, saved_digests
 from kgraph.build.engine import ExtractionStream, default_jobs, start_fork_server
-from kgraph.errors import InputError
+from kgraph.errors import InputError, OutputError
 from kgraph.extract.rules import rules
 from kgraph.folder import PAGE_FILE, BuildFolder, papers_path
 from kgraph.ingest import FORMATS, read_papers
+from kgraph.ingest.files import MAX_INPUT_BYTES, format_size, parse_size
 from kgraph.ingest.merge import merge_papers
 from kgraph.model import Extraction
 from kgraph.query.export import EXPORT_FORMATS
@@ -53,18 +54,29 @@ def _progress(stage: str, total: int):
     return bar.update
 
 
+def _check_folder(output: Path) -> None:
+    """An output folder that is a file (or lies under one) is refused before any input is read."""
+    for path in (output, *output.parents):
+        if path.exists() or path.is_symlink():
+            if not path.is_dir():
+                where = "is a file, not a folder" if path == output else f"lies under {path}, a file, not a folder"
+                raise OutputError(str(output), f"{where}; give -o a folder")
+            return
+
+
 def cmd_build(args: argparse.Namespace) -> int:
     inputs = [*args.inputs, *([papers_path(args.update)] if args.update else [])]
     if args.jobs > 1 and not args.dask and sum(os.path.getsize(p) for p in inputs if os.path.isfile(p)) >= WARM_START_BYTES:
         start_fork_server()  # while the inputs are read: workers, if needed, then start at once
     output = Path(args.update or args.output)
+    _check_folder(output)
     kept = None if args.no_cache else BuildFolder(output).parsed_inputs  # inputs read again are not parsed again
     with _reading():
         if args.update:
             saved = saved_papers(output, saved_digests(output))
-            papers = merge_papers([*saved, *read_papers(args.inputs, args.format, kept)])
+            papers = merge_papers([*saved, *read_papers(args.inputs, args.format, kept, args.max_input_size)])
         else:
-            papers = read_papers(args.inputs, args.format, kept)
+            papers = read_papers(args.inputs, args.format, kept, args.max_input_size)
     report = build(papers, output, jobs=args.jobs, dask_address=args.dask, use_cache=not args.no_cache,
                    progress=_progress)
     counts = dict(report.counts)
@@ -92,7 +104,7 @@ def cmd_extract(args: argparse.Namespace) -> int:
     if unknown := [r for r in disabled if r not in rules()]:
         raise InputError(f"--disable-rule {unknown[0]}", "no such rule (kgraph extract --list-rules lists them)")
     with _reading():
-        papers = read_papers(args.inputs, args.format)
+        papers = read_papers(args.inputs, args.format, max_bytes=args.max_input_size)
     advance = _progress("extracting", len(papers))
     with atomic_writer(args.output) as handle, contextlib.closing(
             ExtractionStream(papers, args.jobs, on_batch=lambda done, _: advance(done), disabled=disabled)) as stream:
@@ -220,6 +232,13 @@ def _positive(text: str) -> int:
     return value
 
 
+def _size(text: str) -> int:
+    try:
+        return parse_size(text)
+    except ValueError as error:
+        raise argparse.ArgumentTypeError(str(error)) from None
+
+
 def _confidence(text: str) -> float:
     value = float(text)
     if not 0 <= value <= 1:
@@ -235,6 +254,8 @@ def parser() -> argparse.ArgumentParser:
         sub.add_argument("inputs", nargs="+" if required else "*",
                          help="Daily Papers .txt listings, .jsonl, .csv or arXiv Atom .xml files")
         sub.add_argument("--format", choices=FORMATS, help="input format (default: by extension, else sniffed)")
+        sub.add_argument("--max-input-size", type=_size, default=MAX_INPUT_BYTES, metavar="SIZE",
+                         help=f"refuse inputs larger than this, e.g. 500M, 4G (default: {format_size(MAX_INPUT_BYTES)})")
 
     build_cmd = commands.add_parser("build", help="build graph.ttl, graph.html and papers.jsonl")
     inputs(build_cmd)
