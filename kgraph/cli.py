@@ -8,6 +8,7 @@ import gc
 import json
 import os
 import sys
+import threading
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 
@@ -25,7 +26,7 @@ from kgraph.ingest.merge import merge_papers
 from kgraph.model import Extraction
 from kgraph.query.export import EXPORT_FORMATS
 from kgraph.query.results import RESULT_FORMATS
-from kgraph.query.sparql import ENGINES
+from kgraph.query.sparql import ENGINES, QUERY_TIMEOUT_S
 from kgraph.predictions import gold_record
 from kgraph.saved import saved_papers
 from kgraph.schema import PAPER_TYPE
@@ -147,6 +148,30 @@ def cmd_export(args: argparse.Namespace) -> int:
     return 0
 
 
+@contextlib.contextmanager
+def _time_limit(seconds: float, source: str) -> Iterator[None]:
+    """Stop this process (exit status 2, one line) if the block runs longer than ``seconds`` (0: no
+    limit). Ending the process is what really stops a query: the engines cannot be interrupted
+    (Oxigraph runs it without holding the GIL, so this timer's thread runs meanwhile)."""
+    if not seconds:
+        yield
+        return
+
+    def stop() -> None:
+        sys.stderr.write(f"kgraph: error: {source}: the query ran longer than {seconds:g} s and was stopped "
+                         "(--timeout SECONDS to change the limit, 0 for none)\n")
+        sys.stderr.flush()
+        os._exit(2)
+
+    timer = threading.Timer(seconds, stop)
+    timer.daemon = True
+    timer.start()
+    try:
+        yield
+    finally:
+        timer.cancel()
+
+
 def cmd_query(args: argparse.Namespace) -> int:
     from kgraph.query.results import format_result, terminal_width
     from kgraph.query.sparql import canned_queries, canned_query, check_params, query_graph, read_query
@@ -167,7 +192,8 @@ def cmd_query(args: argparse.Namespace) -> int:
         text, source = canned.text, canned.path
     else:
         text, source = read_query(args.query)
-    result = query_graph(args.graph, text, source, params, args.engine)
+    with _time_limit(args.timeout, source):
+        result = query_graph(args.graph, text, source, params, args.engine)
     sys.stdout.write(format_result(result, args.format, terminal_width()))
     return 0
 
@@ -206,6 +232,8 @@ def _add_linked_data_commands(commands: argparse._SubParsersAction) -> None:
                        help="table (default), SPARQL CSV or SPARQL JSON results")
     query.add_argument("--engine", choices=tuple(ENGINES), default="oxigraph",
                        help="SPARQL engine (default: oxigraph; rdflib is far slower, for comparison)")
+    query.add_argument("--timeout", type=_seconds, default=QUERY_TIMEOUT_S, metavar="SECONDS",
+                       help=f"stop a query running longer than this (default: {QUERY_TIMEOUT_S:g}; 0: no limit)")
     query.add_argument("--list", action="store_true", help="list the canned queries and what they answer")
     query.set_defaults(run=cmd_query)
 
@@ -213,7 +241,8 @@ def _add_linked_data_commands(commands: argparse._SubParsersAction) -> None:
     serve.add_argument("graph", metavar="GRAPH", help=GRAPH_HELP)
     serve.add_argument("--port", type=int, default=7878, help="TCP port (default: 7878)")
     serve.add_argument("--bind", default="127.0.0.1", help="address to listen on (default: 127.0.0.1, this machine only)")
-    serve.add_argument("--timeout", type=int, metavar="SECONDS", help="stop queries running longer than this")
+    serve.add_argument("--timeout", type=_seconds, default=QUERY_TIMEOUT_S, metavar="SECONDS",
+                       help=f"stop a query running longer than this (default: {QUERY_TIMEOUT_S:g}; 0: no limit)")
     serve.set_defaults(run=cmd_serve)
 
     push = commands.add_parser("push", help="load the graph into a SPARQL 1.1 Graph Store endpoint")
@@ -237,6 +266,16 @@ def _size(text: str) -> int:
         return parse_size(text)
     except ValueError as error:
         raise argparse.ArgumentTypeError(str(error)) from None
+
+
+def _seconds(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a number of seconds: {text!r}") from None
+    if not 0 <= value < 1e6:
+        raise argparse.ArgumentTypeError("must be 0 (no limit) or more")
+    return value
 
 
 def _confidence(text: str) -> float:

@@ -71,3 +71,18 @@ def test_killing_a_build_leaves_no_process_behind(tmp_path: Path, example_papers
     for pid in left:  # do not leak them into the rest of the run
         os.kill(pid, signal.SIGKILL)
     assert not left, f"{len(left)} of {len(seen)} processes of the build outlived it by 5 s"
+
+
+def test_kgraph_query_stops_a_runaway_query_at_its_time_limit(tmp_path: Path) -> None:
+    from builds import league_records, write_build
+
+    league = write_build(tmp_path / "league", *league_records())
+    runaway = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l }"
+    started = time.monotonic()
+    done = subprocess.run([sys.executable, "-m", "kgraph", "query", str(league), runaway, "--timeout", "2"],
+                          capture_output=True, text=True, timeout=60)
+    took = time.monotonic() - started
+    assert done.returncode == 2 and done.stdout == ""
+    assert done.stderr == ("kgraph: error: <query>: the query ran longer than 2 s and was stopped "
+                           "(--timeout SECONDS to change the limit, 0 for none)\n")
+    assert took < 2 + 3  # the limit, plus the start of Python and kgraph

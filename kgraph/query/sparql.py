@@ -166,6 +166,8 @@ def _from_rdflib(term: object) -> Term | None:
     raise TypeError(f"unsupported result term {term!r}")
 
 
+QUERY_TIMEOUT_S = 60.0  # kgraph query and kgraph serve stop a query running longer (--timeout)
+
 # A SPARQL 1.1 Update: its prologue (comments, BASE, PREFIX declarations), then an update operation.
 _UPDATE = re.compile(r"(?:\s+|#[^\n]*|BASE\s*<[^>]*>|PREFIX\s+[^\s:]*:\s*<[^>]*>)*"
                      r"(?:INSERT|DELETE|LOAD|CLEAR|CREATE|DROP|COPY|MOVE|ADD|WITH)\b", re.IGNORECASE)
