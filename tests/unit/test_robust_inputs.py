@@ -112,3 +112,14 @@ def test_a_missing_query_file_is_no_such_file(league: Path, capsys: pytest.Captu
 def test_query_text_is_still_query_text(league: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["query", str(league), "ASK{?s ?p ?o}"]) == 0
     assert main(["query", str(league), "SELECT * WHERE{?s<http://x/y>?o}"]) == 0
+
+
+def test_an_error_quoting_a_line_end_is_still_one_line(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """Found by the fuzzing suite: a CSV header field holding a line end made a two-line error."""
+    path = tmp_path / "in.csv"
+    path.write_bytes(b'"0\n0"\r\n')
+    err = _error(capsys, ["extract", str(path), "-o", str(tmp_path / "p.jsonl"), "-j", "1"])
+    assert err.endswith("CSV header has no 'title' and 'abstract' column (found: 0\\n0)\n")
+    odd = tmp_path / "a\nb.jsonl"
+    odd.write_text("not json\n", encoding="utf-8")
+    assert "a\\nb.jsonl:1: " in _error(capsys, ["extract", str(odd), "-o", str(tmp_path / "p.jsonl"), "-j", "1"])
