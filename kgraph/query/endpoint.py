@@ -240,8 +240,12 @@ class _Backends:
             self.running.add(server)
         return server, port
 
-    def take(self) -> tuple[subprocess.Popen, int]:
-        return self.idle.get()
+    def take(self, timeout_s: float) -> tuple[subprocess.Popen, int] | None:
+        """An idle server, or None if none is free within ``timeout_s``."""
+        try:
+            return self.idle.get(timeout=timeout_s)
+        except queue.Empty:
+            return None
 
     def give_back(self, backend: tuple[subprocess.Popen, int]) -> None:
         self.idle.put(backend)
@@ -310,7 +314,9 @@ class _Front(http.server.BaseHTTPRequestHandler):
             return self._answer(413, f"requests are limited to {MAX_REQUEST_BYTES >> 20} MiB")
         body = self.rfile.read(length) if length else b""
         headers = [(k, v) for k, v in self.headers.items() if k.lower() not in _HOP_BY_HOP]
-        backend = self.backends.take()
+        backend = self.backends.take(self.timeout_s)
+        if backend is None:
+            return self._answer(503, f"every server was busy for {self.timeout_s:g} s; try again later")
         deadline = time.monotonic() + self.timeout_s
         answer = self.workers.submit(_forward, backend[1], self.command, self.path, headers, body)
         while True:
