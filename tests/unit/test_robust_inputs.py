@@ -123,3 +123,12 @@ def test_an_error_quoting_a_line_end_is_still_one_line(tmp_path: Path, capsys: p
     odd = tmp_path / "a\nb.jsonl"
     odd.write_text("not json\n", encoding="utf-8")
     assert "a\\nb.jsonl:1: " in _error(capsys, ["extract", str(odd), "-o", str(tmp_path / "p.jsonl"), "-j", "1"])
+
+
+def test_viz_of_a_missing_or_endless_graph(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert _error(capsys, ["viz", str(tmp_path / "nope"), "-o", str(tmp_path / "p.html")]).endswith(
+        "nope: no such file or folder\n")
+    fifo = tmp_path / "papers.jsonl"
+    os.mkfifo(fifo)
+    assert _error(capsys, ["viz", str(fifo), "-o", str(tmp_path / "p.html")]).endswith(
+        "papers.jsonl: not a regular file; only files are read\n")
