@@ -8,6 +8,7 @@ import gc
 import json
 import os
 import sys
+import threading
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 
@@ -16,15 +17,16 @@ from tqdm import tqdm
 from kgraph.io import atomic_writer
 from kgraph.build import build, saved_digests
 from kgraph.build.engine import ExtractionStream, default_jobs, start_fork_server
-from kgraph.errors import InputError
+from kgraph.errors import InputError, OutputError
 from kgraph.extract.rules import rules
 from kgraph.folder import PAGE_FILE, BuildFolder, papers_path
 from kgraph.ingest import FORMATS, read_papers
+from kgraph.ingest.files import MAX_INPUT_BYTES, format_size, parse_size
 from kgraph.ingest.merge import merge_papers
 from kgraph.model import Extraction
 from kgraph.query.export import EXPORT_FORMATS
 from kgraph.query.results import RESULT_FORMATS
-from kgraph.query.sparql import ENGINES
+from kgraph.query.sparql import ENGINES, QUERY_TIMEOUT_S
 from kgraph.predictions import gold_record
 from kgraph.saved import saved_papers
 from kgraph.schema import PAPER_TYPE
@@ -53,18 +55,29 @@ def _progress(stage: str, total: int):
     return bar.update
 
 
+def _check_folder(output: Path) -> None:
+    """An output folder that is a file (or lies under one) is refused before any input is read."""
+    for path in (output, *output.parents):
+        if path.exists() or path.is_symlink():
+            if not path.is_dir():
+                where = "is a file, not a folder" if path == output else f"lies under {path}, a file, not a folder"
+                raise OutputError(str(output), f"{where}; give -o a folder")
+            return
+
+
 def cmd_build(args: argparse.Namespace) -> int:
     inputs = [*args.inputs, *([papers_path(args.update)] if args.update else [])]
     if args.jobs > 1 and not args.dask and sum(os.path.getsize(p) for p in inputs if os.path.isfile(p)) >= WARM_START_BYTES:
         start_fork_server()  # while the inputs are read: workers, if needed, then start at once
     output = Path(args.update or args.output)
+    _check_folder(output)
     kept = None if args.no_cache else BuildFolder(output).parsed_inputs  # inputs read again are not parsed again
     with _reading():
         if args.update:
             saved = saved_papers(output, saved_digests(output))
-            papers = merge_papers([*saved, *read_papers(args.inputs, args.format, kept)])
+            papers = merge_papers([*saved, *read_papers(args.inputs, args.format, kept, args.max_input_size)])
         else:
-            papers = read_papers(args.inputs, args.format, kept)
+            papers = read_papers(args.inputs, args.format, kept, args.max_input_size)
     report = build(papers, output, jobs=args.jobs, dask_address=args.dask, use_cache=not args.no_cache,
                    progress=_progress)
     counts = dict(report.counts)
@@ -92,7 +105,7 @@ def cmd_extract(args: argparse.Namespace) -> int:
     if unknown := [r for r in disabled if r not in rules()]:
         raise InputError(f"--disable-rule {unknown[0]}", "no such rule (kgraph extract --list-rules lists them)")
     with _reading():
-        papers = read_papers(args.inputs, args.format)
+        papers = read_papers(args.inputs, args.format, max_bytes=args.max_input_size)
     advance = _progress("extracting", len(papers))
     with atomic_writer(args.output) as handle, contextlib.closing(
             ExtractionStream(papers, args.jobs, on_batch=lambda done, _: advance(done), disabled=disabled)) as stream:
@@ -135,6 +148,30 @@ def cmd_export(args: argparse.Namespace) -> int:
     return 0
 
 
+@contextlib.contextmanager
+def _time_limit(seconds: float, source: str) -> Iterator[None]:
+    """Stop this process (exit status 2, one line) if the block runs longer than ``seconds`` (0: no
+    limit). Ending the process is what really stops a query: the engines cannot be interrupted
+    (Oxigraph runs it without holding the GIL, so this timer's thread runs meanwhile)."""
+    if not seconds:
+        yield
+        return
+
+    def stop() -> None:
+        sys.stderr.write(f"kgraph: error: {source}: the query ran longer than {seconds:g} s and was stopped "
+                         "(--timeout SECONDS to change the limit, 0 for none)\n")
+        sys.stderr.flush()
+        os._exit(2)
+
+    timer = threading.Timer(seconds, stop)
+    timer.daemon = True
+    timer.start()
+    try:
+        yield
+    finally:
+        timer.cancel()
+
+
 def cmd_query(args: argparse.Namespace) -> int:
     from kgraph.query.results import format_result, terminal_width
     from kgraph.query.sparql import canned_queries, canned_query, check_params, query_graph, read_query
@@ -155,7 +192,8 @@ def cmd_query(args: argparse.Namespace) -> int:
         text, source = canned.text, canned.path
     else:
         text, source = read_query(args.query)
-    result = query_graph(args.graph, text, source, params, args.engine)
+    with _time_limit(args.timeout, source):
+        result = query_graph(args.graph, text, source, params, args.engine)
     sys.stdout.write(format_result(result, args.format, terminal_width()))
     return 0
 
@@ -194,6 +232,8 @@ def _add_linked_data_commands(commands: argparse._SubParsersAction) -> None:
                        help="table (default), SPARQL CSV or SPARQL JSON results")
     query.add_argument("--engine", choices=tuple(ENGINES), default="oxigraph",
                        help="SPARQL engine (default: oxigraph; rdflib is far slower, for comparison)")
+    query.add_argument("--timeout", type=_seconds, default=QUERY_TIMEOUT_S, metavar="SECONDS",
+                       help=f"stop a query running longer than this (default: {QUERY_TIMEOUT_S:g}; 0: no limit)")
     query.add_argument("--list", action="store_true", help="list the canned queries and what they answer")
     query.set_defaults(run=cmd_query)
 
@@ -201,7 +241,8 @@ def _add_linked_data_commands(commands: argparse._SubParsersAction) -> None:
     serve.add_argument("graph", metavar="GRAPH", help=GRAPH_HELP)
     serve.add_argument("--port", type=int, default=7878, help="TCP port (default: 7878)")
     serve.add_argument("--bind", default="127.0.0.1", help="address to listen on (default: 127.0.0.1, this machine only)")
-    serve.add_argument("--timeout", type=int, metavar="SECONDS", help="stop queries running longer than this")
+    serve.add_argument("--timeout", type=_seconds, default=QUERY_TIMEOUT_S, metavar="SECONDS",
+                       help=f"stop a query running longer than this (default: {QUERY_TIMEOUT_S:g}; 0: no limit)")
     serve.set_defaults(run=cmd_serve)
 
     push = commands.add_parser("push", help="load the graph into a SPARQL 1.1 Graph Store endpoint")
@@ -220,6 +261,23 @@ def _positive(text: str) -> int:
     return value
 
 
+def _size(text: str) -> int:
+    try:
+        return parse_size(text)
+    except ValueError as error:
+        raise argparse.ArgumentTypeError(str(error)) from None
+
+
+def _seconds(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a number of seconds: {text!r}") from None
+    if not 0 <= value < 1e6:
+        raise argparse.ArgumentTypeError("must be 0 (no limit) or more")
+    return value
+
+
 def _confidence(text: str) -> float:
     value = float(text)
     if not 0 <= value <= 1:
@@ -235,6 +293,8 @@ def parser() -> argparse.ArgumentParser:
         sub.add_argument("inputs", nargs="+" if required else "*",
                          help="Daily Papers .txt listings, .jsonl, .csv or arXiv Atom .xml files")
         sub.add_argument("--format", choices=FORMATS, help="input format (default: by extension, else sniffed)")
+        sub.add_argument("--max-input-size", type=_size, default=MAX_INPUT_BYTES, metavar="SIZE",
+                         help=f"refuse inputs larger than this, e.g. 500M, 4G (default: {format_size(MAX_INPUT_BYTES)})")
 
     build_cmd = commands.add_parser("build", help="build graph.ttl, graph.html and papers.jsonl")
     inputs(build_cmd)

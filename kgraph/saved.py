@@ -50,6 +50,10 @@ def parse_line(line: str) -> tuple[Paper, Extraction]:
 def _parsed_lines(path: str | os.PathLike[str], parse: Callable[[str], T]) -> Iterator[tuple[str, T]]:
     """Stream (line, parse(line)) from a ``papers.jsonl``; a bad line is an InputError naming it."""
     source = papers_path(path)
+    if not source.exists():
+        raise InputError(str(source), "no such file or folder")
+    if not source.is_file():  # a FIFO or a device: reading could wait or never end
+        raise InputError(str(source), "not a regular file; only files are read")
     try:
         handle = source.open(encoding="utf-8")
     except OSError as error:

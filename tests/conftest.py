@@ -3,16 +3,26 @@
 from __future__ import annotations
 
 import multiprocessing.process
+import os
 import subprocess
 import sys
 from pathlib import Path
 
 import networkx as nx
 import pytest
+from hypothesis import HealthCheck, settings
 
 from kgraph.graph import build_graph
 from kgraph.model import Claim, Evidence, Extraction, Mention, Paper, Source
 from kgraph.resolve import resolve
+
+# Hypothesis (tests/test_fuzz.py): each target sets its number of examples; no per-example deadline
+# (a hang is bounded by the suite itself). In CI the examples are derandomized (the same inputs on
+# every run) and no example database is kept; elsewhere each run tries new ones.
+settings.register_profile("ci", derandomize=True, database=None, deadline=None, print_blob=True,
+                          suppress_health_check=[HealthCheck.too_slow])
+settings.register_profile("dev", deadline=None, suppress_health_check=[HealthCheck.too_slow])
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE") or ("ci" if os.environ.get("CI") == "true" else "dev"))
 
 # The tests outside tests/unit/ (browser, endpoint, processes) reuse the graphs and helpers of the
 # unit tests: their folder is importable from every test, whichever is collected first.

@@ -284,3 +284,52 @@ def test_serve_of_bad_turtle_names_file_and_line(tmp_path: Path) -> None:
     assert done.returncode == 2
     assert done.stderr.startswith(f"kgraph: error: {bad}:3: "), done.stderr
     assert done.stderr.count("\n") == 1
+
+
+# ---------------------------------------------------------------------------------------------
+# serve: the time limit (issue 24)
+
+RUNAWAY = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l }"  # never answers
+
+
+def _cpu_seconds(pid: int) -> float:
+    """CPU time used so far by ``pid`` and every process below it (from /proc)."""
+    total, todo = 0.0, [pid]
+    while todo:
+        current = todo.pop()
+        with contextlib.suppress(OSError):
+            fields = Path(f"/proc/{current}/stat").read_text().rsplit(")", 1)[1].split()
+            total += (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+        with contextlib.suppress(OSError):
+            for task in Path(f"/proc/{current}/task").iterdir():
+                todo += [int(c) for c in (task / "children").read_text().split()]
+    return total
+
+
+def _idle(pid: int) -> float:
+    """The CPU the server used over one second once the query was stopped (0 when idle)."""
+    time.sleep(0.5)
+    before = _cpu_seconds(pid)
+    time.sleep(1.0)
+    return _cpu_seconds(pid) - before
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(not Path("/proc/self/task").is_dir(), reason="reads /proc (Linux)")
+def test_serve_stops_a_runaway_query_at_its_time_limit(league: Path) -> None:
+    port = _free_port()
+    base = f"http://{HOST}:{port}"
+    command = [sys.executable, "-m", "kgraph", "serve", str(league), "--port", str(port), "--bind", HOST,
+               "--timeout", "4"]
+    with _server(command, base) as process:
+        started = time.monotonic()
+        answer = httpx.get(f"{base}/query", params={"query": RUNAWAY}, timeout=30)
+        took = time.monotonic() - started
+        assert answer.status_code == 503 and "ran longer than 4 s and was stopped" in answer.text
+        assert 4 <= took < 5.5  # the limit plus a small margin
+        assert _idle(process.pid) < 0.2
+        # A client that hangs up: its query stops too, long before the limit would stop it.
+        with pytest.raises(httpx.TimeoutException):
+            httpx.get(f"{base}/query", params={"query": RUNAWAY}, timeout=0.5)
+        assert _idle(process.pid) < 0.2
+        assert _count(base) == _local_count(league)  # the endpoint still answers

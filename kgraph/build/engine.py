@@ -18,6 +18,7 @@ from concurrent.futures import ProcessPoolExecutor
 from typing import TypeVar
 
 from kgraph.build.cache import ExtractionCache
+from kgraph.build.lifeline import start_worker
 from kgraph.model import Paper
 from kgraph.saved import facts_json
 
@@ -51,8 +52,10 @@ def batched(items: Iterable[T], size: int) -> Iterator[list[T]]:
 def process_pool(jobs: int, initializer: Callable[..., None], initargs: tuple = ()) -> ProcessPoolExecutor:
     """Worker processes forked from a fresh server process, not from this one: a fork of a process
     holding a large corpus shares its pages only until the garbage collector touches them, after
-    which every worker would hold a copy."""
-    return ProcessPoolExecutor(jobs, mp_context=_fork_server(), initializer=initializer, initargs=initargs)
+    which every worker would hold a copy. Each worker ends when this process does, however it
+    ends (see :mod:`kgraph.build.lifeline`)."""
+    return ProcessPoolExecutor(jobs, mp_context=_fork_server(), initializer=start_worker,
+                               initargs=(os.getpid(), initializer, initargs))
 
 
 def start_fork_server() -> None:

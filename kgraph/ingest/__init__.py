@@ -14,7 +14,7 @@ from pathlib import Path
 from kgraph.errors import InputError
 from kgraph.ingest.arxiv import parse_arxiv
 from kgraph.ingest.dailypapers import parse_dailypapers
-from kgraph.ingest.files import read_text
+from kgraph.ingest.files import MAX_INPUT_BYTES, read_text
 from kgraph.ingest.merge import merge_papers
 from kgraph.ingest.parsed import KeptInputs
 from kgraph.ingest.tabular import REQUIRED, parse_csv, parse_jsonl
@@ -41,26 +41,29 @@ __all__ = ["EXTENSIONS", "FORMATS", "detect_format", "merge_papers", "read_file"
 PathLike = str | os.PathLike[str]
 
 
-def read_papers(paths: Iterable[PathLike] | PathLike, fmt: str | None = None, kept: Path | None = None) -> list[Paper]:
+def read_papers(paths: Iterable[PathLike] | PathLike, fmt: str | None = None, kept: Path | None = None,
+                max_bytes: int = MAX_INPUT_BYTES) -> list[Paper]:
     """All papers of all inputs, duplicates (same title key) merged, in order of first appearance.
 
     With ``kept`` (a folder), what each file parses to is kept there and reused while the file
-    is unchanged or, for JSON Lines, has only grown (see :mod:`kgraph.ingest.parsed`).
+    is unchanged or, for JSON Lines, has only grown (see :mod:`kgraph.ingest.parsed`). An input
+    larger than ``max_bytes`` is refused.
     """
     if isinstance(paths, (str, os.PathLike)):  # one path, not an iterable of its characters
         paths = [paths]
     inputs = KeptInputs(kept) if kept is not None else None
-    papers = merge_papers(paper for path in paths for paper in read_file(path, fmt, inputs))
+    papers = merge_papers(paper for path in paths for paper in read_file(path, fmt, inputs, max_bytes))
     if inputs is not None:
         inputs.save()
     return papers
 
 
-def read_file(path: PathLike, fmt: str | None = None, kept: KeptInputs | None = None) -> list[Paper]:
+def read_file(path: PathLike, fmt: str | None = None, kept: KeptInputs | None = None,
+              max_bytes: int = MAX_INPUT_BYTES) -> list[Paper]:
     """The papers of one input, unmerged; a file without any paper is an error, not an empty result."""
     if fmt is not None and fmt not in FORMATS:
         raise ValueError(f"unknown input format {fmt!r}; expected one of {', '.join(FORMATS)}")
-    text = read_text(path)
+    text = read_text(path, max_bytes)
     chosen = fmt or detect_format(path, text)
     if kept is None:
         papers = _PARSERS[chosen](text, str(path))

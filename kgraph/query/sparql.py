@@ -105,12 +105,22 @@ def read_query(query: str) -> tuple[str, str]:
     looks_like_file = "\n" not in query and len(query) < 4096 and (
         path.suffix.lower() in (".rq", ".sparql") or (" " not in query and path.is_file()))
     if not looks_like_file:
+        if _names_a_file(query):
+            raise InputError(query, "no such file")
         return query, INLINE_QUERY
+    if not path.exists():
+        raise InputError(str(path), "no such file")
     try:
         return path.read_text(encoding="utf-8"), str(path)
     except (OSError, UnicodeDecodeError) as error:
         reason = getattr(error, "strerror", None) or str(error)
         raise InputError(str(path), f"cannot read the query: {reason}") from None
+
+
+def _names_a_file(query: str) -> bool:
+    """A QUERY argument that is no query but a path: one word with a folder or an extension, no braces."""
+    return (not any(c.isspace() for c in query) and "{" not in query
+            and ("/" in query or os.sep in query or re.search(r"\.\w{1,10}$", query) is not None))
 
 
 def check_params(canned: CannedQuery, params: Mapping[str, str]) -> None:
@@ -156,7 +166,22 @@ def _from_rdflib(term: object) -> Term | None:
     raise TypeError(f"unsupported result term {term!r}")
 
 
-def _syntax_error(source: str, error: Exception) -> InputError:
+QUERY_TIMEOUT_S = 60.0  # kgraph query and kgraph serve stop a query running longer (--timeout)
+
+# A SPARQL 1.1 Update: its prologue (comments, BASE, PREFIX declarations), then an update operation.
+_UPDATE = re.compile(r"(?:\s+|#[^\n]*|BASE\s*<[^>]*>|PREFIX\s+[^\s:]*:\s*<[^>]*>)*"
+                     r"(?:INSERT|DELETE|LOAD|CLEAR|CREATE|DROP|COPY|MOVE|ADD|WITH)\b", re.IGNORECASE)
+READ_ONLY = "kgraph query is read-only: updates are not run"
+
+
+def is_update(query: str) -> bool:
+    """Whether ``query`` is a SPARQL Update request rather than a query."""
+    return _UPDATE.match(query) is not None
+
+
+def _syntax_error(source: str, error: Exception, query: str = "") -> InputError:
+    if is_update(query):
+        return InputError(source, READ_ONLY)
     message = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
     line = getattr(error, "lineno", None)
     if (match := _OXIGRAPH_POSITION.search(message)) and not isinstance(line, int):
@@ -178,7 +203,7 @@ def run_oxigraph(store: ox.Store, query: str, source: str = INLINE_QUERY,
         variables = [v.value for v in answer.variables]
         rows = [tuple(_from_oxigraph(solution[name]) for name in variables) for solution in answer]
     except SyntaxError as error:
-        raise _syntax_error(source, error) from None
+        raise _syntax_error(source, error, query) from None
     except (RuntimeError, ValueError, OSError) as error:  # evaluation errors, e.g. a SERVICE call
         raise InputError(source, f"query failed: {str(error).strip() or type(error).__name__}") from None
     return Result("select", variables, rows)
@@ -198,7 +223,7 @@ def run_rdflib(graph: rdflib.Graph, query: str, source: str = INLINE_QUERY,
         rows = [tuple(_from_rdflib(row[i]) for i in range(len(variables))) for row in answer]
     except Exception as error:  # pyparsing's ParseException, rdflib's evaluation errors: all user input
         if type(error).__name__ in ("ParseException", "ParseSyntaxException", "ParseFatalException"):
-            raise _syntax_error(source, error) from None
+            raise _syntax_error(source, error, query) from None
         raise InputError(source, f"query failed: {str(error).strip() or type(error).__name__}") from None
     return Result("select", variables, rows)
 

@@ -54,5 +54,5 @@ def test_bad_saved_file_names_file_and_line(tmp_path, content, line):
 
 
 def test_missing_saved_file(tmp_path):
-    with pytest.raises(InputError, match="cannot read"):
+    with pytest.raises(InputError, match="no such file or folder"):
         read_saved(tmp_path / "nope.jsonl")

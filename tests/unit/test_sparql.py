@@ -265,7 +265,7 @@ BAD_SPARQL = "SELECT ?x WHERE {\n  ?x ?y ?z\n}\nLIMIT x"  # both parsers point a
     ("bad_turtle", "{tmp}/bad.ttl:3: not valid Turtle"),
     ("bad_sparql_inline", "<query>:4: not valid SPARQL"),
     ("bad_sparql_file", "{tmp}/bad.rq:4: not valid SPARQL"),
-    ("missing_rq_file", "{tmp}/missing.rq: cannot read the query"),
+    ("missing_rq_file", "{tmp}/missing.rq: no such file"),
     ("unknown_canned", "nope: no such canned query; known: contradictions, leaderboard"),
     ("missing_param", "{canned}: who-beats needs --param method=VALUE"),
     ("bad_param", "--param method: expected KEY=VALUE"),
