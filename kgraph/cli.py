@@ -66,7 +66,7 @@ def cmd_build(args: argparse.Namespace) -> int:
         else:
             papers = read_papers(args.inputs, args.format, kept)
     report = build(papers, output, jobs=args.jobs, dask_address=args.dask, use_cache=not args.no_cache,
-                   progress=_progress)
+                   progress=_progress, iris=Path(args.iris) if args.iris else None)
     counts = dict(report.counts)
     papers_total = counts.pop(PAPER_TYPE)
     print(f"papers: {papers_total}")
@@ -245,6 +245,9 @@ def parser() -> argparse.ArgumentParser:
                            help=f"processes to extract with (default: all cores, here {default_jobs()})")
     build_cmd.add_argument("--dask", metavar="ADDRESS", help="extract on this Dask scheduler (tcp://host:8786)")
     build_cmd.add_argument("--no-cache", action="store_true", help="extract every paper again, ignoring the cache")
+    build_cmd.add_argument("--iris", metavar="FILE",
+                           help="start from this IRI registry (another build's .kgraph/iris.json), so that "
+                                "the same names get the same entity IRIs")
     build_cmd.set_defaults(run=cmd_build)
 
     extract = commands.add_parser("extract", help="write one gold-format JSON line per paper, for scoring")

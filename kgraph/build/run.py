@@ -27,12 +27,12 @@ from kgraph.build.page import lines_at, render_page
 from kgraph.build.papers_index import read_papers_index
 from kgraph.build.plan import PAGE_ALL_PAPERS_LIMIT, PAGE_MAX_METHODS, Scan, choose_page, plan_rdf, scan
 from kgraph.build.rdf_phase import Chunking, RdfJob, write_rdf
-from kgraph.build.state import BuildState, Versions, versions
+from kgraph.build.state import BuildState, Versions, read_registry, versions
 from kgraph.build.workers import Workers
 from kgraph.folder import BuildFolder
 from kgraph.io import write_text
 from kgraph.model import Paper
-from kgraph.resolve import Resolution
+from kgraph.resolve import Registry, Resolution
 from kgraph.schema import NODE_TYPES, PAPER_TYPE
 
 Progress = Callable[[str, int], Callable[[int], None]]  # (stage, total) -> advance(n)
@@ -74,14 +74,19 @@ class _Options:
     use_cache: bool
     progress: Progress | None
     limits: Limits
+    iris: Path | None = None  # an IRI registry to start from (``kgraph build --iris``)
 
     def advance(self, stage: str, total: int) -> Callable[[int], None] | None:
         return self.progress(stage, total) if self.progress and total else None
 
 
 def build(papers: list[Paper], output: Path, jobs: int = 1, dask_address: str | None = None,
-          use_cache: bool = True, progress: Progress | None = None, limits: Limits = Limits()) -> BuildReport:
+          use_cache: bool = True, progress: Progress | None = None, limits: Limits = Limits(),
+          iris: Path | None = None) -> BuildReport:
     """Build (or bring up to date) the outputs in ``output`` for these papers.
+
+    Entity IRIs are those of the folder's registry (``.kgraph/iris.json``), else of ``iris`` (a
+    registry exported from another build), for the names they hold; new names get new ones.
 
     What a build holds for long (the papers, then their names and resolution) is moved out of
     the garbage collector's sight as it is made (``gc.freeze``), until the build ends: each full
@@ -93,7 +98,7 @@ def build(papers: list[Paper], output: Path, jobs: int = 1, dask_address: str | 
     try:
         with folder.locked():
             folder.remove_leftovers()  # of a killed build (no other is running: this one holds the lock)
-            return _build(papers, folder, _Options(jobs, dask_address, use_cache, progress, limits))
+            return _build(papers, folder, _Options(jobs, dask_address, use_cache, progress, limits, iris))
     finally:
         gc.unfreeze()
 
@@ -118,7 +123,8 @@ class _Resolved:
 def _build(papers: list[Paper], folder: BuildFolder, options: _Options) -> BuildReport:
     report = BuildReport(counts={})
     current = versions()
-    resolved, extracted = _extract_and_resolve(papers, folder, current, options, report)
+    registry = read_registry(folder.iris, options.iris)  # before any work: a bad one is an error
+    resolved, extracted = _extract_and_resolve(papers, folder, current, options, report, registry)
     page = choose_page(resolved.found, options.limits.page_all_papers, options.limits.page_max_methods)
     report.notes += page.notes
     with contextlib.ExitStack() as stack:
@@ -147,7 +153,7 @@ def _build(papers: list[Paper], folder: BuildFolder, options: _Options) -> Build
 
 
 def _extract_and_resolve(papers: list[Paper], folder: BuildFolder, current: Versions, options: _Options,
-                         report: BuildReport) -> tuple[_Resolved, Extracted]:
+                         report: BuildReport, registry: Registry) -> tuple[_Resolved, Extracted]:
     """Phases 1 and 2: papers.jsonl written and its names counted, then resolved and scanned."""
     counts = ExtractCounts()
     extracted = extract(papers, folder, current, options.jobs, options.dask_address, options.use_cache,
@@ -155,7 +161,7 @@ def _extract_and_resolve(papers: list[Paper], folder: BuildFolder, current: Vers
     report.extracted, report.from_cache = counts.extracted, counts.from_cache
     report.lines_copied, report.names_counted = counts.copied, counts.names_counted
     gc.freeze()  # the lines, held to the end of the build
-    resolution = extracted.tally.resolution()
+    resolution = extracted.tally.resolution(registry)
     state = BuildState.read(folder.state)
     found = scan(papers, extracted.lines, resolution, state, extracted.tally)
     report.names_parsed = found.names_parsed
@@ -178,6 +184,7 @@ def _commit(folder: BuildFolder, report: BuildReport, resolved: _Resolved, entit
     consistent, and then the outputs are as it says (the ``updating`` marker goes)."""
     found = resolved.found
     report.counts = _counts(resolved.resolution, found, page_claims, limits)
+    write_text(folder.iris, resolved.resolution.registry.to_json())  # IRIs minted now are kept, whatever follows
     BuildState(found.fingerprints, entities, found.claimed, resolved.resolution.to_plain(), found.line_digests,
                current.rdf).write(folder.state)
     folder.updating.unlink()
