@@ -8,6 +8,7 @@ import gc
 import json
 import os
 import sys
+import time
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 
@@ -32,6 +33,7 @@ from kgraph.viz.page import DEFAULT_MIN_CONFIDENCE, write_html
 
 # Below this many papers the progress bar would only flicker.
 PROGRESS_MIN_PAPERS = 50
+VALIDATE_SHOWN = 50  # violations listed by kgraph validate
 WARM_START_BYTES = 1 << 20  # inputs of about 800 abstracts and more may need workers: start their server early
 
 
@@ -126,6 +128,23 @@ def cmd_viz(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_validate(args: argparse.Namespace) -> int:
+    """Exit status 0 when the graph conforms to the shapes, 1 when it does not (each violation listed)."""
+    from kgraph.query.validate import validate_graph
+
+    started = time.perf_counter()
+    triples, violations = validate_graph(args.graph, args.shapes, VALIDATE_SHOWN + 1)
+    seconds = time.perf_counter() - started
+    if not violations:
+        print(f"conforms: {triples} triples checked in {seconds:.1f} s")
+        return 0
+    print(f"does not conform: {len(violations)} violations"
+          + (f" (at most {VALIDATE_SHOWN + 1} of each constraint)" if len(violations) > VALIDATE_SHOWN else ""))
+    for violation in violations[:VALIDATE_SHOWN]:
+        print(f"  {violation}")
+    return 1
+
+
 def cmd_export(args: argparse.Namespace) -> int:
     from kgraph.query.export import export
 
@@ -183,6 +202,11 @@ def _add_linked_data_commands(commands: argparse._SubParsersAction) -> None:
                         help="output format (default: turtle)")
     export.add_argument("-o", "--output", required=True, help="output file, or - for standard output")
     export.set_defaults(run=cmd_export)
+
+    check = commands.add_parser("validate", help="check the graph against the SHACL shapes (on Oxigraph)")
+    check.add_argument("graph", metavar="GRAPH", help=GRAPH_HELP)
+    check.add_argument("--shapes", metavar="FILE", help="SHACL shapes in Turtle (default: ontology/shapes.ttl)")
+    check.set_defaults(run=cmd_validate)
 
     query = commands.add_parser("query", help="run a SPARQL query (text, .rq file or --canned NAME) on the graph")
     query.add_argument("graph", metavar="GRAPH", nargs="?", help=GRAPH_HELP)
