@@ -118,6 +118,7 @@ class _Resolved:
     found: Scan
     state: BuildState | None
     placed: list[tuple[int, int]]  # where each paper's line lies in papers.jsonl
+    registered: Registry  # the IRI registry as the build found it
 
 
 def _build(papers: list[Paper], folder: BuildFolder, options: _Options) -> BuildReport:
@@ -166,7 +167,7 @@ def _extract_and_resolve(papers: list[Paper], folder: BuildFolder, current: Vers
     found = scan(papers, extracted.lines, resolution, state, extracted.tally)
     report.names_parsed = found.names_parsed
     gc.freeze()  # the resolution and what the scan found
-    return _Resolved(resolution, found, state, extracted.placed()), extracted
+    return _Resolved(resolution, found, state, extracted.placed(), registry), extracted
 
 
 def _worth_workers(options: _Options, papers: int) -> bool:
@@ -184,7 +185,8 @@ def _commit(folder: BuildFolder, report: BuildReport, resolved: _Resolved, entit
     consistent, and then the outputs are as it says (the ``updating`` marker goes)."""
     found = resolved.found
     report.counts = _counts(resolved.resolution, found, page_claims, limits)
-    write_text(folder.iris, resolved.resolution.registry.to_json())  # IRIs minted now are kept, whatever follows
+    if resolved.resolution.registry != resolved.registered or not folder.iris.exists():
+        write_text(folder.iris, resolved.resolution.registry.to_json())  # IRIs minted now are kept, whatever follows
     BuildState(found.fingerprints, entities, found.claimed, resolved.resolution.to_plain(), found.line_digests,
                current.rdf).write(folder.state)
     folder.updating.unlink()
