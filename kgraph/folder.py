@@ -50,6 +50,7 @@ class BuildFolder:
         self.store = state / "store"  # the Oxigraph store holding what graph.ttl holds
         self.cache = state / "cache.sqlite"  # extractions by content key
         self.papers_index = state / "papers-jsonl.tsv"  # where each paper's line lies in papers.jsonl
+        self.page_made = state / "graph-html.json"  # what graph.html was made from (kept while that holds)
         self.graph_ttl_index = state / "graph-ttl.json"  # where each entity's and paper's block lies in graph.ttl
         self.iris = state / "iris.json"  # the IRI registry: each name key's entity id, kept for good
         self.name_tally = state / "names.json"  # the names of the papers in papers.jsonl, counted

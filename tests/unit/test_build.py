@@ -504,3 +504,18 @@ def test_cache_tells_which_papers_have_current_entries(tmp_path, example_papers)
         assert cache.cached(example_papers) == {p.key for p in example_papers[:3]}
     with ExtractionCache(tmp_path / "c.sqlite", "v2") as cache:
         assert cache.cached(example_papers) == set()
+
+
+def test_a_rebuild_that_would_make_the_same_page_keeps_graph_html(tmp_path, example_papers):
+    """graph.html is made again only when what it shows changed (its papers, their entities'
+    labels), or when it was touched since: a rebuild with nothing new keeps it (starting a worker
+    to make the same page took most of a no-op rebuild's time)."""
+    out = tmp_path / "out"
+    assert build(example_papers, out, jobs=1).page_made
+    page = (out / "graph.html").read_bytes()
+    again = build(example_papers, out, jobs=1)
+    assert not again.page_made and (out / "graph.html").read_bytes() == page
+    assert again.counts == build(example_papers, tmp_path / "fresh", jobs=1).counts
+    (out / "graph.html").write_bytes(page + b"\n")
+    assert build(example_papers, out, jobs=1).page_made and (out / "graph.html").read_bytes() == page
+    assert build(example_papers[1:], out, jobs=1).page_made
