@@ -301,12 +301,14 @@ def _kept_ids(kind: str, clusters: dict[str, list[str]], forms: dict[str, Counte
                 held[(root, entity_id)] += sum(forms[f"{kind}\t{key}"].values())
     order = sorted(held, key=lambda pair: (-held[pair], pair[1], pair[0]))
     kept: dict[str, str] = {}
+    used: set[str] = set()
     for root, entity_id in order:
-        if root not in kept and entity_id not in kept.values():
+        if root not in kept and entity_id not in used:
             kept[root] = entity_id
+            used.add(entity_id)
     retired: dict[str, str] = {}
     for root, entity_id in order:
-        if entity_id not in kept.values():
+        if entity_id not in used:
             retired.setdefault(entity_id, root)
     return kept, retired
 
