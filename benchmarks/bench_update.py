@@ -55,22 +55,24 @@ def main() -> None:
     added = write_copies(first_listing, range(args.copies, args.copies + 1), extra)
     out, jobs = args.work / "out", ["-j", str(args.jobs)]
     full = timed_cli(str(base), "-o", str(out), *jobs)
-    noop = timed_cli(str(base), "-o", str(out), *jobs)
-    update = timed_cli(str(extra), "--update", str(out), *jobs)
-    print(f"papers: {total} (+{added} new)")
-    print(f"full build:        {full:6.1f} s")
-    print(f"no-op rebuild:     {noop:6.1f} s")
-    print(f"--update +{added}:     {update:6.1f} s")
-    # the same two small builds in this process, for the build's own counts
+    noops = [timed_cli(str(base), "-o", str(out), *jobs) for _ in range(3)]
+    # the same two small builds in this process, for the build's own counts (the second on a copy)
     papers = read_papers([base])
+    start = time.perf_counter()
     report = build(papers, out, jobs=args.jobs)
-    print(f"no-op counts: extracted {report.extracted}, names parsed {report.names_parsed}, "
-          f"RDF rewritten {report.rewritten}, entities serialized {report.entities_serialized}")
+    print(f"no-op in-process: {time.perf_counter() - start:.2f} s; extracted {report.extracted}, names parsed "
+          f"{report.names_parsed}, RDF rewritten {report.rewritten}, entities serialized "
+          f"{report.entities_serialized}, page made {report.page_made}")
     grown = args.work / "grown"
     shutil.copytree(out, grown)
     report = build(papers + read_papers([extra]), grown, jobs=args.jobs)
-    print(f"+{added} counts: extracted {report.extracted}, names parsed {report.names_parsed}, "
+    print(f"+{added} in-process: extracted {report.extracted}, names parsed {report.names_parsed}, "
           f"RDF rewritten {report.rewritten}, entities serialized {report.entities_serialized}")
+    update = timed_cli(str(extra), "--update", str(out), *jobs)
+    print(f"papers: {total} (+{added} new), --jobs {args.jobs}")
+    print(f"full build:        {full:6.1f} s")
+    print(f"no-op rebuild:     {', '.join(f'{s:.1f}' for s in noops)} s (three in a row)")
+    print(f"--update +{added}:     {update:6.1f} s")
 
 
 if __name__ == "__main__":
