@@ -9,6 +9,7 @@ import json
 import os
 import sys
 import threading
+import time
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 
@@ -34,6 +35,7 @@ from kgraph.viz.page import DEFAULT_MIN_CONFIDENCE, write_html
 
 # Below this many papers the progress bar would only flicker.
 PROGRESS_MIN_PAPERS = 50
+VALIDATE_SHOWN = 50  # violations listed by kgraph validate
 WARM_START_BYTES = 1 << 20  # inputs of about 800 abstracts and more may need workers: start their server early
 
 
@@ -79,7 +81,7 @@ def cmd_build(args: argparse.Namespace) -> int:
         else:
             papers = read_papers(args.inputs, args.format, kept, args.max_input_size)
     report = build(papers, output, jobs=args.jobs, dask_address=args.dask, use_cache=not args.no_cache,
-                   progress=_progress)
+                   progress=_progress, iris=Path(args.iris) if args.iris else None)
     counts = dict(report.counts)
     papers_total = counts.pop(PAPER_TYPE)
     print(f"papers: {papers_total}")
@@ -137,6 +139,23 @@ def cmd_viz(args: argparse.Namespace) -> int:
     write_html(load_graph(args.graph), args.output, args.title, args.min_confidence)
     print(f"wrote {args.output}")
     return 0
+
+
+def cmd_validate(args: argparse.Namespace) -> int:
+    """Exit status 0 when the graph conforms to the shapes, 1 when it does not (each violation listed)."""
+    from kgraph.query.validate import validate_graph
+
+    started = time.perf_counter()
+    triples, violations = validate_graph(args.graph, args.shapes, VALIDATE_SHOWN + 1)
+    seconds = time.perf_counter() - started
+    if not violations:
+        print(f"conforms: {triples} triples checked in {seconds:.1f} s")
+        return 0
+    print(f"does not conform: {len(violations)} violations"
+          + (f" (at most {VALIDATE_SHOWN + 1} of each constraint)" if len(violations) > VALIDATE_SHOWN else ""))
+    for violation in violations[:VALIDATE_SHOWN]:
+        print(f"  {violation}")
+    return 1
 
 
 def cmd_export(args: argparse.Namespace) -> int:
@@ -222,6 +241,11 @@ def _add_linked_data_commands(commands: argparse._SubParsersAction) -> None:
     export.add_argument("-o", "--output", required=True, help="output file, or - for standard output")
     export.set_defaults(run=cmd_export)
 
+    check = commands.add_parser("validate", help="check the graph against the SHACL shapes (on Oxigraph)")
+    check.add_argument("graph", metavar="GRAPH", help=GRAPH_HELP)
+    check.add_argument("--shapes", metavar="FILE", help="SHACL shapes in Turtle (default: ontology/shapes.ttl)")
+    check.set_defaults(run=cmd_validate)
+
     query = commands.add_parser("query", help="run a SPARQL query (text, .rq file or --canned NAME) on the graph")
     query.add_argument("graph", metavar="GRAPH", nargs="?", help=GRAPH_HELP)
     query.add_argument("query", metavar="QUERY", nargs="?", help="SPARQL query text, or a .rq file")
@@ -305,6 +329,9 @@ def parser() -> argparse.ArgumentParser:
                            help=f"processes to extract with (default: all cores, here {default_jobs()})")
     build_cmd.add_argument("--dask", metavar="ADDRESS", help="extract on this Dask scheduler (tcp://host:8786)")
     build_cmd.add_argument("--no-cache", action="store_true", help="extract every paper again, ignoring the cache")
+    build_cmd.add_argument("--iris", metavar="FILE",
+                           help="start from this IRI registry (another build's .kgraph/iris.json), so that "
+                                "the same names get the same entity IRIs")
     build_cmd.set_defaults(run=cmd_build)
 
     extract = commands.add_parser("extract", help="write one gold-format JSON line per paper, for scoring")

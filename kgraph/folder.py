@@ -12,6 +12,8 @@ folder's lock. Words used for these files, one meaning each:
 - *content key*: what the extraction cache is keyed by (title and abstract only);
 - *fingerprint*: of what a paper's or an entity's RDF is made from (its line digest and the ids
   its names resolve to; an entity's label and aliases);
+- *registry*: ``iris.json``, the entity id each name key was given when first seen, and the ids
+  retired since (``resolve.Registry``): never invalidated, so IRIs outlive every other file;
 - *state*: ``state.json``, what the last build found (``build.state.BuildState``).
 """
 
@@ -48,7 +50,9 @@ class BuildFolder:
         self.store = state / "store"  # the Oxigraph store holding what graph.ttl holds
         self.cache = state / "cache.sqlite"  # extractions by content key
         self.papers_index = state / "papers-jsonl.tsv"  # where each paper's line lies in papers.jsonl
+        self.page_made = state / "graph-html.json"  # what graph.html was made from (kept while that holds)
         self.graph_ttl_index = state / "graph-ttl.json"  # where each entity's and paper's block lies in graph.ttl
+        self.iris = state / "iris.json"  # the IRI registry: each name key's entity id, kept for good
         self.name_tally = state / "names.json"  # the names of the papers in papers.jsonl, counted
         self.parsed_inputs = state / "inputs"  # what each input parsed to (kgraph.ingest.parsed)
         self.lock = state / "build.lock"  # held by the build writing the folder

@@ -94,6 +94,8 @@ def entity_attrs(entity: Entity) -> dict:
     attrs = {"type": NODE_TYPES[entity.kind], "label": entity.label, "aliases": list(entity.aliases)}
     if entity.broader is not None:
         attrs["broader"] = entity.broader
+    if entity.replaces:  # ids of entities found to be this one: their IRIs stay resolvable
+        attrs["replaces"] = list(entity.replaces)
     return attrs
 
 

@@ -34,6 +34,49 @@ class Entity:
     label: str
     aliases: list[str] = field(default_factory=list)
     broader: str | None = None  # the id of the entity it is a variant of (ImageNet for ImageNet-1K)
+    replaces: list[str] = field(default_factory=list)  # ids of entities found since to be this one (retired)
+
+
+@dataclass
+class Registry:
+    """Entity ids minted once and kept: which id each name key got when first seen, and which
+    ids were retired (two entities found to be one) for which survivor.
+
+    A resolution given a registry gives each entity the id its names were registered to, whatever
+    its label has become since; only an entity none of whose names was ever seen gets a new id
+    (a slug of its label). Saved with a build (``.kgraph/iris.json``) and never invalidated by
+    a new extractor or kgraph version: a fresh build given it reproduces the IRIs.
+    """
+
+    keys: dict[str, str] = field(default_factory=dict)  # "kind\tkey" -> entity id
+    replaced: dict[str, str] = field(default_factory=dict)  # retired entity id -> the id that took its names
+
+    def to_json(self) -> str:
+        return json.dumps({"format": "kgraph-iris/1", "keys": dict(sorted(self.keys.items())),
+                           "replaced": dict(sorted(self.replaced.items()))}, ensure_ascii=False, indent=0)
+
+    @classmethod
+    def from_json(cls, text: str) -> Registry:
+        """Raises ValueError (or TypeError, KeyError) if ``text`` is not what ``to_json`` writes."""
+        data = json.loads(text)
+        if data.get("format") != "kgraph-iris/1":
+            raise ValueError("not a kgraph IRI registry")
+        keys, replaced = data["keys"], data["replaced"]
+        if not all(isinstance(v, str) for table in (keys, replaced) for v in (*table, *table.values())):
+            raise ValueError("not a kgraph IRI registry")
+        return cls(dict(keys), dict(replaced))
+
+    def taken(self) -> set[str]:
+        """Every id ever minted: a new entity never gets one of them."""
+        return set(self.keys.values()) | set(self.replaced)
+
+    def survivor(self, entity_id: str) -> str:
+        """The id that took a retired id's names, followed to the last one."""
+        seen = set()
+        while entity_id in self.replaced and entity_id not in seen:
+            seen.add(entity_id)
+            entity_id = self.replaced[entity_id]
+        return entity_id
 
 
 @dataclass
@@ -43,6 +86,11 @@ class Resolution:
     entities: dict[str, Entity]
     _by_key: dict[tuple[str, str], str]
     _local: dict[tuple[str, str, str], str]
+    registry: Registry = field(default_factory=Registry)  # the ids minted up to now, this one's included
+
+    def __getstate__(self) -> dict:
+        """Workers get no registry: it is the build's to save, and large."""
+        return {**self.__dict__, "registry": Registry()}
 
     def entity_id(self, kind: str, name: str, paper_key: str | None = None) -> str:
         key = normalize_name(name)
@@ -182,9 +230,9 @@ class NameTally:
         """The keys of the papers that name any of these (kind, name key)s."""
         return {paper for kind, key in keys for paper in self.papers.get(f"{kind}\t{key}", ())}
 
-    def resolution(self) -> Resolution:
+    def resolution(self, registry: Registry | None = None) -> Resolution:
         """Cluster the names counted into entities with deterministic ids (whatever the order
-        papers came in)."""
+        papers came in): the ids ``registry`` gave their names, else new ones (see ``Registry``)."""
         forms = self.forms
         finders: dict[str, _UnionFind] = defaultdict(_UnionFind)
         for name in forms:
@@ -201,27 +249,29 @@ class NameTally:
             for a, b in _fuzzy_pairs(list(finder.parent)):
                 finder.union(a, b)
 
+        registry = registry if registry is not None else Registry()
+        taken = registry.taken()
         entities: dict[str, Entity] = {}
         by_key: dict[tuple[str, str], str] = {}
+        retired: dict[str, str] = {}
         for kind in sorted(finders):
-            finder = finders[kind]
             clusters: dict[str, list[str]] = defaultdict(list)
-            for key in finder.parent:
-                clusters[finder.find(key)].append(key)
+            for key in finders[kind].parent:
+                clusters[finders[kind].find(key)].append(key)
+            kept, retired_to = _kept_ids(kind, clusters, forms, registry)
             for root in sorted(clusters):
                 counts: Counter[str] = Counter()
                 for key in clusters[root]:
                     counts.update(forms[f"{kind}\t{key}"])
                 label = _pick_label(counts)
-                entity_id = f"{kind}:{slugify(label)}"
-                while entity_id in entities:  # distinct clusters whose labels slug alike
-                    entity_id += "-x"
+                entity_id = kept.get(root) or _new_id(f"{kind}:{slugify(label)}", entities, taken)
                 entities[entity_id] = Entity(entity_id, kind, label, sorted(set(counts) - {label}))
                 for key in clusters[root]:
                     by_key[(kind, key)] = entity_id
+            retired.update({old: by_key[(kind, clusters[root][0])] for old, root in retired_to.items()})
         self._link_families(entities, by_key)
         resolved_local = {k: by_key[(k[1], long_key)] for k, long_key in local.items()}
-        return Resolution(entities, by_key, resolved_local)
+        return Resolution(entities, by_key, resolved_local, _registered(registry, entities, by_key, retired))
 
     def _link_families(self, entities: dict[str, Entity], by_key: dict[tuple[str, str], str]) -> None:
         """Each variant's ``broader``: the entity its names' family resolves to, the most often said."""
@@ -234,6 +284,55 @@ class NameTally:
                     said[by_key[(kind, key)]][family] += n
         for entity_id, counts in said.items():
             entities[entity_id].broader = min(counts, key=lambda family: (-counts[family], family))
+
+
+def _kept_ids(kind: str, clusters: dict[str, list[str]], forms: dict[str, Counter[str]],
+              registry: Registry) -> tuple[dict[str, str], dict[str, str]]:
+    """Which cluster (by root) keeps which registered id, and which ids are retired into which cluster.
+
+    An id goes to the cluster that holds most of its names (weighted by how often they are
+    said), a cluster keeps at most one id (its heaviest): when two entities are found to be one,
+    the other id is retired into it; when one is split, the larger part keeps the id.
+    """
+    held: Counter[tuple[str, str]] = Counter()  # (root, registered id) -> weight
+    for root, keys in clusters.items():
+        for key in keys:
+            if (entity_id := registry.keys.get(f"{kind}\t{key}")) is not None:
+                held[(root, entity_id)] += sum(forms[f"{kind}\t{key}"].values())
+    order = sorted(held, key=lambda pair: (-held[pair], pair[1], pair[0]))
+    kept: dict[str, str] = {}
+    used: set[str] = set()
+    for root, entity_id in order:
+        if root not in kept and entity_id not in used:
+            kept[root] = entity_id
+            used.add(entity_id)
+    retired: dict[str, str] = {}
+    for root, entity_id in order:
+        if entity_id not in used:
+            retired.setdefault(entity_id, root)
+    return kept, retired
+
+
+def _new_id(slug_id: str, entities: dict[str, Entity], taken: set[str]) -> str:
+    """An id never given before: the slug of the label, else with ``-x`` added (distinct
+    clusters whose labels slug alike, or a slug an entity had before)."""
+    entity_id = slug_id
+    while entity_id in entities or entity_id in taken:
+        entity_id += "-x"
+    return entity_id
+
+
+def _registered(registry: Registry, entities: dict[str, Entity], by_key: dict[tuple[str, str], str],
+                retired: dict[str, str]) -> Registry:
+    """The registry after this resolution (every key's id now; names no longer seen keep theirs),
+    and each entity's ``replaces``: the ids ever retired into it."""
+    keys = registry.keys | {f"{kind}\t{key}": entity_id for (kind, key), entity_id in by_key.items()}
+    replaced = {old: new for old, new in (registry.replaced | retired).items() if old not in entities}
+    after = Registry(keys, replaced)
+    for old in sorted(replaced):
+        if (survivor := after.survivor(old)) in entities:
+            entities[survivor].replaces.append(old)
+    return after
 
 
 def resolve(papers: Iterable[Extraction | Names]) -> Resolution:

@@ -103,6 +103,12 @@ def _last_findings(resolution: Resolution, state: BuildState | None,
     return found
 
 
+def entity_fingerprints(resolution: Resolution) -> dict[str, str]:
+    """Entity id -> fingerprint of what its RDF (and its node on the page) is made from."""
+    return {eid: fingerprint(e.label, *e.aliases, e.broader or "", "\t".join(e.replaces))
+            for eid, e in resolution.entities.items()}
+
+
 @dataclass
 class RdfPlan:
     """What phase 3 writes: which papers' Turtle, which entities', and how the store is brought up to date."""
@@ -140,7 +146,7 @@ def plan_rdf(folder: BuildFolder, found: Scan, resolution: Resolution, state: Bu
     if not known:
         changed, old_blocks = set(range(len(fingerprints))), {}
     last_entities = state.entities if state is not None else {}
-    entities = {eid: fingerprint(e.label, *e.aliases, e.broader or "") for eid, e in resolution.entities.items()}
+    entities = entity_fingerprints(resolution)
     iris = {eid: node_iri_text(eid) for eid in entities}
     replaced = {eid for eid, print_ in entities.items() if not known or last_entities.get(eid) != print_}
     # graph.ttl copies the other entities' Turtle from where it lies in the last one (at 100,000

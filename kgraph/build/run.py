@@ -23,16 +23,17 @@ from pathlib import Path
 
 from kgraph.build.engine import POOL_MIN_PAPERS
 from kgraph.build.extract_phase import ExtractCounts, Extracted, extract, save_for_next_build
-from kgraph.build.page import lines_at, render_page
+from kgraph.build.page import lines_at, made_before, page_key, record_page, render_page
 from kgraph.build.papers_index import read_papers_index
-from kgraph.build.plan import PAGE_ALL_PAPERS_LIMIT, PAGE_MAX_METHODS, Scan, choose_page, plan_rdf, scan
+from kgraph.build.plan import (PAGE_ALL_PAPERS_LIMIT, PAGE_MAX_METHODS, PageChoice, Scan, choose_page,
+                               entity_fingerprints, plan_rdf, scan)
 from kgraph.build.rdf_phase import Chunking, RdfJob, write_rdf
-from kgraph.build.state import BuildState, Versions, versions
+from kgraph.build.state import BuildState, Versions, read_registry, versions
 from kgraph.build.workers import Workers
 from kgraph.folder import BuildFolder
 from kgraph.io import write_text
 from kgraph.model import Paper
-from kgraph.resolve import Resolution
+from kgraph.resolve import Registry, Resolution
 from kgraph.schema import NODE_TYPES, PAPER_TYPE
 
 Progress = Callable[[str, int], Callable[[int], None]]  # (stage, total) -> advance(n)
@@ -64,6 +65,7 @@ class BuildReport:
     store_deleted: int = 0  # papers deleted from the store before being written again (or for good)
     store_rebuilt: bool = False  # the store was built from nothing
     store_compacted: bool = False
+    page_made: bool = False  # graph.html was made (not kept: the last build's shows the same)
     notes: list[str] = field(default_factory=list)
 
 
@@ -74,14 +76,19 @@ class _Options:
     use_cache: bool
     progress: Progress | None
     limits: Limits
+    iris: Path | None = None  # an IRI registry to start from (``kgraph build --iris``)
 
     def advance(self, stage: str, total: int) -> Callable[[int], None] | None:
         return self.progress(stage, total) if self.progress and total else None
 
 
 def build(papers: list[Paper], output: Path, jobs: int = 1, dask_address: str | None = None,
-          use_cache: bool = True, progress: Progress | None = None, limits: Limits = Limits()) -> BuildReport:
+          use_cache: bool = True, progress: Progress | None = None, limits: Limits = Limits(),
+          iris: Path | None = None) -> BuildReport:
     """Build (or bring up to date) the outputs in ``output`` for these papers.
+
+    Entity IRIs are those of the folder's registry (``.kgraph/iris.json``), else of ``iris`` (a
+    registry exported from another build), for the names they hold; new names get new ones.
 
     What a build holds for long (the papers, then their names and resolution) is moved out of
     the garbage collector's sight as it is made (``gc.freeze``), until the build ends: each full
@@ -93,7 +100,7 @@ def build(papers: list[Paper], output: Path, jobs: int = 1, dask_address: str | 
     try:
         with folder.locked():
             folder.remove_leftovers()  # of a killed build (no other is running: this one holds the lock)
-            return _build(papers, folder, _Options(jobs, dask_address, use_cache, progress, limits))
+            return _build(papers, folder, _Options(jobs, dask_address, use_cache, progress, limits, iris))
     finally:
         gc.unfreeze()
 
@@ -113,33 +120,42 @@ class _Resolved:
     found: Scan
     state: BuildState | None
     placed: list[tuple[int, int]]  # where each paper's line lies in papers.jsonl
+    registered: Registry  # the IRI registry as the build found it
 
 
 def _build(papers: list[Paper], folder: BuildFolder, options: _Options) -> BuildReport:
     report = BuildReport(counts={})
     current = versions()
-    resolved, extracted = _extract_and_resolve(papers, folder, current, options, report)
+    registry = read_registry(folder.iris, options.iris)  # before any work: a bad one is an error
+    resolved, extracted = _extract_and_resolve(papers, folder, current, options, report, registry)
     page = choose_page(resolved.found, options.limits.page_all_papers, options.limits.page_max_methods)
     report.notes += page.notes
+    key = _page_key(resolved, page)
+    kept_page_claims = made_before(folder, key)  # None: the page is made again
+    report.page_made = kept_page_claims is None
     with contextlib.ExitStack() as stack:
         # Workers, when the RDF or the page is big enough to be worth starting them, hold the
         # resolution: one makes the page (the longest task left, so it starts first) while the
         # others, then it too, write the changed papers' RDF (or this process does, when they are few).
         workers = Workers(stack, options.jobs, resolved.resolution)
         render = (render_page, folder.papers, [resolved.placed[n] for n in sorted(page.lines)], page.keep)
-        page_made = _start_page(workers, render) if _worth_workers(options, len(page.lines)) else None
+        page_made = (_start_page(workers, render) if report.page_made and _worth_workers(options, len(page.lines))
+                     else None)
         save_for_next_build(folder, current, extracted)  # while the page is made
         del extracted  # its lines and names: all that phase 3 needs of them is ``resolved``
         plan = plan_rdf(folder, resolved.found, resolved.resolution, resolved.state, current.rdf)
         in_workers = _worth_workers(options, len(plan.changed))
-        if in_workers and page_made is None:
+        if in_workers and page_made is None and report.page_made:
             page_made = _start_page(workers, render)
         folder.updating.touch()  # before graph.ttl or the store change; removed once the state says what they hold
         job = RdfJob(folder, functools.partial(lines_at, folder.papers, resolved.placed), workers, in_workers,
                      options.jobs, options.limits.chunking, options.advance("writing RDF", len(plan.changed)))
         write_rdf(job, plan)
-        page_claims, page_html = page_made.result() if page_made else workers.here(*render)
-        write_text(folder.page, page_html)  # here, not by the worker: only a build that got this far replaces the page
+        page_claims = kept_page_claims
+        if page_claims is None:
+            page_claims, page_html = page_made.result() if page_made else workers.here(*render)
+            write_text(folder.page, page_html)  # here, not by the worker: only a build that got this far replaces it
+            record_page(folder, key, page_claims)
     _commit(folder, report, resolved, plan.entities, current, page_claims, options.limits)
     report.rewritten = len(plan.changed)
     _count_rdf(report, job)
@@ -147,7 +163,7 @@ def _build(papers: list[Paper], folder: BuildFolder, options: _Options) -> Build
 
 
 def _extract_and_resolve(papers: list[Paper], folder: BuildFolder, current: Versions, options: _Options,
-                         report: BuildReport) -> tuple[_Resolved, Extracted]:
+                         report: BuildReport, registry: Registry) -> tuple[_Resolved, Extracted]:
     """Phases 1 and 2: papers.jsonl written and its names counted, then resolved and scanned."""
     counts = ExtractCounts()
     extracted = extract(papers, folder, current, options.jobs, options.dask_address, options.use_cache,
@@ -155,12 +171,18 @@ def _extract_and_resolve(papers: list[Paper], folder: BuildFolder, current: Vers
     report.extracted, report.from_cache = counts.extracted, counts.from_cache
     report.lines_copied, report.names_counted = counts.copied, counts.names_counted
     gc.freeze()  # the lines, held to the end of the build
-    resolution = extracted.tally.resolution()
+    resolution = extracted.tally.resolution(registry)
     state = BuildState.read(folder.state)
     found = scan(papers, extracted.lines, resolution, state, extracted.tally)
     report.names_parsed = found.names_parsed
     gc.freeze()  # the resolution and what the scan found
-    return _Resolved(resolution, found, state, extracted.placed()), extracted
+    return _Resolved(resolution, found, state, extracted.placed(), registry), extracted
+
+
+def _page_key(resolved: _Resolved, page: PageChoice) -> str:
+    prints = list(resolved.found.fingerprints.values())
+    entities = entity_fingerprints(resolved.resolution)
+    return page_key((prints[n] for n in sorted(page.lines)), page.keep, (f"{e}={p}" for e, p in sorted(entities.items())))
 
 
 def _worth_workers(options: _Options, papers: int) -> bool:
@@ -178,6 +200,8 @@ def _commit(folder: BuildFolder, report: BuildReport, resolved: _Resolved, entit
     consistent, and then the outputs are as it says (the ``updating`` marker goes)."""
     found = resolved.found
     report.counts = _counts(resolved.resolution, found, page_claims, limits)
+    if resolved.resolution.registry != resolved.registered or not folder.iris.exists():
+        write_text(folder.iris, resolved.resolution.registry.to_json())  # IRIs minted now are kept, whatever follows
     BuildState(found.fingerprints, entities, found.claimed, resolved.resolution.to_plain(), found.line_digests,
                current.rdf).write(folder.state)
     folder.updating.unlink()

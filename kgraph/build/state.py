@@ -24,7 +24,8 @@ from kgraph.ingest.parsed import reader_version
 from kgraph.io import write_text
 from kgraph.rdf import terms as terms_module
 from kgraph.rdf import triples as triples_module
-from kgraph.resolve import TALLY_FORMAT
+from kgraph.errors import InputError
+from kgraph.resolve import TALLY_FORMAT, Registry
 from kgraph.saved import LINE_FORMAT
 
 
@@ -113,3 +114,19 @@ class BuildState:
     def line_digest_of(self) -> dict[str, str]:
         """Paper IRI -> the digest of its line."""
         return dict(zip(self.papers, self.line_digests))
+
+
+def read_registry(kept: Path, given: Path | None = None) -> Registry:
+    """The IRI registry a build starts from: the one its folder keeps (``kept``), over one given
+    (``kgraph build --iris FILE``, for a fresh build to reproduce another's IRIs). A damaged kept
+    registry is an error, not a reason to mint new IRIs; a missing one is an empty one."""
+    registry = Registry()
+    for path in (given, kept):
+        if path is None or (path == kept and not path.exists()):
+            continue
+        try:
+            found = Registry.from_json(path.read_text(encoding="utf-8"))
+        except (OSError, ValueError, TypeError, KeyError, AttributeError) as error:
+            raise InputError(str(path), f"not a kgraph IRI registry ({error})") from None
+        registry = Registry(registry.keys | found.keys, registry.replaced | found.replaced)
+    return registry

@@ -18,7 +18,7 @@ from kgraph.ingest.files import MAX_INPUT_BYTES, read_text
 from kgraph.ingest.merge import merge_papers
 from kgraph.ingest.parsed import KeptInputs
 from kgraph.ingest.tabular import REQUIRED, parse_csv, parse_jsonl
-from kgraph.model import Paper
+from kgraph.model import Paper, Source
 
 FORMATS = ("dailypapers", "jsonl", "csv", "arxiv")
 EXTENSIONS = {
@@ -75,6 +75,27 @@ def read_file(path: PathLike, fmt: str | None = None, kept: KeptInputs | None = 
         papers = kept.papers(str(path), chosen, text, lambda part, _: parse(part, str(path)), appendable=False)
     if not papers:
         raise InputError(path, f"no papers found (read as {chosen})")
+    return _portable_sources(papers, str(path))
+
+
+def portable_name(path: str) -> str:
+    """How outputs name an input: as the user named it when that is a path below the current
+    folder, else by its file name, so that no output holds the building machine's directories
+    (and the same input built from two folders gives the same bytes)."""
+    parts = Path(path).parts
+    if Path(path).is_absolute() or ".." in parts or not parts:
+        return Path(path).name or path
+    return Path(*parts).as_posix()
+
+
+def _portable_sources(papers: list[Paper], path: str) -> list[Paper]:
+    """The papers with their sources (and notes naming them) under the input's portable name."""
+    name = portable_name(path)
+    if name == path:
+        return papers
+    for paper in papers:
+        paper.sources = [Source(name, source.line) if source.file == path else source for source in paper.sources]
+        paper.notes = [note.replace(f"{path}:", f"{name}:") for note in paper.notes]
     return papers
 
 

@@ -24,6 +24,7 @@ PREFIXES = {
     "schema": "https://schema.org/",
     "xsd": "http://www.w3.org/2001/XMLSchema#",
     "rdfs": "http://www.w3.org/2000/01/rdf-schema#",
+    "owl": "http://www.w3.org/2002/07/owl#",
 }
 KGRAPH_PREFIXES = {prefix: iri for prefix, iri in PREFIXES.items() if prefix == "kg" or iri.startswith(DATA)}
 _ENTITY_PATHS = tuple(f"{kind}/" for kind in KIND_NAMES)

@@ -16,7 +16,7 @@ from importlib.resources import files
 
 import networkx as nx
 import pyoxigraph as ox
-from rdflib import RDF, RDFS, SKOS, Graph, URIRef
+from rdflib import OWL, RDF, RDFS, SKOS, Graph, URIRef
 from rdflib.namespace import DCTERMS, SDO
 
 from kgraph.rdf.namespace import KG
@@ -32,6 +32,7 @@ def _named(iri: str) -> ox.NamedNode:
 
 _RDF_TYPE, _PREF_LABEL, _ALT_LABEL, _BROADER = (_named(str(t)) for t in (RDF.type, SKOS.prefLabel, SKOS.altLabel,
                                                                           SKOS.broader))
+_SAME_AS, _REPLACES = _named(str(OWL.sameAs)), _named(str(DCTERMS.replaces))
 _TITLE, _DATE, _URL, _SEE_ALSO = (_named(str(t)) for t in (DCTERMS.title, DCTERMS.date, SDO.url, RDFS.seeAlso))
 K = {name: _named(str(KG[name])) for name in (
     PAPER_TYPE, *(kind.node_type for kind in ENTITY_KINDS), "Mention", "Claim", *(role.property for role in MENTION_ROLES),
@@ -84,6 +85,9 @@ def _add_node(rdf: Triples, node_id: str, data: dict) -> None:
             rdf.add((subject, _ALT_LABEL, ox.Literal(alias)))
         if data.get("broader"):  # a variant (ImageNet-1K) of a family (ImageNet)
             rdf.add((subject, _BROADER, _node(data["broader"])))
+        for retired in data.get("replaces") or ():  # an IRI retired when its entity was found to be this one
+            rdf.add((subject, _SAME_AS, _node(retired)))
+            rdf.add((subject, _REPLACES, _node(retired)))
 
 
 def _add_paper(rdf: Triples, subject: ox.NamedNode, data: dict) -> None:

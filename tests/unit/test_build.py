@@ -90,11 +90,12 @@ def test_a_rebuild_counts_only_the_names_of_papers_it_did_not_have(tmp_path, exa
 @pytest.mark.parametrize("saved_state", ["as saved", "of an earlier version"])
 @pytest.mark.parametrize("near", ["", "as a benchmark"], ids=["alone", "named-as-a-benchmark-too"])
 def test_a_rebuild_resolves_again_only_papers_that_name_what_resolves_otherwise(tmp_path, saved_state, near):
-    """New papers make "FooNet" the commoner form of "Foo-Net", so its entity's label and id
-    change: the papers that name it are resolved again (their RDF rewritten), the others are
-    taken as the last build found them, unless its state.json lacks what that needs. Which papers
-    name what is known exactly (the name tally's index): a paper naming "Foo-Net" as a benchmark,
-    or naming many other names, is not resolved again for it."""
+    """New papers make "FooNet" the commoner form of "Foo-Net", so its entity's label changes
+    and, without the IRI registry (lost here), its id: the papers that name it are resolved again
+    (their RDF rewritten), the others are taken as the last build found them, unless its
+    state.json lacks what that needs. Which papers name what is known exactly (the name tally's
+    index): a paper naming "Foo-Net" as a benchmark, or naming many other names, is not resolved
+    again for it. (With the registry the id stays: ``test_an_entity_keeps_its_iri_...``.)"""
     foo = [Paper(f"Foo-Net for images ({n})", "We propose Foo-Net, a network for image classification. "
                  "Foo-Net outperforms ResNet-50 by 2.1 points on ImageNet.") for n in range(2)]
     other = [Paper(f"Zed networks ({n})", f"We propose Zed{n}Net. Zed{n}Net outperforms ResNet-50 on CIFAR-10."
@@ -105,6 +106,7 @@ def test_a_rebuild_resolves_again_only_papers_that_name_what_resolves_otherwise(
     out = tmp_path / "out"
     build(foo + other, out, jobs=1)
     assert re.search(r"method:foo-net\b", (out / "graph.ttl").read_text(encoding="utf-8"))
+    BuildFolder(out).iris.unlink()
     if saved_state == "of an earlier version":
         saved = json.loads(BuildFolder(out).state.read_text(encoding="utf-8"))
         del saved["resolution"]
@@ -502,3 +504,18 @@ def test_cache_tells_which_papers_have_current_entries(tmp_path, example_papers)
         assert cache.cached(example_papers) == {p.key for p in example_papers[:3]}
     with ExtractionCache(tmp_path / "c.sqlite", "v2") as cache:
         assert cache.cached(example_papers) == set()
+
+
+def test_a_rebuild_that_would_make_the_same_page_keeps_graph_html(tmp_path, example_papers):
+    """graph.html is made again only when what it shows changed (its papers, their entities'
+    labels), or when it was touched since: a rebuild with nothing new keeps it (starting a worker
+    to make the same page took most of a no-op rebuild's time)."""
+    out = tmp_path / "out"
+    assert build(example_papers, out, jobs=1).page_made
+    page = (out / "graph.html").read_bytes()
+    again = build(example_papers, out, jobs=1)
+    assert not again.page_made and (out / "graph.html").read_bytes() == page
+    assert again.counts == build(example_papers, tmp_path / "fresh", jobs=1).counts
+    (out / "graph.html").write_bytes(page + b"\n")
+    assert build(example_papers, out, jobs=1).page_made and (out / "graph.html").read_bytes() == page
+    assert build(example_papers[1:], out, jobs=1).page_made

@@ -45,7 +45,7 @@ def _titles(papers: list[Paper]) -> list[str]:
 
 def test_listing_fixture_fields() -> None:
     pruning, gadget, plain = read_file(LISTING)
-    assert [p.sources for p in (pruning, gadget, plain)] == [[Source(str(LISTING), n)] for n in (7, 15, 24)]
+    assert [p.sources for p in (pruning, gadget, plain)] == [[Source(LISTING.name, n)] for n in (7, 15, 24)]  # an absolute path: its file name only
     assert (pruning.authors, pruning.upvotes, pruning.organizations) == (3, 12, [])
     assert pruning.date == "2024-02-14"  # no year: one after the file's latest year (2023)
     assert any("inferred" in note and "2024" in note for note in pruning.notes)
@@ -103,7 +103,7 @@ def test_arxiv_reader() -> None:
     assert widget.title == "Sparse Widget Networks for Toy Classification"  # wrapped title collapsed
     assert widget.abstract.startswith("We propose WidgetNet, a sparse network of widgets for toy classification.")
     assert widget.abstract.endswith("on ToyBench & friends.")
-    assert widget.sources == [Source(str(ATOM), 12)]
+    assert widget.sources == [Source(ATOM.name, 12)]
     assert (widget.arxiv_id, widget.url) == ("2401.00001", "https://arxiv.org/abs/2401.00001")
     assert (widget.date, widget.authors, widget.organizations) == ("2024-01-02", 2, ["Example Lab"])
     assert widget.author_names == ["Ada Lovelace", "Alan Turing"]
@@ -217,10 +217,10 @@ def test_read_papers_merges_across_formats() -> None:
     by_title = {paper.title: paper for paper in papers}
     assert len(papers) == len({normalize_name(p.title) for f in FIXTURES for p in read_file(f)}) == 7
     widget = by_title["Sparse Widget Networks for Toy Classification"]
-    assert [s.file for s in widget.sources] == [str(JSONL), str(ATOM)]
+    assert [s.file for s in widget.sources] == [JSONL.name, ATOM.name]
     assert not any(note.startswith("url differs") for note in widget.notes)  # both canonical abs pages
     gadget = by_title["Gadget Transformers"]
-    assert [s.file for s in gadget.sources] == [str(JSONL), str(CSV), str(LISTING)]
+    assert [s.file for s in gadget.sources] == [JSONL.name, CSV.name, LISTING.name]
     assert gadget.abstract == read_file(CSV)[0].abstract  # the longest of three
     assert gadget.organizations == ["Acme AI", "Example Lab"]
 
@@ -276,7 +276,7 @@ def test_bom_is_accepted(tmp_path: Path, fixture: Path) -> None:
 def _content(path: Path) -> list[dict[str, object]]:
     """The papers of a file as dicts, without the file's own name."""
     return [
-        p.to_dict() | {"sources": [s.line for s in p.sources], "notes": [n.replace(str(path), "FILE") for n in p.notes]}
+        p.to_dict() | {"sources": [s.line for s in p.sources], "notes": [n.replace(path.name, "FILE") for n in p.notes]}
         for p in read_file(path)
     ]
 
