@@ -224,7 +224,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
 
 def cmd_push(args: argparse.Namespace) -> int:
-    from kgraph.query.endpoint import push
+    from kgraph.query.push import push
 
     print(push(args.graph, args.endpoint, args.graph_iri, args.append))
     return 0

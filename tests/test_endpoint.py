@@ -24,7 +24,8 @@ from builds import league_records, write_build
 from SPARQLWrapper import JSON, SPARQLWrapper
 
 from kgraph.cli import main
-from kgraph.query.endpoint import oxigraph_command, store_url
+from kgraph.query.endpoint import oxigraph_command
+from kgraph.query.push import store_url
 from kgraph.errors import InputError
 from kgraph.query.sparql import canned_queries, query_graph
 

@@ -1,11 +1,9 @@
-"""The graph over HTTP: ``kgraph serve`` (a read-only SPARQL endpoint) and ``kgraph push``.
+"""The graph over HTTP: ``kgraph serve``, a read-only SPARQL endpoint (``kgraph push`` is in ``push``).
 
 Serving uses the Oxigraph server (the ``oxigraph`` command of the PyPI package of that name), a
 complete SPARQL 1.1 Protocol implementation, rather than an HTTP layer of our own: the Turtle
 is loaded into a store in a temporary folder, which ``oxigraph serve-read-only`` then serves,
-so every update is refused by the server itself. Pushing is one SPARQL 1.1 Graph Store
-Protocol request (PUT replaces the graph, POST adds to it), which Fuseki, GraphDB, Oxigraph,
-Virtuoso and others accept.
+so every update is refused by the server itself.
 """
 
 from __future__ import annotations
@@ -28,14 +26,11 @@ import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
-from urllib.parse import parse_qsl, urlsplit
 
-import httpx
-import pyoxigraph as ox
 
 from kgraph.errors import InputError
 from kgraph.query.sparql import QUERY_TIMEOUT_S
-from kgraph.query.sources import check_rdf, is_saved_papers, rdf_file, rdf_format, read_networkx
+from kgraph.query.sources import is_saved_papers, rdf_file, rdf_format, read_networkx
 from kgraph.rdf.serialize import serialize
 
 OXIGRAPH = "oxigraph"
@@ -387,59 +382,3 @@ def _serve_with_time_limit(source: Path, store: Path, folder: Path, bind: str, p
     finally:
         backends.close()
     return 0
-
-
-# ---------------------------------------------------------------------------------------------
-# Push
-
-
-def store_url(endpoint: str, graph_iri: str | None) -> httpx.URL:
-    """The Graph Store Protocol URL: the endpoint with ``?graph=IRI``, or ``?default``."""
-    parts = urlsplit(endpoint)
-    if parts.scheme not in ("http", "https") or not parts.netloc:
-        raise InputError(endpoint, "the endpoint must be an http:// or https:// URL")
-    if graph_iri is not None:
-        try:
-            ox.NamedNode(graph_iri)
-        except ValueError as error:
-            raise InputError(graph_iri, f"--graph must be an absolute IRI ({error})") from None
-    url = httpx.URL(endpoint)
-    names = {name for name, _ in parse_qsl(parts.query, keep_blank_values=True)}
-    if names & {"graph", "default"}:
-        return url  # the user named the target graph already
-    if graph_iri is not None:
-        return url.copy_merge_params({"graph": graph_iri})
-    return url.copy_with(query=(parts.query + "&" if parts.query else "").encode() + b"default")
-
-
-def _body(graph: str | os.PathLike[str]) -> tuple[bytes | Path, str, str]:
-    """(content, media type, name for messages) of what is pushed; the RDF file is checked first."""
-    if is_saved_papers(graph):
-        return serialize(read_networkx(graph), "turtle").encode("utf-8"), "text/turtle", str(graph)
-    source = rdf_file(graph)
-    check_rdf(source)  # a parse error with a line here beats an HTTP 400 from the endpoint
-    _, _, media_type = rdf_format(source)
-    return source, media_type, str(source)
-
-
-def push(graph: str | os.PathLike[str], endpoint: str, graph_iri: str | None = None, append: bool = False,
-         timeout_s: float = 600.0) -> str:
-    """Send GRAPH to a SPARQL 1.1 Graph Store endpoint (PUT, or POST to add); a line saying what was done."""
-    url = store_url(endpoint, graph_iri)
-    content, media_type, name = _body(graph)
-    method = "POST" if append else "PUT"
-    try:
-        with contextlib.ExitStack() as stack:
-            body = stack.enter_context(content.open("rb")) if isinstance(content, Path) else content
-            response = httpx.request(method, url, content=body,
-                                     headers={"Content-Type": f"{media_type}; charset=utf-8"},
-                                     timeout=httpx.Timeout(timeout_s, connect=10.0))
-    except httpx.HTTPError as error:
-        raise InputError(endpoint, f"unreachable: {error or type(error).__name__}") from None
-    if response.status_code >= 400:
-        detail = " ".join(response.text.split())[:200]
-        raise InputError(endpoint, f"refused the graph: HTTP {response.status_code} {response.reason_phrase}"
-                                   + (f": {detail}" if detail else ""))
-    target = f"graph <{graph_iri}>" if graph_iri else "the default graph"
-    verb = "added to" if append else "replaced"
-    return f"pushed {name} to {url}: {verb} {target} (HTTP {response.status_code})"
