@@ -45,6 +45,7 @@ SUBJECT_GAP = words("subject_gap")
 AUTHOR_CUES = words("author_cues")
 THIRD_PARTY = words("third_party")
 OBJECT_OPENERS = words("object_openers")
+WINNING_KINDS = {"verb", "over"}  # triggers that say "better" by themselves
 MAX_SKIPPED = 8  # words before the first name: "complex segmentation models such as X"
 
 
@@ -66,12 +67,13 @@ def _lower_is_better() -> frozenset[str]:
 
 
 def _trigger_at(doc: Doc, k: int, sent: Span) -> tuple[int, str] | None:
-    """(first object token, kind) when token ``k`` opens a comparison; kind is win, neutral, than or hedge."""
+    """(first object token, kind) when token ``k`` opens a comparison; kind is verb, over, compared, than
+    or hedge (the claim rules are ``comparison-KIND``; verb and over say "better" by themselves)."""
     lower = doc[k].lower_
     nxt = doc[k + 1].lower_ if k + 1 < sent.end else ""
     if lower in HEDGES and lower.startswith("match") and nxt == "or" and k + 2 < sent.end \
             and doc[k + 2].lower_.startswith(WIN_STEMS):
-        return k + 3, "win"
+        return k + 3, "verb"
     if lower in HEDGES and (nxt in {"to", "with"} or (lower.startswith(("match", "rival")) and _verb_object(doc, k + 1, sent))):
         return (k + 2 if nxt in {"to", "with"} else k + 1), "hedge"
     if lower in HEDGES:  # "comparable performance to X", "competitive results with X"
@@ -82,17 +84,17 @@ def _trigger_at(doc: Doc, k: int, sent: Span) -> tuple[int, str] | None:
         return k + 2, "hedge"
     if lower.startswith(WIN_STEMS) and not (k > sent.start and doc[k - 1].lower_ in {"or", "and"} and k > sent.start + 1
                                             and doc[k - 2].lower_.startswith("match")):
-        return k + 1, "win"
+        return k + 1, "verb"
     if lower in OVER_WORDS and nxt in {"over", "upon"}:
-        return k + 2, "win"
+        return k + 2, "over"
     if lower in {"over", "upon"} and (k == sent.start or doc[k - 1].lower_ not in OVER_WORDS) and not (k + 1 < sent.end and (doc[k + 1].like_num or doc[k + 1].lower_ in {"the", "time", "all"})):
         window = doc[max(sent.start, k - 8):k].text.lower()
         if any(word in window.split() for word in OVER_WORDS) or GAIN_CONTEXT.search(window):
-            return k + 1, "win"
+            return k + 1, "over"
     if (lower, nxt) in NEUTRAL_PAIRS:
-        return k + 2, "win" if (lower, nxt) in WIN_PAIRS else "neutral"
+        return k + 2, "over" if (lower, nxt) in WIN_PAIRS else "compared"
     if lower in NEUTRAL_WORDS:
-        return k + 1, "neutral"
+        return k + 1, "compared"
     if lower == "than":
         return k + 1, "than"
     return None
@@ -177,9 +179,9 @@ def find_comparisons(doc: Doc) -> list[Comparison]:
             if not objects:
                 continue
             negated = any(doc[i].lower_ in NEGATIONS for i in range(max(sent.start, k - 3), k))
-            if kind == "win":
+            if kind in WINNING_KINDS:
                 wins = True
-            elif kind in {"neutral", "than"}:  # "better" must be said: near "than", anywhere for "compared to"
+            elif kind in {"compared", "than"}:  # "better" must be said: near "than", anywhere for "compared to"
                 context = doc[max(sent.start, k - 6):k].text.lower() if kind == "than" else sent.text.lower()
                 said = [m.group() for m in POSITIVE.finditer(context)]
                 wins = bool(said)
@@ -189,11 +191,8 @@ def find_comparisons(doc: Doc) -> list[Comparison]:
                         or LOWER_IS_BETTER_CONTEXT.search(context) is not None
             else:
                 wins = False
-            hedged = HEDGE_CONTEXT.search(sent.text.lower()) is not None and kind != "win"
-            if kind == "win":
-                kind = "verb" if doc[k].lower_.startswith(WIN_STEMS) or doc[k].lower_.startswith("match") else "over"
-            comparisons.append(Comparison(sent, k, objects, wins and not negated and not hedged,
-                                          "compared" if kind == "neutral" else kind, fronted))
+            hedged = HEDGE_CONTEXT.search(sent.text.lower()) is not None and kind not in WINNING_KINDS
+            comparisons.append(Comparison(sent, k, objects, wins and not negated and not hedged, kind, fronted))
     return comparisons
 
 

@@ -32,7 +32,8 @@ def clean_name(text: str) -> str:
     return text.strip().strip("\"'“”‘’`").rstrip(".,;:").strip()
 
 
-def mention(span: Span, kind: str, rule: Rule, aliases: list[str] | None = None, field: str = "abstract") -> Mention:
+def mention(span: Span, kind: str, rule: Rule, aliases: list[str] | None = None, field: str = "abstract",
+            family: str | None = None) -> Mention:
     """A fact of ``rule``, with its id and confidence."""
     return Mention(
         name=clean_name(span.text),
@@ -43,4 +44,5 @@ def mention(span: Span, kind: str, rule: Rule, aliases: list[str] | None = None,
         rule=rule.id,
         confidence=rule.confidence,
         aliases=list(aliases or []),
+        family=family,
     )

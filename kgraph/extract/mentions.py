@@ -43,7 +43,7 @@ def find_metrics(doc: Doc) -> list[Mention]:
     and a common word ("memory", "parameters") only where a result is reported on it, a few words
     around it ("40% less memory", "reduces memory by 2x"; not "with 7B parameters")."""
     return _dedupe(
-        _in_family(mention(span, "metric", rule("metrics", "vocabulary"), _pref_alias(span)), families().get(span.label_))
+        mention(span, "metric", rule("metrics", "vocabulary"), _pref_alias(span), family=families().get(span.label_))
         for span in doc.spans["metric"]
         if not span.label_.islower() or RESULT_CONTEXT.search(
             (_around(span, METRIC_WINDOW) if span.label_ in COMMON_METRICS else sentence_of(span)).text.lower())
@@ -67,8 +67,7 @@ def find_benchmarks(doc: Doc, exclude: set[str]) -> list[Mention]:
     ("ImageNet 256x256": a variant of ImageNet).
     """
     labels = [(_with_resolution(span), span) for span in doc.spans["benchmark"]]
-    found = [_in_family(mention(span, "benchmark", rule("benchmarks", "vocabulary"), _variant_alias(span, label)),
-                        _family(span, label)) for span, label in labels
+    found = [_variant_mention(span, label) for span, label in labels
              if len(label.text) > 4 or EVAL_CUES.search(sentence_of(label).text.lower())
              and not (label.end < len(doc) and doc[label.end].lower_ in MODEL_NOUNS)]
     taken = {i for span in [*(span for span, _ in labels), *doc.spans["model"], *doc.spans["organization"]]
@@ -102,28 +101,17 @@ def find_benchmarks(doc: Doc, exclude: set[str]) -> list[Mention]:
     return _dedupe(found)
 
 
-def _in_family(found: Mention, family: str | None) -> Mention:
-    found.family = family
-    return found
-
-
-def _family(span: Span, label: Span) -> str | None:
-    """The benchmark a vocabulary label is a variant of; for a resolution written after a label, the
-    label's own concept ("ImageNet 256times256" is a variant of ImageNet)."""
+def _variant_mention(span: Span, label: Span) -> Mention:
+    """A vocabulary benchmark with its alias and family. For a resolution written after a label, the
+    alias is the variant's concept if the vocabulary has it ("ImageNet 256times256" is "ImageNet
+    256x256") and the family is that concept's, else the label's own ("ImageNet")."""
+    found_by = rule("benchmarks", "vocabulary")
     if span is label:
-        return families().get(label.label_)
-    variant = _variant_alias(span, label)
-    return families().get(variant[0], label.label_) if variant else label.label_
-
-
-def _variant_alias(span: Span, label: Span) -> list[str]:
-    """The vocabulary's name for a label, or for the variant a resolution after it makes
-    ("ImageNet 256times256" is the concept "ImageNet 256x256"; an unknown one has no alias)."""
-    if span is label:
-        return _pref_alias(label)
+        return mention(span, "benchmark", found_by, _pref_alias(label), family=families().get(label.label_))
     width, height = RESOLUTION.match(span[-1].text).groups()[::2]
     variant = _benchmark_labels().get(normalize_name(f"{label.label_} {width}x{height}"))
-    return [variant] if variant else []
+    family = families().get(variant, label.label_) if variant else label.label_
+    return mention(span, "benchmark", found_by, [variant] if variant else [], family=family)
 
 
 @functools.cache
