@@ -11,7 +11,9 @@ import re
 from kgraph.extract.rules import alternation
 from kgraph.model import Mention
 
-NUMBER = r"[~>]?[+-]?\d+(?:\.\d+)?(?:\s?[-–]\s?\d+(?:\.\d+)?)?"  # "+1.7", "~7", "10 - 45"
+FIRST = r"[+-]?\d+(?:\.\d+)?"  # a margin's number: the first of a range
+RANGE_END = r"(?:\s?[-–]\s?\d+(?:\.\d+)?)?"
+NUMBER = rf"[~>]?{FIRST}{RANGE_END}"  # "+1.7", "~7", "10 - 45"
 UNITS = alternation("margin_units")
 MARGIN = re.compile(
     rf"\bby\s+(?:up to |over |about |around |nearly |approximately |an average of |on average |roughly |~|at least )?"
@@ -24,7 +26,7 @@ MARGIN = re.compile(
 UNIT_NUMBER = re.compile(rf"(?<![\w.])({NUMBER}\s?(?:{UNITS})(?![\w]))")
 LISTED_NUMBER = re.compile(rf"{NUMBER}(?:\s?(?:{UNITS})(?!\w))?")
 NUMBER_LIST = re.compile(rf"(?<![\w.]){LISTED_NUMBER.pattern}(?:\s*,?\s*(?:and\s+)?{LISTED_NUMBER.pattern})+")
-QUANTITY = re.compile(rf"[~>]?([+-]?\d+(?:\.\d+)?)(?:\s?[-–]\s?\d+(?:\.\d+)?)?\s?({UNITS})?")
+QUANTITY = re.compile(rf"[~>]?({FIRST}){RANGE_END}\s?({UNITS})?")
 UNIT_NAMES = {"×": "x", "times": "x", "point": "points", "pp": "points", "percentage points": "points",
               "percentage point": "points"}
 # LaTeX that survives in saved abstracts ("23times", "15\\%", "sim7"), rewritten at the same length

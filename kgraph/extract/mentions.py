@@ -35,7 +35,7 @@ RESULT_CONTEXT = pattern("result_context")
 COMMON_METRICS = words("common_metrics")
 METRIC_WINDOW = 4  # tokens either side of a common-word metric that may report a result on it
 RESOLUTION = pattern("resolution")
-MODEL_NOUNS = words("group_nouns") | {"model", "architecture", "variant"}
+MODEL_NOUNS = words("group_nouns") | words("model_nouns")  # "GQA models": a kind of model, not the benchmark
 
 
 def find_metrics(doc: Doc) -> list[Mention]:

@@ -29,9 +29,9 @@ COMPARISON_CUES = pattern("comparison_cues")
 NOVELTY = words("novelty")
 OWN_CUES = words("own_cues")
 ABBREVIATION_STOPS = words("abbreviation_stops")
-AIM_WORDS = {"for", "of", "in", "towards", "toward"}
+AIM_WORDS = words("aim_words")
 MAX_SKIPPED = 6
-APPOSITION = {"i.e.", "i.e", "namely", "viz."}
+APPOSITION = words("apposition")
 ABBREVIATION_REACH = 20  # tokens from a proposing verb to the abbreviation it introduces
 
 
