@@ -17,7 +17,7 @@ from spacy.tokens import Doc, Span, Token
 
 from kgraph.extract.evidence import clean_name, evidence_of, mention, sentences
 from kgraph.extract.names import is_generic, is_strong_name, name_at, names_in
-from kgraph.extract.margins import margin_for, metric_near, plain_latex, quantity
+from kgraph.extract.margins import each_own, margin_for, metric_near, plain_latex, quantity
 from kgraph.extract.rules import pattern, rule, stems, words
 from kgraph.extract.vocabulary import load
 from kgraph.model import Claim, Mention, normalize_name
@@ -45,7 +45,11 @@ SUBJECT_GAP = words("subject_gap")
 AUTHOR_CUES = words("author_cues")
 THIRD_PARTY = words("third_party")
 OBJECT_OPENERS = words("object_openers")
-WINNING_KINDS = {"verb", "over"}  # triggers that say "better" by themselves
+BACK_REFERENCES = words("back_references")
+BACK_REFERENCE_WORDS = words("back_reference_words")
+COMPARE_VERBS = words("compare_verbs")
+AMOUNTS = words("amounts")
+WINNING_KINDS = {"verb", "over", "at-least"}  # triggers that say "better" (or not worse) by themselves
 MAX_SKIPPED = 8  # words before the first name: "complex segmentation models such as X"
 
 
@@ -57,7 +61,7 @@ class Comparison:
     trigger: int  # token index
     objects: list[Span]
     wins: bool
-    kind: str  # verb (outperforms), over (gains over), than, compared (compared to, versus), hedge
+    kind: str  # verb (outperforms), over (gains over), than, compared (compared to, versus), at-least, hedge
     fronted: bool  # the sentence opens with it: "Compared with X, our method ..."
 
 
@@ -67,8 +71,8 @@ def _lower_is_better() -> frozenset[str]:
 
 
 def _trigger_at(doc: Doc, k: int, sent: Span) -> tuple[int, str] | None:
-    """(first object token, kind) when token ``k`` opens a comparison; kind is verb, over, compared, than
-    or hedge (the claim rules are ``comparison-KIND``; verb and over say "better" by themselves)."""
+    """(first object token, kind) when token ``k`` opens a comparison; kind is verb, over, compared, than,
+    at-least or hedge (the claim rules are ``comparison-KIND``; verb, over and at-least say "better" by themselves)."""
     lower = doc[k].lower_
     nxt = doc[k + 1].lower_ if k + 1 < sent.end else ""
     if lower in HEDGES and lower.startswith("match") and nxt == "or" and k + 2 < sent.end \
@@ -95,9 +99,24 @@ def _trigger_at(doc: Doc, k: int, sent: Span) -> tuple[int, str] | None:
         return k + 2, "over" if (lower, nxt) in WIN_PAIRS else "compared"
     if lower in NEUTRAL_WORDS:
         return k + 1, "compared"
+    if lower in COMPARE_VERBS:  # "we compare X with Y": Y is compared against
+        to = next((j for j in range(k + 1, min(sent.end, k + 6)) if doc[j].lower_ in {"with", "to"}), None)
+        if to is not None:
+            return to + 1, "compared"
     if lower == "than":
         return k + 1, "than"
+    if lower == "as" and _at_least_as(doc, k, sent):
+        return k + 1, "at-least"
     return None
+
+
+def _at_least_as(doc: Doc, k: int, sent: Span) -> bool:
+    """Is the "as" at ``k`` the second of "at least as good (and fast) as" (not "at least as many")?"""
+    for j in range(max(sent.start, k - 7), k - 2):
+        if [t.lower_ for t in doc[j:j + 3]] == ["at", "least", "as"]:
+            between = doc[j + 3:k]
+            return k > j + 3 and all(t.is_lower and t.is_alpha and t.lower_ not in AMOUNTS for t in between)
+    return False
 
 
 def _verb_object(doc: Doc, j: int, sent: Span) -> bool:
@@ -135,6 +154,9 @@ def _objects(doc: Doc, start: int, sent: Span, fronted: bool) -> list[Span]:
         if names and lower in LIST_JOINERS:
             j += 1
             continue
+        if lower == "by" and names and _margin_then_name(doc, j + 1, sent) is not None:
+            j = _margin_then_name(doc, j + 1, sent)  # "outperforms X by 2.3% and Y by 1.1%"
+            continue
         if lower in OBJECT_ENDS:  # "outperforms the baseline by 91% on X": X is where, not whom
             break
         if not names and (lower in SKIP_BEFORE_NAMES or lower in LIST_JOINERS) and skipped < 6:
@@ -147,6 +169,20 @@ def _objects(doc: Doc, start: int, sent: Span, fronted: bool) -> list[Span]:
             continue
         break
     return names
+
+
+def _margin_then_name(doc: Doc, j: int, sent: Span) -> int | None:
+    """Where the next name starts when a margin at ``j`` is followed by "and" / "," and a name
+    ("by 2.3% and Y by 1.1%"), else None."""
+    end = min(sent.end, j + 4)
+    if j >= end or not doc[j].like_num and not doc[j].text.startswith(("+", "~")):
+        return None
+    k = j + 1
+    while k < end and not doc[k].lower_ in {"and", ","}:
+        k += 1
+    while k < sent.end and doc[k].lower_ in {"and", ","}:
+        k += 1
+    return k if k < sent.end and name_at(doc, k, allow_title=True) is not None else None
 
 
 def _combined(doc: Doc, name: Span, sent: Span) -> Span:
@@ -175,7 +211,8 @@ def find_comparisons(doc: Doc) -> list[Comparison]:
             fronted = k - sent.start <= 2 and not names_in(opening, allow_title=True) \
                 and not any(t.lower_ in AUTHOR_CUES for t in opening)
             objects = _objects(doc, start, sent, fronted) \
-                or _referred(doc, start, sent, [a for a in antecedents if a.at < k])
+                or _referred(doc, start, sent, [a for a in antecedents if a.at < k]) \
+                or _referred_back(doc, start, sent, comparisons)
             if not objects:
                 continue
             negated = any(doc[i].lower_ in NEGATIONS for i in range(max(sent.start, k - 3), k))
@@ -250,6 +287,22 @@ def _referred(doc: Doc, start: int, sent: Span, antecedents: list[Antecedent]) -
     return next((a.names for a in reversed(antecedents) if a.referred_by(words)), [])
 
 
+def _referred_back(doc: Doc, start: int, sent: Span, earlier: list[Comparison]) -> list[Span]:
+    """The names a back-reference stands for ("outperforms them", "both", "these baselines", "all of
+    them"): the objects of the latest comparison, in this sentence or the two before it."""
+    end = start
+    while end < min(sent.end, start + 4) and doc[end].is_lower and doc[end].lower_ in BACK_REFERENCE_WORDS:
+        end += 1
+    said = {t.lower_ for t in doc[start:end]}
+    if not said & BACK_REFERENCES or (end < sent.end and doc[end].is_lower and doc[end].lower_ not in OBJECT_ENDS
+                                      and doc[end].is_alpha):
+        return []
+    sents = sentences(doc)
+    here = sents.index(sent)
+    recent = [c for c in earlier if c.objects and sents.index(c.sent) >= here - 2]
+    return recent[-1].objects if recent else []
+
+
 def find_baselines_and_claims(doc: Doc, comparisons: list[Comparison], proposed: list[Mention], primary: str | None,
                               benchmarks: list[Mention], metrics: list[Mention]) -> tuple[list[Mention], list[Claim]]:
     own = {normalize_name(n) for m in proposed for n in (m.name, *m.aliases)}
@@ -279,8 +332,10 @@ def find_baselines_and_claims(doc: Doc, comparisons: list[Comparison], proposed:
              for m in re.finditer(re.escape(winner), comp.sent.text)]
         in_clause = [b for b in _named_in(text, clause_start, clause_end, benchmarks, compared)
                      if normalize_name(b) not in loser_keys] or _named_in(text, *fronted, benchmarks, compared)
-        margin_at, margin, per_loser, per_bench = margin_for(plain_latex(text), before[0], clause_start, clause_end,
+        plain = plain_latex(text)
+        margin_at, margin, per_loser, per_bench = margin_for(plain, before[0], clause_start, clause_end,
                                                              len(losers), len(in_clause), comp.kind == "verb")
+        per_loser = per_loser or each_own(plain, [(l.start_char, l.end_char) for l in losers], clause_end)
         metric = metric_near(text, margin_at, (clause_start, clause_end), before,
                              [m for m in metrics if normalize_name(m.name) not in loser_keys])
         evidence = evidence_of(doc[comp.trigger:comp.trigger + 1])  # the comparison's sentence, wherever the loser was named

@@ -18,9 +18,11 @@ UNITS = alternation("margin_units")
 MARGIN = re.compile(
     rf"\bby\s+(?:up to |over |about |around |nearly |approximately |an average of |on average |roughly |~|at least )?"
     rf"({NUMBER}(?:\s?(?:{UNITS})|(?=times\b))?)"
-    rf"|({NUMBER}\s?(?:%|x|×|times))\s+(?:higher|lower|faster|better|fewer|less|more|larger|smaller|improvements?|"
+    rf"|({NUMBER}(?:\s?(?:{UNITS}))?)\s+(?:higher|lower|faster|better|fewer|less|more|larger|smaller|improvements?|"
     r"speed-?ups?|reductions?|gains?|increases?|boosts?|acceleration|absolute|relative|average|over|than)\b"
     rf"|(?:(?:up to|with) ({NUMBER}\s?(?:%|x|×|times))|(?:a|an) ({NUMBER}\s?(?:x|×|times)))(?=[\s,;.)])"
+    rf"|\b(?:improvements?|gains?|boosts?|increases?|speed-?ups?|reductions?|margin) of (?:up to |about |around |over |nearly )?"
+    rf"({NUMBER}(?:\s?(?:{UNITS}))?)"
 )
 # Every number with a unit: the items of a "respectively" list ("by 1.31x and 2.71x ..., respectively").
 UNIT_NUMBER = re.compile(rf"(?<![\w.])({NUMBER}\s?(?:{UNITS})(?![\w]))")
@@ -87,7 +89,7 @@ def margins(text: str, start: int, end: int) -> list[tuple[int, str, bool]]:
     words after it may lie beyond: "1.5x over X" for the trigger "over")."""
     found = []
     for match in MARGIN.finditer(text, start, min(len(text), end + MARGIN_LOOKAHEAD)):
-        group = next(g for g in range(1, 5) if match.group(g))
+        group = next(g for g in range(1, 6) if match.group(g))
         if match.start(group) < end:
             found.append((match.start(group), _tidy(match.group(group)), group == 1))
     return found
@@ -118,3 +120,17 @@ def respectively(text: str, start: int, end: int, count: int) -> list[str] | Non
         if len(numbers) == count:
             return numbers
     return None
+
+
+def each_own(text: str, names: list[tuple[int, int]], end: int) -> list[str] | None:
+    """Each name's own "by N" ("outperforms X by 2.3% and Y by 1.1%"), a name without one taking the
+    next one's ("X and Y by 3%"), when at least two names have their own; else None."""
+    own: list[str | None] = []
+    for i, (_, name_end) in enumerate(names):
+        until = names[i + 1][0] if i + 1 < len(names) else end
+        stated = [m for at, m, by in margins(text, name_end, until) if by and at - name_end <= 12]
+        own.append(stated[0] if stated else None)
+    if sum(m is not None for m in own) < 2:
+        return None
+    filled = [next((m for m in own[i:] if m is not None), None) for i in range(len(own))]
+    return filled
