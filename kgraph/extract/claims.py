@@ -49,6 +49,7 @@ BACK_REFERENCES = words("back_references")
 BACK_REFERENCE_WORDS = words("back_reference_words")
 COMPARE_VERBS = words("compare_verbs")
 AMOUNTS = words("amounts")
+PASSIVE_AUXILIARIES = words("passive_auxiliaries")
 WINNING_KINDS = {"verb", "over", "at-least"}  # triggers that say "better" (or not worse) by themselves
 MAX_SKIPPED = 8  # words before the first name: "complex segmentation models such as X"
 
@@ -63,6 +64,7 @@ class Comparison:
     wins: bool
     kind: str  # verb (outperforms), over (gains over), than, compared (compared to, versus), at-least, hedge
     fronted: bool  # the sentence opens with it: "Compared with X, our method ..."
+    agent: int | None = None  # a passive's winner starts here: "X is outperformed by <agent>"
 
 
 @functools.cache
@@ -108,6 +110,19 @@ def _trigger_at(doc: Doc, k: int, sent: Span) -> tuple[int, str] | None:
     if lower == "as" and _at_least_as(doc, k, sent):
         return k + 1, "at-least"
     return None
+
+
+def _auxiliary_at(doc: Doc, k: int, sent: Span) -> int:
+    """Where the auxiliary before a verb at ``k`` would stand, adverbs skipped ("is consistently outperformed")."""
+    j = k - 1
+    while j > sent.start and doc[j].lower_.endswith("ly"):
+        j -= 1
+    return j
+
+
+def _passive_at(doc: Doc, k: int, sent: Span) -> bool:
+    """Is the win verb at ``k`` passive with its agent named ("is outperformed by X")?"""
+    return k + 2 < sent.end and doc[k + 1].lower_ == "by" and doc[_auxiliary_at(doc, k, sent)].lower_ in PASSIVE_AUXILIARIES
 
 
 def _at_least_as(doc: Doc, k: int, sent: Span) -> bool:
@@ -213,6 +228,10 @@ def find_comparisons(doc: Doc) -> list[Comparison]:
             objects = _objects(doc, start, sent, fronted) \
                 or _referred(doc, start, sent, [a for a in antecedents if a.at < k]) \
                 or _referred_back(doc, start, sent, comparisons)
+            agent = None
+            if kind == "verb" and _passive_at(doc, k, sent):  # "X is outperformed by FooNet": X is the object
+                subject = _subject_before(doc, _auxiliary_at(doc, k, sent), sent, set())
+                objects, agent = ([subject], k + 2) if subject is not None else ([], None)
             if not objects:
                 continue
             negated = any(doc[i].lower_ in NEGATIONS for i in range(max(sent.start, k - 3), k))
@@ -229,7 +248,7 @@ def find_comparisons(doc: Doc) -> list[Comparison]:
             else:
                 wins = False
             hedged = HEDGE_CONTEXT.search(sent.text.lower()) is not None and kind not in WINNING_KINDS
-            comparisons.append(Comparison(sent, k, objects, wins and not negated and not hedged, kind, fronted))
+            comparisons.append(Comparison(sent, k, objects, wins and not negated and not hedged, kind, fronted, agent))
     return comparisons
 
 
@@ -401,6 +420,12 @@ def _winner(doc: Doc, comp: Comparison, own: set[str], primary: str | None,
     """The method the sentence says is better: the trigger's subject, else a proposed name before the
     trigger, else "our method"; benchmarks and metrics are never winners."""
     sent, objects = comp.sent, comp.objects
+    if comp.agent is not None:
+        agent = name_at(doc, comp.agent, allow_title=True)
+        if agent is not None and not is_generic(agent.text):
+            return clean_name(agent.text), "subject-own" if normalize_name(agent.text) in own else "subject"
+        cued = primary is not None and any(_is_author_cue(t) for t in doc[comp.agent:min(sent.end, comp.agent + 3)])
+        return (primary, "author-cue") if cued else (None, "")
     fronted = comp.fronted
     subject = None if fronted else _subject_before(doc, comp.trigger, sent, not_methods)
     if subject is not None:
