@@ -51,6 +51,8 @@ COMPARE_VERBS = words("compare_verbs")
 AMOUNTS = words("amounts")
 PASSIVE_AUXILIARIES = words("passive_auxiliaries")
 WINNING_KINDS = {"verb", "over", "at-least"}  # triggers that say "better" (or not worse) by themselves
+VARIANT = pattern("variant")
+CLAUSE_BREAK = pattern("clause_break")
 MAX_SKIPPED = 8  # words before the first name: "complex segmentation models such as X"
 
 
@@ -166,9 +168,14 @@ def _objects(doc: Doc, start: int, sent: Span, fronted: bool) -> list[Span]:
             j = name.end
             continue
         lower = token.lower_
+        if names and lower == "(" and (close := _unnamed_parenthesis(doc, j, sent)) is not None:
+            j = close + 1  # a loser's score: "DreamerV3 (14.8%) and PPO (4.6%)"
+            continue
         if names and lower in LIST_JOINERS:
             j += 1
             continue
+        if not names and lower == ")":  # "(3.12 vs. 3.80) and a higher CLAP score": the comparison ended
+            break
         if lower == "by" and names and _margin_then_name(doc, j + 1, sent) is not None:
             j = _margin_then_name(doc, j + 1, sent)  # "outperforms X by 2.3% and Y by 1.1%"
             continue
@@ -184,6 +191,16 @@ def _objects(doc: Doc, start: int, sent: Span, fronted: bool) -> list[Span]:
             continue
         break
     return names
+
+
+def _unnamed_parenthesis(doc: Doc, j: int, sent: Span) -> int | None:
+    """The closing parenthesis of a short parenthesis at ``j`` that names nothing ("(14.8%)"), else None."""
+    for k in range(j + 1, min(sent.end, j + 8)):
+        if doc[k].text == ")":
+            return k
+        if name_at(doc, k, allow_title=True) is not None:
+            return None
+    return None
 
 
 def _margin_then_name(doc: Doc, j: int, sent: Span) -> int | None:
@@ -330,7 +347,7 @@ def find_baselines_and_claims(doc: Doc, comparisons: list[Comparison], proposed:
                    for i in _token_range(doc, m.start, m.end)}
     baselines: dict[str, Mention] = {}
     claims: list[Claim] = []
-    for comp, (clause_start, clause_end) in zip(comparisons, _clauses(doc, comparisons), strict=True):
+    for comp, (clause_start, clause_end, reach) in zip(comparisons, _clauses(doc, comparisons), strict=True):
         losers = [o for o in comp.objects if normalize_name(o.text) not in own and normalize_name(o.text) not in bench_keys]
         for loser in losers:
             baselines.setdefault(normalize_name(loser.text), mention(loser, "method", rule("baselines", "comparison-object")))
@@ -352,10 +369,10 @@ def find_baselines_and_claims(doc: Doc, comparisons: list[Comparison], proposed:
         in_clause = [b for b in _named_in(text, clause_start, clause_end, benchmarks, compared)
                      if normalize_name(b) not in loser_keys] or _named_in(text, *fronted, benchmarks, compared)
         plain = plain_latex(text)
-        margin_at, margin, per_loser, per_bench = margin_for(plain, before[0], clause_start, clause_end,
+        margin_at, margin, per_loser, per_bench = margin_for(plain, before[0], clause_start, reach,
                                                              len(losers), len(in_clause), comp.kind == "verb")
-        per_loser = per_loser or each_own(plain, [(l.start_char, l.end_char) for l in losers], clause_end)
-        metric = metric_near(text, margin_at, (clause_start, clause_end), before,
+        per_loser = per_loser or each_own(plain, [(l.start_char, l.end_char) for l in losers], reach)
+        metric = metric_near(text, margin_at, (clause_start, reach), before,
                              [m for m in metrics if normalize_name(m.name) not in loser_keys])
         evidence = evidence_of(doc[comp.trigger:comp.trigger + 1])  # the comparison's sentence, wherever the loser was named
         for i, loser in enumerate(losers):
@@ -397,13 +414,19 @@ def _token_range(doc: Doc, start_char: int, end_char: int) -> range:
     return range(span.start, span.end) if span is not None else range(0)
 
 
-def _clauses(doc: Doc, comparisons: list[Comparison]) -> list[tuple[int, int]]:
-    """Character bounds of each comparison's clause: from its trigger to the next trigger of the
-    sentence, so "X beats A on B, and improves over C on D" keeps B and D apart."""
+def _clauses(doc: Doc, comparisons: list[Comparison]) -> list[tuple[int, int, int]]:
+    """Character bounds of each comparison's clause, (start, end, reach): from its trigger to a clause
+    break after its objects ("while ...", ", and on D it ...") for its benchmarks, and to the next trigger
+    of the sentence (with a named object or not) for its margin ("surpasses X, while accelerating training
+    by 2x"), so "X beats A on B, and improves over C on D" keeps B and D apart."""
+    text = doc.text
     bounds = []
-    for i, comp in enumerate(comparisons):
-        following = comparisons[i + 1] if i + 1 < len(comparisons) and comparisons[i + 1].sent == comp.sent else None
-        bounds.append((doc[comp.trigger].idx, doc[following.trigger].idx if following else comp.sent.end_char))
+    for comp in comparisons:
+        start, end = doc[comp.trigger].idx, comp.sent.end_char
+        following = next((doc[k].idx for k in range(comp.trigger + 1, comp.sent.end) if _trigger_at(doc, k, comp.sent)), end)
+        after_objects = max([o.end_char for o in comp.objects if o.start > comp.trigger], default=start)
+        cut = CLAUSE_BREAK.search(text, after_objects, following)
+        bounds.append((start, cut.start() if cut else following, following))
     return bounds
 
 
@@ -423,17 +446,17 @@ def _winner(doc: Doc, comp: Comparison, own: set[str], primary: str | None,
     if comp.agent is not None:
         agent = name_at(doc, comp.agent, allow_title=True)
         if agent is not None and not is_generic(agent.text):
-            return clean_name(agent.text), "subject-own" if normalize_name(agent.text) in own else "subject"
+            return clean_name(agent.text), "subject-own" if _is_own(agent.text, own) else "subject"
         cued = primary is not None and any(_is_author_cue(t) for t in doc[comp.agent:min(sent.end, comp.agent + 3)])
         return (primary, "author-cue") if cued else (None, "")
     fronted = comp.fronted
     subject = None if fronted else _subject_before(doc, comp.trigger, sent, not_methods)
     if subject is not None:
-        return clean_name(subject.text), "subject-own" if normalize_name(subject.text) in own else "subject"
+        return clean_name(subject.text), "subject-own" if _is_own(subject.text, own) else "subject"
     object_tokens = {i for o in objects for i in range(o.start, o.end)}
     scope = doc[sent.start:sent.end] if fronted else doc[sent.start:comp.trigger]
     owned = [n for n in names_in(scope, allow_title=True)
-             if normalize_name(n.text) in own and not object_tokens.intersection(range(n.start, n.end))
+             if _is_own(n.text, own) and not object_tokens.intersection(range(n.start, n.end))
              and not not_methods.intersection(range(n.start, n.end))]
     if owned:
         return clean_name(owned[-1].text), "own-name"
@@ -442,6 +465,17 @@ def _winner(doc: Doc, comp: Comparison, own: set[str], primary: str | None,
     if primary is not None and fronted:
         return primary, "fronted"
     return None, ""
+
+
+def _is_own(name: str, own: set[str]) -> bool:
+    """One of the paper's names, or a size or variant of one ("FooLM-7B", "FooNet-L", "Foo-VL 2B")."""
+    while True:
+        if normalize_name(name) in own:
+            return True
+        head, _, tail = name.rpartition("-") if "-" in name else name.rpartition(" ")
+        if not head or not VARIANT.match(tail):
+            return False
+        name = head
 
 
 def _is_author_cue(token: Token) -> bool:
@@ -456,6 +490,7 @@ def _subject_before(doc: Doc, trigger: int, sent: Span, not_methods: set[int]) -
     while j > sent.start and (doc[j - 1].lower_.endswith("ly") or doc[j - 1].lower_ in SUBJECT_GAP):
         j -= 1
     for name in names_in(doc[max(sent.start, j - 6):j], allow_title=True):
-        if name.end == j and not is_generic(name.text) and not not_methods.intersection(range(name.start, name.end)):
+        if name.end == j and not is_generic(name.text) and not not_methods.intersection(range(name.start, name.end)) \
+                and not (name.start > sent.start and doc[name.start - 1].like_num):  # "a gain of 0.32 dB over": a unit
             return name
     return None
