@@ -17,7 +17,7 @@ from spacy.tokens import Doc, Span, Token
 
 from kgraph.extract.evidence import clean_name, evidence_of, mention, sentences
 from kgraph.extract.names import is_generic, is_strong_name, name_at, names_in
-from kgraph.extract.margins import each_own, margin_for, metric_near, plain_latex, quantity
+from kgraph.extract.margins import each_before, each_own, margin_for, metric_near, plain_latex, quantity
 from kgraph.extract.rules import pattern, rule, stems, words
 from kgraph.extract.vocabulary import load
 from kgraph.model import Claim, Mention, normalize_name
@@ -120,6 +120,18 @@ def _auxiliary_at(doc: Doc, k: int, sent: Span) -> int:
     while j > sent.start and doc[j].lower_.endswith("ly"):
         j -= 1
     return j
+
+
+def _coordinated_before(doc: Doc, end: int, sent: Span) -> list[Span]:
+    """The coordinated names that end right before ``end`` ("H2O and StreamingLLM are outperformed")."""
+    names = [n for n in names_in(doc[sent.start:end], allow_title=True) if not is_generic(n.text)]
+    run: list[Span] = []
+    for name in reversed(names):
+        gap = doc[name.end:run[0].start if run else end]
+        if not all(t.lower_ in LIST_JOINERS for t in gap):
+            break
+        run.insert(0, name)
+    return run
 
 
 def _passive_at(doc: Doc, k: int, sent: Span) -> bool:
@@ -247,8 +259,7 @@ def find_comparisons(doc: Doc) -> list[Comparison]:
                 or _referred_back(doc, start, sent, comparisons)
             agent = None
             if kind == "verb" and _passive_at(doc, k, sent):  # "X is outperformed by FooNet": X is the object
-                subject = _subject_before(doc, _auxiliary_at(doc, k, sent), sent, set())
-                objects, agent = ([subject], k + 2) if subject is not None else ([], None)
+                objects, agent = _coordinated_before(doc, _auxiliary_at(doc, k, sent), sent), k + 2
             if not objects:
                 continue
             negated = any(doc[i].lower_ in NEGATIONS for i in range(max(sent.start, k - 3), k))
@@ -343,8 +354,10 @@ def find_baselines_and_claims(doc: Doc, comparisons: list[Comparison], proposed:
                               benchmarks: list[Mention], metrics: list[Mention]) -> tuple[list[Mention], list[Claim]]:
     own = {normalize_name(n) for m in proposed for n in (m.name, *m.aliases)}
     bench_keys = {normalize_name(b.name) for b in benchmarks}
-    not_methods = {i for m in (*benchmarks, *metrics) if m.evidence.field == "abstract"
-                   for i in _token_range(doc, m.start, m.end)}
+    text = doc.text
+    not_methods = {i for m in (*benchmarks, *metrics)  # every occurrence: "an FID of 1.98, a lower FID than X"
+                   for found in re.finditer(rf"(?<![\w-]){re.escape(m.name)}(?![\w-])", text)
+                   for i in _token_range(doc, found.start(), found.end())}
     baselines: dict[str, Mention] = {}
     claims: list[Claim] = []
     for comp, (clause_start, clause_end, reach) in zip(comparisons, _clauses(doc, comparisons), strict=True):
@@ -362,16 +375,17 @@ def find_baselines_and_claims(doc: Doc, comparisons: list[Comparison], proposed:
         fronted = (comp.sent.start_char, doc[same_sentence[0].trigger].idx)  # "On X, A beats B vs. C"
         earlier = [c.trigger for c in same_sentence if c.trigger < comp.trigger]
         before = (doc[earlier[-1]].idx if earlier else comp.sent.start_char, clause_start)  # "2x lower latency than"
-        text = doc.text  # spaCy rebuilds doc.text on every access
         compared = [(o.start_char, o.end_char) for c in same_sentence for o in c.objects] + \
             [(comp.sent.start_char + m.start(), comp.sent.start_char + m.end())
              for m in re.finditer(re.escape(winner), comp.sent.text)]
-        in_clause = [b for b in _named_in(text, clause_start, clause_end, benchmarks, compared)
-                     if normalize_name(b) not in loser_keys] or _named_in(text, *fronted, benchmarks, compared)
+        placed = [(at, b) for at, b in _named_in(text, clause_start, clause_end, benchmarks, compared)
+                  if normalize_name(b) not in loser_keys] or _named_in(text, *fronted, benchmarks, compared)
+        in_clause = [b for _, b in placed]
         plain = plain_latex(text)
         margin_at, margin, per_loser, per_bench = margin_for(plain, before[0], clause_start, reach,
                                                              len(losers), len(in_clause), comp.kind == "verb")
         per_loser = per_loser or each_own(plain, [(l.start_char, l.end_char) for l in losers], reach)
+        per_bench = per_bench or (None if per_loser else each_before(plain, clause_start, [at for at, _ in placed]))
         metric = metric_near(text, margin_at, (clause_start, reach), before,
                              [m for m in metrics if normalize_name(m.name) not in loser_keys])
         evidence = evidence_of(doc[comp.trigger:comp.trigger + 1])  # the comparison's sentence, wherever the loser was named
@@ -396,8 +410,8 @@ def find_baselines_and_claims(doc: Doc, comparisons: list[Comparison], proposed:
 
 
 def _named_in(text: str, start: int, end: int, mentions: list[Mention],
-              names: list[tuple[int, int]] = ()) -> list[str]:
-    """Names of the mentions that occur in ``text[start:end]`` (any occurrence, not only the first), in
+              names: list[tuple[int, int]] = ()) -> list[tuple[int, str]]:
+    """(offset, name) of the mentions that occur in ``text[start:end]`` (any occurrence, not only the first), in
     order; an occurrence within a longer compared name of ``names`` ("Gemma" of "Gemma 2B") is not one."""
     found = []
     for m in mentions:
@@ -405,8 +419,8 @@ def _named_in(text: str, start: int, end: int, mentions: list[Mention],
                       if not any(a <= start + match.start() and start + match.end() <= b and b - a > len(m.name)
                                  for a, b in names)), None)
         if match:
-            found.append((match.start(), m.name))
-    return [name for _, name in sorted(found)]
+            found.append((start + match.start(), m.name))
+    return sorted(found)
 
 
 def _token_range(doc: Doc, start_char: int, end_char: int) -> range:

@@ -51,6 +51,8 @@ class ProposedComponent(_Component):
         facts = doc._.kgraph
         abbreviations = list(zip(doc.spans["abbr_short"], doc.spans["abbr_long"], strict=True))
         facts["proposed"], facts["primary"] = find_proposed(doc, facts["title"], abbreviations, self.off["proposed"])
+        # the paper's own one-word names are names even where they open a sentence ("Aether achieves ...")
+        doc.user_data["own_words"] = {m.name for m in facts["proposed"] if " " not in m.name}
         return doc
 
 

@@ -64,7 +64,8 @@ def name_at(doc: Doc, i: int, allow_title: bool = True) -> Span | None:
     first = doc[i]
     known_end = doc.user_data.get("model_ends", {}).get(i)  # a known model, and its version ("Claude 3.5 Sonnet")
     strong = known_end is not None or is_strong_name(first.text)
-    if not strong and not (allow_title and is_title_word(first.text) and not _is_sentence_start(first)):
+    if not strong and not (allow_title and is_title_word(first.text)
+                           and (not _is_sentence_start(first) or first.text in doc.user_data.get("own_words", ()))):
         return None
     end = known_end or i + 1
     while end < len(doc) and end < i + 6:
