@@ -103,6 +103,8 @@ def _trigger_at(doc: Doc, k: int, sent: Span) -> tuple[int, str] | None:
         return k + 2, "over" if (lower, nxt) in WIN_PAIRS else "compared"
     if lower in NEUTRAL_WORDS:
         return k + 1, "compared"
+    if lower == "above" and any(t.like_num for t in doc[max(sent.start, k - 3):k]):  # "2.6 points above X"
+        return k + 1, "over"
     if lower in COMPARE_VERBS:  # "we compare X with Y": Y is compared against
         to = next((j for j in range(k + 1, min(sent.end, k + 6)) if doc[j].lower_ in {"with", "to"}), None)
         if to is not None:
@@ -112,6 +114,18 @@ def _trigger_at(doc: Doc, k: int, sent: Span) -> tuple[int, str] | None:
     if lower == "as" and _at_least_as(doc, k, sent):
         return k + 1, "at-least"
     return None
+
+
+def _values_say_better(doc: Doc, k: int, sent: Span, lower_better: bool) -> bool:
+    """Does the number before "vs." at ``k`` beat the one after it ("842 vs. 780 for X"; lower for
+    lower-is-better metrics)?"""
+    before = [t for t in doc[max(sent.start, k - 3):k] if t.like_num]
+    after = [t for t in doc[k + 1:min(sent.end, k + 3)] if t.like_num]
+    try:
+        mine, theirs = float(before[-1].text.replace(",", "")), float(after[0].text.replace(",", ""))
+    except (IndexError, ValueError):
+        return False
+    return mine < theirs if lower_better else mine > theirs
 
 
 def _auxiliary_at(doc: Doc, k: int, sent: Span) -> int:
@@ -182,6 +196,9 @@ def _objects(doc: Doc, start: int, sent: Span, fronted: bool) -> list[Span]:
         lower = token.lower_
         if names and lower == "(" and (close := _unnamed_parenthesis(doc, j, sent)) is not None:
             j = close + 1  # a loser's score: "DreamerV3 (14.8%) and PPO (4.6%)"
+            continue
+        if names and token.like_num and j + 1 < sent.end and doc[j + 1].lower_ == "for":
+            j += 2  # "vs. 780 for X and 730 for Y"
             continue
         if names and lower in LIST_JOINERS:
             j += 1
@@ -275,6 +292,9 @@ def find_comparisons(doc: Doc) -> list[Comparison]:
                         or LOWER_IS_BETTER_CONTEXT.search(context) is not None
             else:
                 wins = False
+            if kind == "compared" and not wins and doc[k].lower_ in NEUTRAL_WORDS:  # "842 vs. 780 for X"
+                wins = _values_say_better(doc, k, sent, any(normalize_name(s.label_) in lower_better for s in metric_spans
+                                                            if sent.start <= s.start < sent.end))
             hedged = HEDGE_CONTEXT.search(sent.text.lower()) is not None and kind not in WINNING_KINDS
             comparisons.append(Comparison(sent, k, objects, wins and not negated and not hedged, kind, fronted, agent))
     return comparisons

@@ -19,7 +19,7 @@ MARGIN = re.compile(
     rf"\bby\s+(?:up to |over |about |around |nearly |approximately |an average of |on average |roughly |~|at least )?"
     rf"({NUMBER}(?:\s?(?:{UNITS})(?!\w)|(?=times\b))?)"
     rf"|(?<![\w@.])({NUMBER}(?:\s?(?:{UNITS})(?!\w))?)\s+(?:higher|lower|faster|better|fewer|less|more|larger|smaller|improvements?|"
-    r"speed-?ups?|reductions?|gains?|increases?|boosts?|acceleration|absolute|relative|average|over|than)\b"
+    r"speed-?ups?|reductions?|gains?|increases?|boosts?|acceleration|absolute|relative|average|over|above|than)\b"
     rf"|(?:(?:up to|with) ({NUMBER}\s?(?:%|x|×|times))|(?:a|an) ({NUMBER}\s?(?:x|×|times)))(?=[\s,;.)])"
     rf"|\b(?:improvements?|gains?|boosts?|increases?|speed-?ups?|reductions?|margin) of (?:up to |about |around |over |nearly )?"
     rf"({NUMBER}(?:\s?(?:{UNITS}))?)"
