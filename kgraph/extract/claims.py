@@ -49,6 +49,7 @@ BACK_REFERENCES = words("back_references")
 BACK_REFERENCE_WORDS = words("back_reference_words")
 COMPARE_VERBS = words("compare_verbs")
 AMOUNTS = words("amounts")
+METHOD_HEADS = words("method_heads")
 PASSIVE_AUXILIARIES = words("passive_auxiliaries")
 WINNING_KINDS = {"verb", "over", "at-least"}  # triggers that say "better" (or not worse) by themselves
 VARIANT = pattern("variant")
@@ -194,14 +195,19 @@ def _objects(doc: Doc, start: int, sent: Span, fronted: bool) -> list[Span]:
             j = name.end
             continue
         lower = token.lower_
+        plain = _plain_method_at(doc, j, sent) if j == start or doc[j - 1].lower_ in SKIP_BEFORE_NAMES | LIST_JOINERS else None
+        if plain is not None:  # "outperforms nucleus sampling", "than 2-model speculative decoding"
+            names.append(plain)
+            j = plain.end
+            continue
         if names and lower == "(" and (close := _unnamed_parenthesis(doc, j, sent)) is not None:
             j = close + 1  # a loser's score: "DreamerV3 (14.8%) and PPO (4.6%)"
             continue
         if names and token.like_num and j + 1 < sent.end and doc[j + 1].lower_ == "for":
             j += 2  # "vs. 780 for X and 730 for Y"
             continue
-        if names and lower in LIST_JOINERS:
-            j += 1
+        if names and (lower in LIST_JOINERS or lower in METHOD_HEADS and doc[j - 1].i + 1 == names[-1].end):
+            j += 1  # "Medusa decoding and ...": the name is Medusa
             continue
         if not names and lower == ")":  # "(3.12 vs. 3.80) and a higher CLAP score": the comparison ended
             break
@@ -220,6 +226,20 @@ def _objects(doc: Doc, start: int, sent: Span, fronted: bool) -> list[Span]:
             continue
         break
     return names
+
+
+def _plain_method_at(doc: Doc, j: int, sent: Span) -> Span | None:
+    """A method named in lower case, two or three words ending in a method noun ("nucleus sampling",
+    "autoregressive decoding", "full fine-tuning"), not a bare noun ("decoding") or a group ("decoding methods")."""
+    for end in range(j + 2, min(sent.end, j + 3) + 1):
+        words = doc[j:end]
+        if not all(t.is_lower and t.text[:1].isalnum() and not t.is_stop and t.lower_ not in SKIP_BEFORE_NAMES
+                   for t in words):
+            return None
+        if words[-1].lower_ in METHOD_HEADS:
+            following = doc[end].lower_ if end < sent.end else ""
+            return None if following in GROUP_NOUNS or following in METHOD_HEADS else words
+    return None
 
 
 def _unnamed_parenthesis(doc: Doc, j: int, sent: Span) -> int | None:
