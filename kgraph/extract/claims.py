@@ -419,7 +419,8 @@ def find_baselines_and_claims(doc: Doc, comparisons: list[Comparison], proposed:
             [(comp.sent.start_char + m.start(), comp.sent.start_char + m.end())
              for m in re.finditer(re.escape(winner), comp.sent.text)]
         placed = [(at, b) for at, b in _named_in(text, clause_start, clause_end, benchmarks, compared)
-                  if normalize_name(b) not in loser_keys] or _named_in(text, *fronted, benchmarks, compared)
+                  if normalize_name(b) not in loser_keys] \
+            or _named_in(text, *before, benchmarks, compared) or _named_in(text, *fronted, benchmarks, compared)
         in_clause = [b for _, b in placed]
         plain = plain_latex(text)
         margin_at, margin, per_loser, per_bench = margin_for(plain, before[0], clause_start, reach,
