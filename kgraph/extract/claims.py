@@ -446,7 +446,11 @@ def find_baselines_and_claims(doc: Doc, comparisons: list[Comparison], proposed:
                 name = _name_ending_at(doc, token.i, sent)
                 if name is not None and normalize_name(name.text) not in own:
                     baselines.setdefault(normalize_name(name.text), mention(name, "method", rule("baselines", "baseline-noun")))
-    unique = {(normalize_name(c.winner), normalize_name(c.loser), c.benchmark): c for c in reversed(claims)}
+    unique: dict[tuple, Claim] = {}  # one claim per (winner, loser, benchmark): the first that states a margin, else the first
+    for c in claims:
+        key = (normalize_name(c.winner), normalize_name(c.loser), c.benchmark)
+        if key not in unique or unique[key].margin is None and c.margin is not None:
+            unique[key] = c
     return list(baselines.values()), sorted(unique.values(), key=lambda c: (c.evidence.start, claims.index(c)))
 
 
