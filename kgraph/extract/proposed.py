@@ -83,6 +83,7 @@ def _names_after_trigger(doc: Doc, trigger: int, end: int) -> list[Span]:
                                         or doc[comma + 1].lower_ in NAMING_WORDS):
                     j = comma + 1  # "a novel Real-ISR method, AdcSR": the name comes after the comma
                     continue
+            name = _with_of_phrase(doc, name, end)
             found.append(name)
             j = name.end
             if j + 1 < end and doc[j].text in {",", "and"} and name_at(doc, j + 1, allow_title=True) is not None:
@@ -113,6 +114,15 @@ def _names_after_trigger(doc: Doc, trigger: int, end: int) -> list[Span]:
             continue
         break
     return found
+
+
+def _with_of_phrase(doc: Doc, name: Span, end: int) -> Span:
+    """"Mixture of Multi-rate Residuals": a one-word title name continues over "of" and the name after it."""
+    if len(name) == 1 and not is_strong_name(name.text) and name.end + 1 < end and doc[name.end].lower_ == "of":
+        rest = name_at(doc, name.end + 1, allow_title=True)
+        if rest is not None and rest.end <= end:
+            return doc[name.start:rest.end]
+    return name
 
 
 def _expand(name: Span, abbreviations: list[tuple[Span, Span]]) -> Span:
