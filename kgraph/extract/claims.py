@@ -142,6 +142,8 @@ def _coordinated_before(doc: Doc, end: int, sent: Span) -> list[Span]:
     names = [n for n in names_in(doc[sent.start:end], allow_title=True) if not is_generic(n.text)]
     run: list[Span] = []
     for name in reversed(names):
+        if name.start > sent.start and doc[name.start - 1].lower_ in OBJECT_ENDS:
+            break  # "on LSUN Bedroom, X and Y are outperformed": where, not whom
         gap = doc[name.end:run[0].start if run else end]
         if not all(t.lower_ in LIST_JOINERS for t in gap):
             break
@@ -255,12 +257,14 @@ def _unnamed_parenthesis(doc: Doc, j: int, sent: Span) -> int | None:
 def _margin_then_name(doc: Doc, j: int, sent: Span) -> int | None:
     """Where the next name starts when a margin at ``j`` is followed by "and" / "," and a name
     ("by 2.3% and Y by 1.1%"), else None."""
-    end = min(sent.end, j + 4)
+    end = min(sent.end, j + 6)
     if j >= end or not doc[j].like_num and not doc[j].text.startswith(("+", "~")):
         return None
     k = j + 1
-    while k < end and not doc[k].lower_ in {"and", ","}:
+    while k < end and doc[k].lower_ not in {"and", ","}:
         k += 1
+    if k == end:  # "by 1.7% at similar FLOPs": no next name
+        return None
     while k < sent.end and doc[k].lower_ in {"and", ","}:
         k += 1
     return k if k < sent.end and name_at(doc, k, allow_title=True) is not None else None
