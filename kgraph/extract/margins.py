@@ -31,9 +31,10 @@ NUMBER_LIST = re.compile(rf"(?<![\w.]){LISTED_NUMBER.pattern}(?:\s*,?\s*(?:and\s
 QUANTITY = re.compile(rf"[~>]?({FIRST}){RANGE_END}\s?({UNITS})?")
 UNIT_NAMES = {"×": "x", "times": "x", "point": "points", "pp": "points", "percentage points": "points",
               "percentage point": "points"}
-# LaTeX that survives in saved abstracts ("23times", "15\\%", "sim7"), rewritten at the same length
-# so that offsets into the sentence still hold.
-LATEX = ((re.compile(r"(?<=\d)times\b"), "×    "), (re.compile(r"\\%"), "% "), (re.compile(r"\bsim(?=\d)"), "  ~"))
+# LaTeX that survives in saved abstracts ("23times", "15\\%", "sim7") and in arXiv's ("$2.5\\times$", "$\\sim$7"),
+# rewritten at the same length so that offsets into the sentence still hold: the symbol, padded with spaces.
+LATEX = ((re.compile(r"\$?\\times\$?"), "×"), (re.compile(r"(?<=\d)times\b"), "×"), (re.compile(r"\\%"), "%"),
+         (re.compile(r"\$?\\sim\s?\$?(?=\d)|\bsim(?=\d)"), "~"), (re.compile(r"\$(?=[\d.])|(?<=[\d.%])\$"), " "))
 RELATIVE_CLAUSE = re.compile(r",? (which|who|whose) ")
 OTHER_QUANTITY = re.compile(r"\s*(fewer|less|lower|smaller|more|larger|higher|cheaper)\b")  # after a number: another quantity
 METRIC_NUMBER_REACH = 16  # characters before a metric where its own number stands ("40% fewer FLOPs")
@@ -81,8 +82,9 @@ def _owned_by_another_number(text: str, metric_at: int, margin_at: int) -> bool:
 
 def plain_latex(text: str) -> str:
     """``text`` with LaTeX leftovers rewritten, character for character (same length)."""
-    for leftover, replacement in LATEX:
-        text = leftover.sub(replacement, text)
+    for leftover, symbol in LATEX:  # "~" goes last (it must touch the number), the others first
+        text = leftover.sub(lambda m, symbol=symbol: symbol.rjust(len(m.group())) if symbol == "~"
+                            else symbol.ljust(len(m.group())), text)
     return text
 
 

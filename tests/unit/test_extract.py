@@ -8,7 +8,7 @@ import pytest
 
 from kgraph.extract.paper import extract_paper
 from kgraph.extract.abbreviations import best_long_form
-from kgraph.extract.margins import quantity
+from kgraph.extract.margins import plain_latex, quantity
 from kgraph.extract.names import is_strong_name
 from kgraph.model import Extraction, Paper, normalize_name
 from kgraph.predictions import gold_record
@@ -284,6 +284,18 @@ def test_comparison_triggers(sentence):
     ("~7%", 7.0, "%"), ("3.5 points", 3.5, "points"), ("-7.20%", -7.2, "%"), ("2.1", 2.1, None)])
 def test_a_margin_is_read_as_a_number_and_a_unit(margin, value, unit):
     assert quantity(margin) == (value, unit)
+
+
+@pytest.mark.parametrize(("text", "plain"), [
+    ("2.5$\\times$ faster", "2.5×        faster"), ("a 23times speedup", "a 23×     speedup"), ("by 15\\%", "by 15% "),
+    ("about $\\sim$7 points", "about      ~7 points"), ("sim7", "  ~7"), ("$3.2$ points", " 3.2  points")])
+def test_latex_leftovers_become_symbols_at_the_same_length(text, plain):
+    assert plain_latex(text) == plain
+
+
+def test_an_arxiv_latex_margin_is_read():
+    ext = run("We propose QuickNet. QuickNet is 2.5$\\times$ faster than ResNet-50.")
+    assert [(c.loser, c.margin_value, c.margin_unit) for c in ext.claims] == [("ResNet-50", 2.5, "x")]
 
 
 def test_claims_carry_their_margin_as_a_number():
