@@ -120,7 +120,7 @@ def _trigger_at(doc: Doc, k: int, sent: Span) -> tuple[int, str] | None:
 def _values_say_better(doc: Doc, k: int, sent: Span, lower_better: bool) -> bool:
     """Does the number before "vs." at ``k`` beat the one after it ("842 vs. 780 for X"; lower for
     lower-is-better metrics)?"""
-    before = [t for t in doc[max(sent.start, k - 3):k] if t.like_num]
+    before = [t for t in doc[max(sent.start, k - 8):k] if t.like_num]  # "50.1 mIoU on ADE20K (vs. 47.8 for X)"
     after = [t for t in doc[k + 1:min(sent.end, k + 3)] if t.like_num]
     try:
         mine, theirs = float(before[-1].text.replace(",", "")), float(after[0].text.replace(",", ""))
@@ -208,6 +208,10 @@ def _objects(doc: Doc, start: int, sent: Span, fronted: bool) -> list[Span]:
         if names and token.like_num and j + 1 < sent.end and doc[j + 1].lower_ == "for":
             j += 2  # "vs. 780 for X and 730 for Y"
             continue
+        if names and lower in SKIP_BEFORE_NAMES and doc[j - 1].lower_ in {"and", "or"} \
+                and (after := _name_within(doc, j + 1, sent, 3)) is not None:
+            j = after  # "SegFormer-B5 and the recent Mask2Former"
+            continue
         if names and (lower in LIST_JOINERS or lower in METHOD_HEADS and doc[j - 1].i + 1 == names[-1].end):
             j += 1  # "Medusa decoding and ...": the name is Medusa
             continue
@@ -241,6 +245,16 @@ def _plain_method_at(doc: Doc, j: int, sent: Span) -> Span | None:
         if words[-1].lower_ in METHOD_HEADS:
             following = doc[end].lower_ if end < sent.end else ""
             return None if following in GROUP_NOUNS or following in METHOD_HEADS else words
+    return None
+
+
+def _name_within(doc: Doc, j: int, sent: Span, reach: int) -> int | None:
+    """Where a name starts within ``reach`` tokens from ``j``, past lower-case words only, else None."""
+    for k in range(j, min(sent.end, j + reach)):
+        if name_at(doc, k, allow_title=True) is not None:
+            return k
+        if not doc[k].is_lower:
+            return None
     return None
 
 
@@ -297,7 +311,7 @@ def find_comparisons(doc: Doc) -> list[Comparison]:
                 and not any(t.lower_ in AUTHOR_CUES for t in opening)
             objects = _objects(doc, start, sent, fronted) \
                 or _referred(doc, start, sent, [a for a in antecedents if a.at < k]) \
-                or _referred_back(doc, start, sent, comparisons)
+                or _referred_back(doc, start, sent, comparisons, antecedents)
             agent = None
             if kind == "verb" and _passive_at(doc, k, sent):  # "X is outperformed by FooNet": X is the object
                 objects, agent = _coordinated_before(doc, _auxiliary_at(doc, k, sent), sent), k + 2
@@ -378,9 +392,11 @@ def _referred(doc: Doc, start: int, sent: Span, antecedents: list[Antecedent]) -
     return next((a.names for a in reversed(antecedents) if a.referred_by(words)), [])
 
 
-def _referred_back(doc: Doc, start: int, sent: Span, earlier: list[Comparison]) -> list[Span]:
+def _referred_back(doc: Doc, start: int, sent: Span, earlier: list[Comparison],
+                   antecedents: list[Antecedent]) -> list[Span]:
     """The names a back-reference stands for ("outperforms them", "both", "these baselines", "all of
-    them"): the objects of the latest comparison, in this sentence or the two before it."""
+    them"): the objects of the latest comparison, in this sentence or the two before it, else the
+    examples of the latest group with the same noun ("models such as X and Y ... these models")."""
     end = start
     while end < min(sent.end, start + 4) and doc[end].is_lower and doc[end].lower_ in BACK_REFERENCE_WORDS:
         end += 1
@@ -391,7 +407,10 @@ def _referred_back(doc: Doc, start: int, sent: Span, earlier: list[Comparison]) 
     sents = sentences(doc)
     here = sents.index(sent)
     recent = [c for c in earlier if c.objects and sents.index(c.sent) >= here - 2]
-    return recent[-1].objects if recent else []
+    if recent:
+        return recent[-1].objects
+    grouped = [a for a in antecedents if a.head in said and a.at < start]  # "models such as X and Y ... these models"
+    return grouped[-1].names if grouped else []
 
 
 def find_baselines_and_claims(doc: Doc, comparisons: list[Comparison], proposed: list[Mention], primary: str | None,

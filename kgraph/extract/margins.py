@@ -23,6 +23,7 @@ MARGIN = re.compile(
     rf"|(?:(?:up to|with) ({NUMBER}\s?(?:%|x|×|times))|(?:a|an) ({NUMBER}\s?(?:x|×|times)))(?=[\s,;.)])"
     rf"|\b(?:improvements?|gains?|boosts?|increases?|speed-?ups?|reductions?|margin) of (?:up to |about |around |over |nearly )?"
     rf"({NUMBER}(?:\s?(?:{UNITS}))?)"
+    rf"|\((\+{FIRST}(?:\s?(?:{UNITS})(?!\w))?)\)"  # a gain in parentheses after the loser: "X (+1.2 mIoU)"
 )
 # Every number with a unit: the items of a "respectively" list ("by 1.31x and 2.71x ..., respectively").
 UNIT_NUMBER = re.compile(rf"(?<![\w.])({NUMBER}\s?(?:{UNITS})(?![\w]))")
@@ -93,7 +94,7 @@ def margins(text: str, start: int, end: int) -> list[tuple[int, str, bool]]:
     words after it may lie beyond: "1.5x over X" for the trigger "over")."""
     found = []
     for match in MARGIN.finditer(text, start, min(len(text), end + MARGIN_LOOKAHEAD)):
-        group = next(g for g in range(1, 6) if match.group(g))
+        group = next(g for g in range(1, 7) if match.group(g))
         if match.start(group) < end:
             found.append((match.start(group), _tidy(match.group(group)), group == 1))
     return found
