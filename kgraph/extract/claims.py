@@ -31,7 +31,7 @@ LOWER_IS_BETTER_CONTEXT = pattern("lower_is_better_context")
 SUBJECT_GAP = words("subject_gap")
 AUTHOR_CUES = words("author_cues")
 THIRD_PARTY = words("third_party")
-WINNING_KINDS = {"verb", "over", "at-least"}  # triggers that say "better" (or not worse) by themselves
+WINNING_KINDS = {"verb", "over", "at-least", "behind"}  # triggers that say "better" (or not worse) by themselves
 VARIANT = pattern("variant")
 CLAUSE_BREAK = pattern("clause_break")
 
@@ -46,7 +46,7 @@ class Comparison:
     wins: bool
     kind: str  # verb (outperforms), over (gains over), than, compared (compared to, versus), at-least, hedge
     fronted: bool  # the sentence opens with it: "Compared with X, our method ..."
-    agent: int | None = None  # a passive's winner starts here: "X is outperformed by <agent>"
+    agent: int | None = None  # where the winner starts when the subject loses: "X is outperformed by / lags behind <agent>"
 
 
 def find_comparisons(doc: Doc) -> list[Comparison]:
@@ -68,8 +68,9 @@ def find_comparisons(doc: Doc) -> list[Comparison]:
                 or referred(doc, start, sent, [a for a in antecedents if a.at < k]) \
                 or referred_back(doc, start, sent, comparisons, antecedents)
             agent = None
-            if kind == "verb" and passive_at(doc, k, sent):  # "X is outperformed by FooNet": X is the object
-                objects, agent = coordinated_before(doc, auxiliary_at(doc, k, sent), sent), k + 2
+            if kind == "verb" and passive_at(doc, k, sent) or kind == "behind":  # "X is outperformed by / lags behind Y"
+                subject_end = auxiliary_at(doc, k, sent) + (kind == "behind")  # "X is outperformed", "X (still) trails"
+                objects, agent = coordinated_before(doc, subject_end, sent), start + (kind == "verb")
             if not objects:
                 continue
             negated = any(doc[i].lower_ in NEGATIONS for i in range(max(sent.start, k - 3), k))

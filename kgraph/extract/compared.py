@@ -9,6 +9,7 @@ comparison ("outperforms them / both / these baselines").
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
@@ -18,6 +19,7 @@ from spacy.tokens import Doc, Span
 from kgraph.extract.evidence import sentences
 from kgraph.extract.names import is_generic, name_at, names_in
 from kgraph.extract.rules import words
+from kgraph.extract.triggers import trigger_at
 
 if TYPE_CHECKING:
     from kgraph.extract.claims import Comparison
@@ -32,6 +34,9 @@ LIST_JOINERS = words("list_joiners")
 BACK_REFERENCES = words("back_references")
 BACK_REFERENCE_WORDS = words("back_reference_words")
 METHOD_HEADS = words("method_heads")
+ANOTHER_OBJECT = {"of", "on", "over"}  # "ahead of X by 4.3 and of Y by 1.2"
+VALUE = re.compile(r"^[+-]?\d+(\.\d+)?[x×%]$")  # "2.6x", "30.7%" as one token
+MARGIN_REACH = 8  # tokens of a margin before the next name: "by 5.0% success rate on HM3D and Y"
 MAX_SKIPPED = 8  # words before the first name: "complex segmentation models such as X"
 
 
@@ -89,11 +94,11 @@ def compared_names(doc: Doc, start: int, sent: Span, fronted: bool) -> list[Span
 def _list_goes_on(doc: Doc, j: int, sent: Span, last: Span) -> int | None:
     """Where a list of compared names goes on after its ``last`` name, from token ``j``; None where it ends
     ("outperforms X by 91% on Y": Y is where, not whom)."""
-    token, lower = doc[j], doc[j].lower_
+    lower = doc[j].lower_
     if lower == "(" and (close := _unnamed_parenthesis(doc, j, sent)) is not None:
         return close + 1  # a loser's score: "DreamerV3 (14.8%) and PPO (4.6%)"
-    if token.like_num and j + 1 < sent.end and doc[j + 1].lower_ == "for":
-        return j + 2  # "vs. 780 for X and 730 for Y"
+    if (value_for := _value_for(doc, j, sent)) is not None:
+        return value_for  # "vs. 780 for X and 730 for Y", "compared with 33.6% for X and 30.7% for Y"
     if lower in SKIP_BEFORE_NAMES and doc[j - 1].lower_ in {"and", "or"} \
             and (after := _name_within(doc, j + 1, sent, 3)) is not None:
         return after  # "SegFormer-B5 and the recent Mask2Former"
@@ -101,6 +106,18 @@ def _list_goes_on(doc: Doc, j: int, sent: Span, last: Span) -> int | None:
         return j + 1  # "Medusa decoding and ...": the name is Medusa
     if lower == "by":
         return margin_then_name(doc, j + 1, sent)  # "outperforms X by 2.3% and Y by 1.1%"
+    return None
+
+
+def _value_for(doc: Doc, j: int, sent: Span) -> int | None:
+    """Past "30.7% for" (a loser's own value) at ``j``: where its name starts, else None."""
+    if not (doc[j].like_num or VALUE.match(doc[j].text)):
+        return None
+    for k in range(j + 1, min(sent.end - 1, j + 3)):
+        if doc[k].lower_ == "for":
+            return k + 1
+        if doc[k].is_alpha and doc[k].lower_ not in {"x", "times", "points"}:
+            return None
     return None
 
 
@@ -139,9 +156,10 @@ def _unnamed_parenthesis(doc: Doc, j: int, sent: Span) -> int | None:
 
 
 def margin_then_name(doc: Doc, j: int, sent: Span) -> int | None:
-    """Where the next name starts when a margin at ``j`` is followed by "and" / "," and a name
-    ("by 2.3% and Y by 1.1%"), else None."""
-    end = min(sent.end, j + 6)
+    """Where the next name starts when a margin at ``j`` is followed by "and" / "," and a name ("by 2.3%
+    and Y by 1.1%", "by 5.0% success rate on HM3D and Y", "by 2.6 and on Y", "by 6.4% and the baseline
+    Y"), else None."""
+    end = min(sent.end, j + MARGIN_REACH)
     if j >= end or not doc[j].like_num and not doc[j].text.startswith(("+", "~")):
         return None
     k = j + 1
@@ -151,7 +169,15 @@ def margin_then_name(doc: Doc, j: int, sent: Span) -> int | None:
         return None
     while k < sent.end and doc[k].lower_ in {"and", ","}:
         k += 1
-    return k if k < sent.end and name_at(doc, k, allow_title=True) is not None else None
+    if k < sent.end and doc[k].lower_ in ANOTHER_OBJECT:  # "and on Y by 20.2", not "and on MATH it ..."
+        name = name_at(doc, k + 1, allow_title=True) if k + 1 < sent.end else None
+        return k + 1 if name is not None and name.end < sent.end and doc[name.end].lower_ == "by" else None
+    for k in range(k, min(sent.end, k + 4)):  # "and the domain-adversarial baseline Y", not "and outperforms Y"
+        if name_at(doc, k, allow_title=True) is not None:
+            return k
+        if not doc[k].is_lower or trigger_at(doc, k, sent) is not None:
+            return None
+    return None
 
 
 def _combined(doc: Doc, name: Span, sent: Span) -> Span:

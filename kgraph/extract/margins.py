@@ -20,7 +20,7 @@ MARGIN = re.compile(
     rf"({NUMBER}(?:\s?(?:{UNITS})(?!\w)|(?=times\b))?)"
     rf"|(?<![\w@.])({NUMBER}(?:\s?(?:{UNITS})(?!\w))?)(?:\s+[A-Z][\w@-]*)?\s+(?:higher|lower|faster|better|fewer|less|more|larger|smaller|improvements?|"
     r"speed-?ups?|reductions?|gains?|increases?|boosts?|acceleration|absolute|relative|average|over|above|than)\b"
-    rf"|(?:(?:up to|with) ({NUMBER}\s?(?:%|x|×|times))|(?:a|an) ({NUMBER}\s?(?:x|×|times)))(?=[\s,;.)])"
+    rf"|(?:(?:up to|(?<!compared )(?<!comparison )with) ({NUMBER}\s?(?:%|x|×|times))|(?:a|an) ({NUMBER}\s?(?:x|×|times)))(?=[\s,;.)])"
     rf"|\b(?:improvements?|gains?|boosts?|increases?|speed-?ups?|reductions?|margin) of (?:up to |about |around |over |nearly )?"
     rf"({NUMBER}(?:\s?(?:{UNITS}))?)"
     rf"|\((\+{FIRST}(?:\s?(?:{UNITS})(?!\w))?)\)"  # a gain in parentheses after the loser: "X (+1.2 mIoU)"

@@ -298,5 +298,6 @@ def _names_a_dataset(doc: Doc, m: Mention) -> bool:
         after, before = m.evidence.text[m.end:m.end + 60].lower(), ""
     else:
         after, before = doc.text[m.end:m.end + 60].lower(), doc.text[max(0, m.start - 40):m.start].lower()
+        after = re.split(r"[.;]\s", after)[0]  # "We propose X. On the Y benchmark, ...": X is no benchmark
     return any(word in DATASET_KINDS for word in re.findall(r"[a-z]+", after)[:8]) \
         or any(word in DATASET_KINDS for word in re.findall(r"[a-z]+", before)[-3:])

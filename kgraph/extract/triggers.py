@@ -28,6 +28,9 @@ OBJECT_OPENERS = words("object_openers")
 COMPARE_VERBS = words("compare_verbs")
 AMOUNTS = words("amounts")
 PASSIVE_AUXILIARIES = words("passive_auxiliaries")
+BEHIND_WORDS = words("behind_words")
+NEGATIONS = words("negations")
+GAIN_WINDOW = 12  # tokens before "over" where a gain is said: "improves the median win rate across ... over X"
 
 
 @functools.cache
@@ -37,7 +40,8 @@ def lower_is_better() -> frozenset[str]:
 
 def trigger_at(doc: Doc, k: int, sent: Span) -> tuple[int, str] | None:
     """(first object token, kind) when token ``k`` opens a comparison; kind is verb, over, compared, than,
-    at-least or hedge (the claim rules are ``comparison-KIND``; verb, over and at-least say "better" by themselves)."""
+    at-least, behind (its subject loses: "X lags behind Y") or hedge (the claim rules are ``comparison-KIND``;
+    verb, over, at-least and behind say "better" by themselves)."""
     lower = doc[k].lower_
     nxt = doc[k + 1].lower_ if k + 1 < sent.end else ""
     if lower in HEDGES and lower.startswith("match") and nxt == "or" and k + 2 < sent.end \
@@ -54,10 +58,14 @@ def trigger_at(doc: Doc, k: int, sent: Span) -> tuple[int, str] | None:
     if lower.startswith(WIN_STEMS) and not (k > sent.start and doc[k - 1].lower_ in {"or", "and"} and k > sent.start + 1
                                             and doc[k - 2].lower_.startswith("match")):
         return k + 1, "verb"
-    if lower in OVER_WORDS and nxt in {"over", "upon"}:
+    if lower in OVER_WORDS and (nxt in {"over", "upon"} or nxt == "on" and _named_then_by(doc, k + 2, sent)):
+        return k + 2, "over"  # "improves over X", "improving on X by 2.6"
+    if lower == "ahead" and nxt == "of":  # "ahead of X by 4.3 points"
         return k + 2, "over"
+    if lower in BEHIND_WORDS and not (k > sent.start and doc[k - 1].lower_ in NEGATIONS):  # "X lags behind Y by 7"
+        return (k + 2 if nxt == "behind" else k + 1), "behind"
     if lower in {"over", "upon"} and (k == sent.start or doc[k - 1].lower_ not in OVER_WORDS) and not (k + 1 < sent.end and (doc[k + 1].like_num or doc[k + 1].lower_ in {"the", "time", "all"})):
-        window = doc[max(sent.start, k - 8):k].text.lower()
+        window = doc[max(sent.start, k - GAIN_WINDOW):k].text.lower()
         if any(word in window.split() for word in OVER_WORDS) or GAIN_CONTEXT.search(window):
             return k + 1, "over"
     if (lower, nxt) in NEUTRAL_PAIRS:
@@ -75,6 +83,12 @@ def trigger_at(doc: Doc, k: int, sent: Span) -> tuple[int, str] | None:
     if lower == "as" and _at_least_as(doc, k, sent):
         return k + 1, "at-least"
     return None
+
+
+def _named_then_by(doc: Doc, j: int, sent: Span) -> bool:
+    """Does a name at ``j`` come with its margin ("on MOTRv2 by 2.6"), not a place ("on COCO, ...")?"""
+    name = name_at(doc, j, allow_title=True) if j < sent.end else None
+    return name is not None and name.end < sent.end and doc[name.end].lower_ == "by"
 
 
 def values_say_better(doc: Doc, k: int, sent: Span, lower_better: bool) -> bool:
