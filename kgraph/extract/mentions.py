@@ -74,7 +74,8 @@ def find_benchmarks(doc: Doc, exclude: set[str]) -> list[Mention]:
              for i in range(span.start, span.end)}
     metric_keys = {normalize_name(s.text) for s in doc.spans["metric"]}
     for sent in sentences(doc):
-        cued = EVAL_CUES.search(sent.text.lower()) is not None
+        # "On X, Y and Z, FooNet achieves ...": a sentence that opens with a list of where is an evaluation
+        cued = EVAL_CUES.search(sent.text.lower()) is not None or doc[sent.start].lower_ in LIST_PREPOSITIONS
         i = sent.start
         while i < sent.end:
             name = name_at(doc, i, allow_title=True)
