@@ -15,6 +15,7 @@ import sys
 import threading
 from pathlib import Path
 
+import httpx
 import pytest
 import rdflib
 from browser import LAUNCH_ARGS, chromium  # noqa: F401  (pytest fixture)
@@ -24,7 +25,7 @@ from kgraph.curate.decisions import read_decisions
 from kgraph.curate.server import review_server
 from kgraph.rdf import KG
 
-pytestmark = [pytest.mark.browser, pytest.mark.slow]
+pytestmark = pytest.mark.slow  # a server in a thread, kgraph as its own process; the browser tests are marked too
 REPO = Path(__file__).resolve().parents[1]
 LISTING = REPO / "examples" / "listing.txt"
 PROV = rdflib.Namespace("http://www.w3.org/ns/prov#")
@@ -133,6 +134,7 @@ def _upgraded_package(tmp_path: Path) -> Path:
     return root
 
 
+@pytest.mark.browser
 def test_review_then_build_then_upgrade(chromium, tmp_path, inputs, capsys):  # noqa: F811
     out = tmp_path / "out"
     _build(inputs, out, capsys)
@@ -179,6 +181,7 @@ def _assert_curated(out: Path, capsys) -> None:
     assert str(graph.value(claim, PROV.wasAttributedTo)).endswith("/curator/Ada%20%3Cb%3ELovelace%3C%2Fb%3E")
 
 
+@pytest.mark.browser
 def test_two_tabs_posting_at_once_lose_nothing(chromium, tmp_path, inputs, capsys):  # noqa: F811
     out = tmp_path / "out"
     _build(inputs, out, capsys)
@@ -203,3 +206,23 @@ def test_two_tabs_posting_at_once_lose_nothing(chromium, tmp_path, inputs, capsy
     assert len(decisions) == len(ids) == 19 and all(d.action == "accept" for d in decisions)
     printed = _build(inputs, out, capsys)
     assert "curation: 19 decisions in force, 19 applied (0 facts rejected), 0 orphans" in printed
+
+
+def test_the_server_listens_on_loopback_only_and_refuses_other_hosts_and_sites(tmp_path, inputs, capsys):
+    out = tmp_path / "out"
+    _build(inputs, out, capsys)
+    serving = _Serving(out)
+    try:
+        assert serving.server.server_address[0] == "127.0.0.1"
+        body = json.dumps({"id": 0, "action": "accept"})
+        with httpx.Client() as client:
+            page = client.get(serving.url)
+            assert page.status_code == 200 and "default-src 'none'" in page.headers["content-security-policy"]
+            rebound = client.get(serving.url, headers={"Host": f"evil.example:{serving.server.server_port}"})
+            other_site = client.post(serving.url + "decision", content=body, headers={
+                "Content-Type": "application/json", "Origin": "http://evil.example"})
+            not_json = client.post(serving.url + "decision", content=body, headers={"Content-Type": "text/plain"})
+        assert (rebound.status_code, other_site.status_code, not_json.status_code) == (403, 403, 400)
+    finally:
+        serving.close()
+    assert not (out / "curation.jsonl").exists()

@@ -19,6 +19,8 @@ from kgraph.curate.apply import apply_decisions, find_fact, margin_parts
 from kgraph.curate.decisions import Decision, about, append_decisions, read_decisions
 from kgraph.curate.gold import export_gold
 from kgraph.curate.ledger import Ledger
+from kgraph.curate.queue import read_queue
+from kgraph.curate.server import Review
 from kgraph.errors import InputError
 from kgraph.ingest import read_papers
 from kgraph.model import Evidence, Paper
@@ -343,3 +345,34 @@ def test_unreviewed_claims_and_gold_export(curated, tmp_path):
     assert len(losers) == 16 and "Medusa-2" not in losers and "GridMixer" not in losers
     gold = tmp_path / "gold.jsonl"
     assert export_gold(out, gold) == (0, 2)  # two papers have unreviewed claims left
+
+
+# --- the review queue and its decisions (the page itself: tests/test_review_browser.py) ---------
+
+
+def test_the_queue_puts_the_least_sure_first_and_flags_what_matters(plain):
+    queue = read_queue(plain)
+    assert [(i.claim.winner, i.claim.loser) for i in queue[:2]] == [("HaloNorm", "GridMixer"), ("LDT", "Medusa")]
+    assert [i.claim.confidence for i in queue] == sorted(i.claim.confidence for i in queue)
+    flags = {(i.claim.winner, i.claim.loser, i.claim.benchmark): i.flags for i in queue}
+    assert flags["HaloNorm", "GridMixer", None] == ["contradiction"]
+    # GridMixer and HaloNorm win twice each on ImageNet-1K: without this claim HaloNorm would top it
+    assert flags["GridMixer", "HaloNorm", "ImageNet-1K"] == ["contradiction", "leaderboard top"]
+    assert flags["RTD", "StarCoder", "CodeTrail"] == ["leaderboard top"]  # its benchmark's only claim
+    assert flags["EchoSpec", "Medusa", "MT-Bench"] == []  # EchoSpec tops MT-Bench without it too
+    item = queue[0].to_plain()
+    assert [item["evidence"][s:e] for s, e, _ in item["marks"]] == ["GridMixer"]  # "our method": the winner unnamed
+
+
+def test_review_appends_what_a_page_posts_and_refuses_what_it_should_not(plain, tmp_path):
+    review = Review(plain, tmp_path / "c.jsonl", "Ada")
+    first = review.order[0]
+    assert review.decide({"id": first, "action": "reject"})["reviewed"] == 1
+    for bad, message in [({"id": first, "action": "delete"}, "action must be"), ({"id": 10**6, "action": "accept"},
+                         "no such claim"), ({"id": first, "action": "correct", "set": {"colour": "red"}}, "may give only"),
+                         ({"id": first, "action": "correct", "set": {"winner": " "}}, "cannot make 'winner' empty")]:
+        with pytest.raises(ValueError, match=message):
+            review.decide(bad)
+    (decision,) = read_decisions(tmp_path / "c.jsonl")
+    assert (decision.action, decision.winner, decision.loser, decision.curator) == ("reject", "HaloNorm", "GridMixer", "Ada")
+    assert review.progress() == {"reviewed": 1, "total": 18, "decided": {first: "reject"}}
