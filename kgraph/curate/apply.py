@@ -82,6 +82,8 @@ def _apply(paper: Paper, extraction: Extraction, d: Decision, outcome: Outcome) 
         fact.curation = stamp
     else:
         fixed = _corrected(d, fact, stamp)
+        if isinstance(fixed, str):
+            return fixed
         if isinstance(fixed, Mention) and "kind" in fixed.curation.original and _ROLE_OF_KIND[fixed.kind] != d.fact:
             del facts[found]
             getattr(extraction, _ROLE_OF_KIND[fixed.kind]).append(fixed)
@@ -126,13 +128,20 @@ def find_fact(facts: list[Fact], d: Decision) -> int | str:
     return found[0] if len(found) == 1 else f"it fits {len(found)} facts equally well"
 
 
-def _corrected(d: Decision, fact: Fact, stamp: Curation) -> Fact:
+def _corrected(d: Decision, fact: Fact, stamp: Curation) -> Fact | str:
+    """The fact with the curated values (or why they cannot be given: a mention's name is a surface
+    form, found in its sentence, as the gold guidelines write names)."""
     original = {key: getattr(fact, key) for key, value in d.set.items() if getattr(fact, key) != value}
     if not original:
         return dataclasses.replace(fact, curation=stamp)
     fixed = dataclasses.replace(fact, **d.set, curation=dataclasses.replace(stamp, status="corrected", original=original))
     if isinstance(fixed, Claim) and "margin" in d.set:
         fixed.margin_value, fixed.margin_unit = margin_parts(fixed.margin)
+    if isinstance(fixed, Mention) and "name" in original:
+        if (at := fixed.evidence.text.find(fixed.name)) < 0:
+            return f"the corrected name {fixed.name!r} is not in its evidence sentence"
+        fixed.start = fixed.evidence.start + at
+        fixed.end = fixed.start + len(fixed.name)
     return fixed
 
 

@@ -40,6 +40,8 @@ def curation_line(summary, output: str | Path) -> str | None:
             f"({summary.rejected} facts rejected), {len(summary.orphans)} orphans")
     if summary.orphans:
         line += f" (kgraph curation orphans {output} lists them)"
+    if summary.rejected:
+        line += f"; rejected facts kept in {BuildFolder(output).rejected}"
     return line
 
 

@@ -24,6 +24,7 @@ from kgraph.errors import InputError
 
 HOST = "127.0.0.1"  # never another interface: the page writes to the curation file
 MAX_BODY = 64 * 1024
+PAGE_CLAIMS = 2000  # claims a page holds (those to review first); reloading it brings the next ones
 ASSETS = {"/review.js": "application/javascript", "/review.css": "text/css"}
 POLICY = ("default-src 'none'; script-src 'self'; style-src 'self'; connect-src 'self'; img-src 'self'; "
           "base-uri 'none'; form-action 'none'; frame-ancestors 'none'")
@@ -53,8 +54,10 @@ class Review:
             return {"reviewed": reviewed, "total": len(self.items), "decided": dict(self.decided)}
 
     def page(self) -> str:
+        with self.lock:
+            shown = sorted(self.order, key=lambda i: i in self.decided)[:PAGE_CLAIMS]  # a stable sort: in order
         data = {"build": self.build, "curator": self.curator, "curation": str(self.curation),
-                "claims": [self.items[i].to_plain() for i in self.order], **self.progress()}
+                "claims": [self.items[i].to_plain() for i in shown], **self.progress()}
         text = json.dumps(data, ensure_ascii=False).replace("</", "<\\/")
         return _template("review.html").replace("{{data}}", text)
 

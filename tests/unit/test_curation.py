@@ -376,3 +376,28 @@ def test_review_appends_what_a_page_posts_and_refuses_what_it_should_not(plain, 
     (decision,) = read_decisions(tmp_path / "c.jsonl")
     assert (decision.action, decision.winner, decision.loser, decision.curator) == ("reject", "HaloNorm", "GridMixer", "Ada")
     assert review.progress() == {"reviewed": 1, "total": 18, "decided": {first: "reject"}}
+
+
+def test_decisions_on_mentions_reject_rename_move_and_add(plain):
+    saved, extractions = _saved_pairs(plain)
+    paper, extraction = saved[0], extractions[0]  # HaloNorm
+    gridmixer = next(m for m in extraction.baselines if m.name == "GridMixer")
+    accuracy = next(m for m in extraction.metrics if m.name == "accuracy")
+    layernorm = next(m for m in extraction.baselines if m.name == "LayerNorm")
+    sentence = layernorm.evidence
+    decisions = [about(paper, "baselines", gridmixer, "reject", "Ada", AT),
+                 about(paper, "metrics", accuracy, "correct", "Ada", AT, {"name": "equal accuracy"}),
+                 about(paper, "baselines", layernorm, "correct", "Ada", AT, {"kind": "benchmark"}),
+                 Decision("add", "paper:x", "organizations", sentence.start, sentence.end, "Ada", AT, title=paper.title,
+                          set={"name": "Nobody Lab"}),
+                 about(paper, "proposed", extraction.proposed[0], "correct", "Ada", AT, {"name": "HaloNet"})]
+    curated, outcome = apply_decisions(paper, extraction, decisions)
+    assert "GridMixer" not in [m.name for m in curated.baselines] and outcome.rejected[0]["fact"]["name"] == "GridMixer"
+    renamed = next(m for m in curated.metrics if m.curation)
+    assert (renamed.name, renamed.curation.original) == ("equal accuracy", {"name": "accuracy"})
+    assert paper.abstract[renamed.start:renamed.end] == "equal accuracy"  # its surface offsets follow the name
+    moved = next(m for m in curated.benchmarks if m.name == "LayerNorm")
+    assert moved.curation.original == {"kind": "method"} and "LayerNorm" not in [m.name for m in curated.baselines]
+    assert outcome.orphans == [[0, "the name 'Nobody Lab' is not in its evidence span"],
+                               [0, "the corrected name 'HaloNet' is not in its evidence sentence"]]
+    assert len(outcome.applied) == 3
