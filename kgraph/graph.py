@@ -8,7 +8,9 @@ Edges carry ``type`` and are keyed by it: ``proposes``, ``evaluated_on``, ``comp
 ``uses_metric``, ``mentions_organization`` (paper -> entity) and ``outperforms`` (method ->
 method, with ``benchmark``/``metric`` node ids, ``margin`` and ``paper``). Every edge keeps its
 evidence: ``evidence`` (sentence), ``evidence_start``/``evidence_end`` (offsets in
-``evidence_field`` of the paper), ``rule`` and ``confidence``.
+``evidence_field`` of the paper), ``rule`` and ``confidence``; a fact a person checked
+(``kgraph.curate``) also ``curation_status``, ``curator``, ``curated_at`` and ``machine_<field>``
+for each value they corrected.
 """
 
 from __future__ import annotations
@@ -49,7 +51,8 @@ def _evidence_attrs(evidence: Evidence, rule: str, confidence: float,
         "confidence": round(confidence, 3),
     }
     if curation is not None:  # who checked it (kgraph.curate), and the machine's values they corrected
-        attrs["curation"] = curation
+        attrs.update(curation_status=curation.status, curator=curation.curator, curated_at=curation.at,
+                     **{f"machine_{name}": value for name, value in curation.original.items()})
     return attrs
 
 

@@ -19,7 +19,6 @@ import pyoxigraph as ox
 from rdflib import OWL, RDF, RDFS, SKOS, XSD, Graph, URIRef
 from rdflib.namespace import DCTERMS, SDO
 
-from kgraph.model import Curation
 from kgraph.rdf.namespace import KG
 from kgraph.rdf.terms import (Term, _XSD_DATE, _decimal, _hashed_iri, _integer, _node, _number, _value, curator_iri,
                               web_iri)
@@ -126,18 +125,18 @@ def _add_evidence(rdf: Triples, subject: ox.NamedNode, data: dict) -> None:
     rdf.add((subject, K["evidenceField"], EVIDENCE_FIELDS[field]))
     rdf.add((subject, K["extractionRule"], ox.Literal(data["rule"])))
     rdf.add((subject, K["confidence"], _decimal(data["confidence"])))
-    if data.get("curation") is not None:
-        _add_curation(rdf, subject, data["curation"])
+    if data.get("curation_status") is not None:
+        _add_curation(rdf, subject, data)
 
 
-def _add_curation(rdf: Triples, subject: ox.NamedNode, curation: Curation) -> None:
+def _add_curation(rdf: Triples, subject: ox.NamedNode, data: dict) -> None:
     """Who checked the fact and when, what they made of it, and the machine's values they corrected."""
-    rdf.add((subject, K["curationStatus"], CURATION_STATUSES[curation.status]))
-    rdf.add((subject, _ATTRIBUTED_TO, _named(curator_iri(curation.curator))))
-    rdf.add((subject, K["curatedAt"], ox.Literal(curation.at, datatype=_XSD_DATETIME)))
-    for name, value in curation.original.items():
-        if value is not None:
-            rdf.add((subject, K[f"machine{name.title()}"], ox.Literal(str(value))))
+    rdf.add((subject, K["curationStatus"], CURATION_STATUSES[data["curation_status"]]))
+    rdf.add((subject, _ATTRIBUTED_TO, _named(curator_iri(data["curator"]))))
+    rdf.add((subject, K["curatedAt"], ox.Literal(data["curated_at"], datatype=_XSD_DATETIME)))
+    for name in MACHINE_VALUES:
+        if data.get(f"machine_{name}") is not None:
+            rdf.add((subject, K[f"machine{name.title()}"], ox.Literal(str(data[f"machine_{name}"]))))
 
 
 def _add_mention(rdf: Triples, paper_id: str, entity_id: str, data: dict) -> None:

@@ -10,6 +10,7 @@ import shutil
 import threading
 from pathlib import Path
 
+import networkx as nx
 import pytest
 import rdflib
 
@@ -24,6 +25,7 @@ from kgraph.curate.server import Review
 from kgraph.errors import InputError
 from kgraph.ingest import read_papers
 from kgraph.model import Evidence, Paper
+from kgraph.query.export import export
 from kgraph.query.sparql import canned_query, query_graph
 from kgraph.query.validate import validate_graph
 from kgraph.rdf import KG
@@ -245,6 +247,13 @@ def test_a_corrected_claim_carries_its_curator_and_the_machine_value(curated):
     assert str(graph.value(claim, KG.machineLoser)) == "Medusa" and str(graph.value(claim, KG.margin)) == "1.3x"
     assert str(graph.value(claim, PROV.wasAttributedTo)).endswith("/curator/Ada%20%3Cb%3E")
     assert validate_graph(out, None, 10)[1] == []
+
+
+def test_graphml_carries_the_curation_as_plain_attributes(curated, tmp_path):
+    out, _ = curated
+    export(out, "graphml", tmp_path / "g.graphml")
+    edges = [data for *_, data in nx.read_graphml(tmp_path / "g.graphml").edges(data=True) if data.get("curator")]
+    assert [(e["curation_status"], e["curator"], e["machine_loser"]) for e in edges] == [("corrected", "Ada <b>", "Medusa")]
 
 
 def test_nothing_else_in_graph_ttl_changes(curated, plain):
