@@ -410,3 +410,21 @@ def test_decisions_on_mentions_reject_rename_move_and_add(plain):
     assert outcome.orphans == [[0, "the name 'Nobody Lab' is not in its evidence span"],
                                [0, "the corrected name 'HaloNet' is not in its evidence sentence"]]
     assert len(outcome.applied) == 3
+
+
+def test_an_added_claim_appears_as_if_extracted(plain, papers, tmp_path):
+    shutil.copytree(plain, tmp_path / "b")
+    folder = tmp_path / "b"
+    paper, claim = _claim(plain, "SC-CoT", "Self-Consistency")
+    span = claim.evidence
+    _write(folder / "curation.jsonl", [Decision("add", "paper:x", "claim", span.start, span.end, "Bo", AT,
+                                                title=paper.title, set={"winner": "SC-CoT", "loser": "Chain-of-Thought",
+                                                                        "benchmark": "GSM8K", "margin": "3 points"})])
+    report = build(papers, folder, curation=Ledger.read(folder / "curation.jsonl"))
+    assert (report.curation.applied, report.counts["claims"]) == (1, 19)
+    assert ("sc-cot", "chain-of-thought") in _rdf_pairs(folder) & _page_pairs(folder)
+    graph = rdflib.Graph().parse(folder / "graph.ttl")
+    (added,) = graph.subjects(KG.curationStatus, KG.Added)
+    assert (str(graph.value(added, KG.extractionRule)), str(graph.value(added, KG.evidenceText))) == (
+        "curator.added", span.text)
+    assert validate_graph(folder, None, 10)[1] == []
