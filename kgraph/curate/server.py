@@ -74,6 +74,11 @@ class Review:
             raise ValueError(f"'set' may give only {', '.join(CLAIM_VALUES)}")
         if values:
             values = {k: (v.strip() or None) if isinstance(v, str) else v for k, v in values.items()}
+        curation = item.claim.curation
+        if action == "accept" and curation is not None and curation.original:
+            # accepting a corrected claim accepts the curated values: it is the correction again (a
+            # decision names a claim as extracted, so a plain accept would put the machine's back)
+            action, values = "correct", {key: getattr(item.claim, key) for key in curation.original}
         at = datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
         decision = about(item.paper, "claim", item.claim, action, self.curator, at, values)
         append_decisions(self.curation, [decision])

@@ -428,3 +428,16 @@ def test_an_added_claim_appears_as_if_extracted(plain, papers, tmp_path):
     assert (str(graph.value(added, KG.extractionRule)), str(graph.value(added, KG.evidenceText))) == (
         "curator.added", span.text)
     assert validate_graph(folder, None, 10)[1] == []
+
+
+def test_accepting_a_corrected_claim_on_the_page_keeps_the_correction(curated, papers, tmp_path):
+    out, _ = curated
+    shutil.copytree(out, tmp_path / "b")
+    folder = tmp_path / "b"
+    review = Review(folder, folder / "curation.jsonl", "Bo")
+    (corrected,) = [i for i in review.order if review.items[i].claim.curation]
+    review.decide({"id": corrected, "action": "accept"})
+    last = read_decisions(folder / "curation.jsonl")[-1]
+    assert (last.action, last.loser, last.set, last.curator) == ("correct", "Medusa", {"loser": "Medusa-2", "margin": "1.3x"}, "Bo")
+    build(papers, folder, curation=Ledger.read(folder / "curation.jsonl"))
+    assert ("ldt", "medusa-2") in _rdf_pairs(folder)
