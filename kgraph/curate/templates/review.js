@@ -39,8 +39,13 @@ function renderQueue() {
     const row = el("li", null, status(item) || "");
     row.dataset.id = item.id;
     if (item.id === shownId) row.classList.add("current");
-    row.append(el("span", `${item.winner} > ${item.loser}`), el("span", item.benchmark || "", "bench"),
-      el("span", item.confidence.toFixed(2), "conf"));
+    row.append(el("span", `${item.winner} > ${item.loser}`), el("span", item.benchmark || "", "bench"));
+    if (item.flags.length) {
+      const mark = el("span", "!", "flagmark");
+      mark.title = item.flags.join(", ");
+      row.append(mark);
+    }
+    row.append(el("span", item.confidence.toFixed(2), "conf"));
     row.addEventListener("click", () => { current = index; show(); });
     list.append(row);
   });
