@@ -131,10 +131,16 @@ def find_fact(facts: list[Fact], d: Decision) -> int | str:
 def _corrected(d: Decision, fact: Fact, stamp: Curation) -> Fact | str:
     """The fact with the curated values (or why they cannot be given: a mention's name is a surface
     form, found in its sentence, as the gold guidelines write names)."""
-    original = {key: getattr(fact, key) for key, value in d.set.items() if getattr(fact, key) != value}
+    values = dict(d.set)
+    same_as = values.pop("same_as", None)  # a merge: another name of the same entity
+    original = {key: getattr(fact, key) for key, value in values.items() if getattr(fact, key) != value}
+    if same_as and same_as not in fact.aliases:
+        original["aliases"] = "; ".join(fact.aliases)
     if not original:
         return dataclasses.replace(fact, curation=stamp)
-    fixed = dataclasses.replace(fact, **d.set, curation=dataclasses.replace(stamp, status="corrected", original=original))
+    fixed = dataclasses.replace(fact, **values, curation=dataclasses.replace(stamp, status="corrected", original=original))
+    if "aliases" in original:  # the paper now says the two names are one: resolution merges their entities
+        fixed.aliases = [*fixed.aliases, same_as]
     if isinstance(fixed, Claim) and "margin" in d.set:
         fixed.margin_value, fixed.margin_unit = margin_parts(fixed.margin)
     if isinstance(fixed, Mention) and "name" in original:

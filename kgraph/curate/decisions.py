@@ -32,7 +32,7 @@ CLAIM = "claim"
 FACTS = (CLAIM, *MENTION_FIELDS)
 FIELDS = ("abstract", "title")
 CLAIM_VALUES = ("winner", "loser", "benchmark", "metric", "margin")  # what ``set`` may give a claim
-MENTION_VALUES = ("name", "kind")  # and a mention
+MENTION_VALUES = ("name", "kind", "same_as")  # and a mention (same_as: merge with the entity of that name)
 # Every key a line may hold, in the order it is written.
 KEYS = ("action", "paper", "title", "fact", "winner", "loser", "benchmark", "metric", "name", "field", "start", "end",
         "set", "curator", "at", "note")

@@ -441,3 +441,26 @@ def test_accepting_a_corrected_claim_on_the_page_keeps_the_correction(curated, p
     assert (last.action, last.loser, last.set, last.curator) == ("correct", "Medusa", {"loser": "Medusa-2", "margin": "1.3x"}, "Bo")
     build(papers, folder, curation=Ledger.read(folder / "curation.jsonl"))
     assert ("ldt", "medusa-2") in _rdf_pairs(folder)
+
+
+def test_a_merge_makes_two_entities_one(plain, papers, tmp_path):
+    shutil.copytree(plain, tmp_path / "b")
+    folder = tmp_path / "b"
+    saved, extractions = _saved_pairs(plain)
+    paper, extraction = next((p, e) for p, e in zip(saved, extractions) if p.title.startswith("Self-Checking"))
+    mention = next(m for m in extraction.baselines if m.name == "Self-Consistency")
+    _write(folder / "curation.jsonl", [about(paper, "baselines", mention, "correct", "Bo", AT,
+                                             {"same_as": "Least-to-Most Prompting"})])
+    report = build(papers, folder, curation=Ledger.read(folder / "curation.jsonl"))
+    assert report.curation.applied == 1 and _methods(folder) == _methods(plain) - 1
+    graph = rdflib.Graph().parse(folder / "graph.ttl")
+    (merged,) = graph.subjects(KG.machineAliases, rdflib.Literal(""))
+    entity = graph.value(merged, KG.mentionOf)
+    labels = {str(graph.value(entity, rdflib.SKOS.prefLabel)), *map(str, graph.objects(entity, rdflib.SKOS.altLabel))}
+    assert {"Self-Consistency", "Least-to-Most Prompting"} <= labels
+    assert {loser for winner, loser in _rdf_pairs(folder) if winner == "sc-cot"} == {str(entity).rsplit("/", 1)[1]}
+    assert validate_graph(folder, None, 10)[1] == []
+
+
+def _methods(folder: Path) -> int:
+    return len(set(rdflib.Graph().parse(folder / "graph.ttl").subjects(rdflib.RDF.type, KG.Method)))
