@@ -18,6 +18,7 @@ from tqdm import tqdm
 from kgraph.io import atomic_writer
 from kgraph.build import build, saved_digests
 from kgraph.build.engine import ExtractionStream, default_jobs, start_fork_server
+from kgraph.curate.commands import add_curation_commands, curation_line, read_ledger
 from kgraph.errors import InputError, OutputError
 from kgraph.extract.rules import rules
 from kgraph.folder import PAGE_FILE, BuildFolder, papers_path
@@ -74,6 +75,7 @@ def cmd_build(args: argparse.Namespace) -> int:
     output = Path(args.update or args.output)
     _check_folder(output)
     kept = None if args.no_cache else BuildFolder(output).parsed_inputs  # inputs read again are not parsed again
+    ledger = read_ledger(args.curation, output)  # before any input: a bad curation file stops the build at once
     with _reading():
         if args.update:
             saved = saved_papers(output, saved_digests(output))
@@ -81,7 +83,7 @@ def cmd_build(args: argparse.Namespace) -> int:
         else:
             papers = read_papers(args.inputs, args.format, kept, args.max_input_size)
     report = build(papers, output, jobs=args.jobs, dask_address=args.dask, use_cache=not args.no_cache,
-                   progress=_progress, iris=Path(args.iris) if args.iris else None)
+                   progress=_progress, iris=Path(args.iris) if args.iris else None, curation=ledger)
     counts = dict(report.counts)
     papers_total = counts.pop(PAPER_TYPE)
     print(f"papers: {papers_total}")
@@ -90,6 +92,8 @@ def cmd_build(args: argparse.Namespace) -> int:
     print(f"claims (outperforms): {claims}")
     print(f"incremental: {report.extracted} papers extracted, {papers_total - report.extracted} from the cache; "
           f"{report.rewritten} papers (re)written to the RDF store")
+    if line := curation_line(report.curation, output):
+        print(line)
     for note in report.notes:
         print(f"note: {note}")
     print("wrote " + ", ".join(str(path) for path in BuildFolder(output).outputs()))
@@ -332,6 +336,8 @@ def parser() -> argparse.ArgumentParser:
     build_cmd.add_argument("--iris", metavar="FILE",
                            help="start from this IRI registry (another build's .kgraph/iris.json), so that "
                                 "the same names get the same entity IRIs")
+    build_cmd.add_argument("--curation", metavar="FILE",
+                           help="apply this curation file (default: the output folder's curation.jsonl, if any)")
     build_cmd.set_defaults(run=cmd_build)
 
     extract = commands.add_parser("extract", help="write one gold-format JSON line per paper, for scoring")
@@ -353,6 +359,7 @@ def parser() -> argparse.ArgumentParser:
                           "the best-F1 threshold measured on the gold set; the page's slider changes it)")
     viz.set_defaults(run=cmd_viz)
     _add_linked_data_commands(commands)
+    add_curation_commands(commands)
     return root
 
 

@@ -33,6 +33,7 @@ from kgraph.io import temporary_files
 TURTLE_FILE = "graph.ttl"
 PAPERS_FILE = "papers.jsonl"
 PAGE_FILE = "graph.html"
+CURATION_FILE = "curation.jsonl"  # the decisions of people on the facts (kgraph.curate)
 STATE_DIR = ".kgraph"  # in a build folder: everything below is the build's own
 LOAD_PREFIX = "load-"  # temporary folders of Turtle chunks being loaded into the store
 
@@ -45,6 +46,8 @@ class BuildFolder:
         self.graph_ttl = self.path / TURTLE_FILE
         self.papers = self.path / PAPERS_FILE
         self.page = self.path / PAGE_FILE
+        self.curation = self.path / CURATION_FILE  # the curation file a build applies unless given another
+        self.rejected = self.path / "rejected.jsonl"  # the facts curators rejected, for audit
         self.state_dir = state = self.path / STATE_DIR
         self.state = state / "state.json"  # what the last build found: written last, once all else is
         self.store = state / "store"  # the Oxigraph store holding what graph.ttl holds
@@ -54,6 +57,7 @@ class BuildFolder:
         self.graph_ttl_index = state / "graph-ttl.json"  # where each entity's and paper's block lies in graph.ttl
         self.iris = state / "iris.json"  # the IRI registry: each name key's entity id, kept for good
         self.name_tally = state / "names.json"  # the names of the papers in papers.jsonl, counted
+        self.curation_record = state / "curation.json"  # what each paper's decisions did, and the orphans
         self.parsed_inputs = state / "inputs"  # what each input parsed to (kgraph.ingest.parsed)
         self.lock = state / "build.lock"  # held by the build writing the folder
         self.updating = state / "updating"  # while graph.ttl and the store may disagree with the state
@@ -66,7 +70,8 @@ class BuildFolder:
         """What a killed build left: the outputs it was writing (written beside, then renamed into
         place: at 100k papers, 840 MB of papers.jsonl and graph.ttl for every kill), the state
         files it was writing and the chunks it was loading into the store."""
-        outputs = [temporary for output in self.outputs() for temporary in temporary_files(self.path, output.name)]
+        outputs = [temporary for output in (*self.outputs(), self.rejected)
+                   for temporary in temporary_files(self.path, output.name)]
         return [*outputs, *temporary_files(self.state_dir), *self.state_dir.glob(f"{LOAD_PREFIX}*"), *self.retired]
 
     def remove_leftovers(self) -> None:

@@ -8,7 +8,9 @@ Edges carry ``type`` and are keyed by it: ``proposes``, ``evaluated_on``, ``comp
 ``uses_metric``, ``mentions_organization`` (paper -> entity) and ``outperforms`` (method ->
 method, with ``benchmark``/``metric`` node ids, ``margin`` and ``paper``). Every edge keeps its
 evidence: ``evidence`` (sentence), ``evidence_start``/``evidence_end`` (offsets in
-``evidence_field`` of the paper), ``rule`` and ``confidence``.
+``evidence_field`` of the paper), ``rule`` and ``confidence``; a fact a person checked
+(``kgraph.curate``) also ``curation_status``, ``curator``, ``curated_at`` and ``machine_<field>``
+for each value they corrected.
 """
 
 from __future__ import annotations
@@ -18,7 +20,7 @@ from collections.abc import Iterable
 
 import networkx as nx
 
-from kgraph.model import Claim, Evidence, Extraction, Mention, Paper
+from kgraph.model import Claim, Curation, Evidence, Extraction, Mention, Paper
 from kgraph.resolve import Entity, Resolution, slugify
 from kgraph.schema import MENTION_ROLES, NODE_TYPES, PAPER_TYPE
 
@@ -38,8 +40,9 @@ def paper_node_id(paper: Paper) -> str:
     return f"paper:{slug}"
 
 
-def _evidence_attrs(evidence: Evidence, rule: str, confidence: float) -> dict[str, object]:
-    return {
+def _evidence_attrs(evidence: Evidence, rule: str, confidence: float,
+                    curation: Curation | None) -> dict[str, object]:
+    attrs: dict[str, object] = {
         "evidence": evidence.text,
         "evidence_start": evidence.start,
         "evidence_end": evidence.end,
@@ -47,6 +50,10 @@ def _evidence_attrs(evidence: Evidence, rule: str, confidence: float) -> dict[st
         "rule": rule,
         "confidence": round(confidence, 3),
     }
+    if curation is not None:  # who checked it (kgraph.curate), and the machine's values they corrected
+        attrs.update(curation_status=curation.status, curator=curation.curator, curated_at=curation.at,
+                     **{f"machine_{name}": value for name, value in curation.original.items()})
+    return attrs
 
 
 def build_graph(papers: Iterable[Paper], extractions: dict[str, Extraction], resolution: Resolution,
@@ -112,7 +119,7 @@ def _add_mention_edge(graph: nx.MultiDiGraph, resolution: Resolution, paper: Pap
         return  # one edge per paper and entity; the first (earliest) evidence is kept
     graph.add_edge(paper_id, target, key=edge_type, type=edge_type, name=mention.name,
                    name_start=mention.start, name_end=mention.end,
-                   **_evidence_attrs(mention.evidence, mention.rule, mention.confidence))
+                   **_evidence_attrs(mention.evidence, mention.rule, mention.confidence, mention.curation))
 
 
 def _add_claim_edge(graph: nx.MultiDiGraph, resolution: Resolution, paper: Paper, paper_id: str, claim: Claim) -> None:
@@ -130,7 +137,7 @@ def _add_claim_edge(graph: nx.MultiDiGraph, resolution: Resolution, paper: Paper
         return
     graph.add_edge(winner, loser, key=key, type="outperforms", paper=paper_id, benchmark=benchmark,
                    metric=metric, margin=claim.margin, margin_value=claim.margin_value, margin_unit=claim.margin_unit,
-                   **_evidence_attrs(claim.evidence, claim.rule, claim.confidence))
+                   **_evidence_attrs(claim.evidence, claim.rule, claim.confidence, claim.curation))
 
 
 def summary(graph: nx.MultiDiGraph) -> dict[str, int]:

@@ -19,10 +19,16 @@ from typing import Any
 from kgraph.schema import MENTION_FIELDS
 
 
+# Fields left out of the JSON while unset: a line or cache entry written before they existed, or a
+# fact nobody curated, reads and writes the same bytes.
+_OMITTED_WHEN_NONE = frozenset({"curation"})
+
+
 def _plain(value: Any) -> Any:
     """Dataclasses as dicts and tuples as lists, for JSON (``dataclasses.asdict`` deep-copies: too slow here)."""
     if dataclasses.is_dataclass(value):
-        return {name: _plain(getattr(value, name)) for name in value.__dataclass_fields__}
+        return {name: _plain(item) for name in value.__dataclass_fields__
+                if (item := getattr(value, name)) is not None or name not in _OMITTED_WHEN_NONE}
     if isinstance(value, (list, tuple)):
         return [_plain(item) for item in value]
     return value
@@ -120,6 +126,21 @@ class Evidence:
 
 
 @dataclass
+class Curation:
+    """A person's decision on a fact (``kgraph.curate``): what they made of it, who, when, and
+    what the machine had said of each value they corrected."""
+
+    status: str  # "accepted", "corrected" or "added" (a rejected fact is no longer among the facts)
+    curator: str
+    at: str  # when, ISO 8601 (UTC)
+    original: dict[str, str | None] = field(default_factory=dict)  # field -> the machine's value, where corrected
+
+
+def _curation(data: dict[str, Any] | None) -> Curation | None:
+    return Curation(**data) if data is not None else None
+
+
+@dataclass
 class Mention:
     """A named entity that a paper proposes, evaluates on, compares against, uses or names.
 
@@ -136,6 +157,7 @@ class Mention:
     confidence: float
     aliases: list[str] = field(default_factory=list)
     family: str | None = None  # the broader benchmark or metric it is a variant of (ImageNet for ImageNet-1K)
+    curation: Curation | None = None
 
 
 @dataclass
@@ -152,6 +174,7 @@ class Claim:
     margin: str | None = None  # as written: "2.1", "3x", "+4.5 points"
     margin_value: float | None = None  # its number, for sorting and comparing
     margin_unit: str | None = None  # "%", "x", "points", or the metric it is stated in ("BLEU")
+    curation: Curation | None = None
 
 
 @dataclass
@@ -203,12 +226,14 @@ class Extraction:
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Extraction:
         def mentions(items: list[dict[str, Any]]) -> list[Mention]:
-            return [Mention(**{**m, "evidence": Evidence(**m["evidence"])}) for m in items]
+            return [Mention(**{**m, "evidence": Evidence(**m["evidence"]), "curation": _curation(m.get("curation"))})
+                    for m in items]
 
         return cls(
             paper_key=data["paper_key"],
             **{field_name: mentions(data.get(field_name, [])) for field_name in MENTION_FIELDS},
-            claims=[Claim(**{**c, "evidence": Evidence(**c["evidence"])}) for c in data.get("claims", [])],
+            claims=[Claim(**{**c, "evidence": Evidence(**c["evidence"]), "curation": _curation(c.get("curation"))})
+                    for c in data.get("claims", [])],
             abbreviations=[(s, l) for s, l in data.get("abbreviations", [])],
         )
 

@@ -66,19 +66,30 @@ def skip_reason() -> str | None:
     return None
 
 
+# The browser the first ``chromium`` fixture launched. Each test module that imports the fixture
+# registers one of its own, and Playwright's sync API cannot start twice in one thread: the
+# others share this one (the first closes it, last, at the end of the session).
+_LAUNCHED: list[object] = []
+
+
 @pytest.fixture(scope="session")
 def chromium() -> Iterator[object]:
     """A launched headless Chromium (playwright Browser), shared by the session."""
     reason = skip_reason()
     if reason:
         pytest.skip(reason)
+    if _LAUNCHED:
+        yield _LAUNCHED[0]
+        return
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=LAUNCH_ARGS)
+        _LAUNCHED.append(browser)
         try:
             yield browser
         finally:
+            _LAUNCHED.clear()
             browser.close()
 
 

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from kgraph.build.cache import ExtractionCache
+from kgraph.build.curation_phase import Curating
 from kgraph.build.engine import ExtractionStream
 from kgraph.build.papers_index import SavedLine, read_papers_index, write_papers_index
 from kgraph.build.splice import Splicer, read_bound, write_bound
@@ -64,14 +65,18 @@ def line_digest(data: bytes) -> str:
 
 def extract(papers: list[Paper], folder: BuildFolder, versions: Versions, jobs: int, dask_address: str | None,
             use_cache: bool, advance: Callable[[int], None] | None, counts: ExtractCounts,
-            pool_min_papers: int) -> Extracted:
-    """Write papers.jsonl for ``papers``, copying what the last build wrote of unchanged ones."""
+            pool_min_papers: int, curating: Curating) -> Extracted:
+    """Write papers.jsonl for ``papers``, copying what the last build wrote of unchanged ones
+    (unchanged: the same paper, with the same curation decisions about it)."""
     last = read_papers_index(folder.papers_index, folder.papers, versions.lines) if use_cache else {}
     digests = [paper.digest for paper in papers]
+    stale = curating.stale(papers, digests) if last else set()
+    kept = set(digests) - stale if stale is not None else set()
+    saved_tally = _saved_tally(folder, versions, last, kept) if last else None
+    last = {digest: line for digest, line in last.items() if digest in kept}
     todo = [paper for paper, digest in zip(papers, digests) if digest not in last]
     if advance:
         advance(len(papers) - len(todo))
-    saved_tally = _saved_tally(folder, versions, last, set(digests)) if last else None
     tally = saved_tally or NameTally()
     gc.freeze()  # the index and the tally are held all phase long
 
@@ -85,7 +90,8 @@ def extract(papers: list[Paper], folder: BuildFolder, versions: Versions, jobs: 
         with contextlib.closing(ExtractionStream(todo, jobs, cache, on_batch, dask_address=dask_address,
                                                pool_min_papers=pool_min_papers)) as fresh:
             # closed when done: the last result is taken before the stream ends, and its workers must go
-            lines = _write_lines(folder.papers, papers, digests, last, fresh, tally, saved_tally is None, counts)
+            lines = _write_lines(folder.papers, papers, digests, last, fresh, tally, saved_tally is None, counts,
+                                 curating)
     finally:
         if cache is not None:
             cache.close()
@@ -94,10 +100,10 @@ def extract(papers: list[Paper], folder: BuildFolder, versions: Versions, jobs: 
 
 
 def _write_lines(saved: Path, papers: list[Paper], digests: list[str], last: dict[str, SavedLine],
-                 fresh: ExtractionStream, tally: NameTally, count_copied: bool,
-                 counts: ExtractCounts) -> list[tuple[str, SavedLine]]:
+                 fresh: ExtractionStream, tally: NameTally, count_copied: bool, counts: ExtractCounts,
+                 curating: Curating) -> list[tuple[str, SavedLine]]:
     """papers.jsonl, whole or not at all: each line copied from the last one or written from its
-    extraction (extracting from now: the stream started with the first papers to extract)."""
+    extraction, curated (extracting from now: the stream started with the first papers to extract)."""
     lines: list[tuple[str, SavedLine]] = []
     with contextlib.ExitStack() as stack:
         handle = stack.enter_context(atomic_writer(saved, "wb"))
@@ -106,11 +112,13 @@ def _write_lines(saved: Path, papers: list[Paper], digests: list[str], last: dic
             if (line := last.get(digest)) is not None:
                 line = line._replace(start=splicer.add(saved, line.start, line.length))
                 counts.copied += 1
+                curating.copied(digest)
                 if count_copied:
                     _count(tally, line, counts)
             else:
                 same, (facts, paper_names) = next(fresh)
                 assert same is paper
+                facts, paper_names = curating.curate(paper, digest, facts, paper_names)
                 data = (paper_line(paper, facts) + "\n").encode("utf-8")  # encoded once, to write and to hash
                 line = SavedLine(splicer.write(data), len(data), line_digest(data), paper_iri(paper), paper_names)
                 _count(tally, line, counts)
@@ -143,9 +151,10 @@ def _saved_tally(folder: BuildFolder, versions: Versions, last: dict[str, SavedL
     return tally
 
 
-def save_for_next_build(folder: BuildFolder, versions: Versions, extracted: Extracted) -> None:
+def save_for_next_build(folder: BuildFolder, versions: Versions, extracted: Extracted, curating: Curating) -> None:
     """What the next build starts phase 1 from: the papers.jsonl index and the name tally, bound to
     papers.jsonl (trusted only while it is as they describe: after a kill before this, the next
     build takes every line from the cache instead of copying it)."""
     write_papers_index(folder.papers_index, folder.papers, versions.lines, extracted.lines)
     write_bound(folder.name_tally, folder.papers, extracted.tally.to_json().encode("utf-8"), versions.tally)
+    curating.save()

@@ -21,6 +21,7 @@ from concurrent.futures import Future
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from kgraph.build.curation_phase import Curating, CurationSummary
 from kgraph.build.engine import POOL_MIN_PAPERS
 from kgraph.build.extract_phase import ExtractCounts, Extracted, extract, save_for_next_build
 from kgraph.build.page import lines_at, made_before, page_key, record_page, render_page
@@ -30,6 +31,7 @@ from kgraph.build.plan import (PAGE_ALL_PAPERS_LIMIT, PAGE_MAX_METHODS, PageChoi
 from kgraph.build.rdf_phase import Chunking, RdfJob, write_rdf
 from kgraph.build.state import BuildState, Versions, read_registry, versions
 from kgraph.build.workers import Workers
+from kgraph.curate.ledger import Ledger
 from kgraph.folder import BuildFolder
 from kgraph.io import write_text
 from kgraph.model import Paper
@@ -66,6 +68,7 @@ class BuildReport:
     store_rebuilt: bool = False  # the store was built from nothing
     store_compacted: bool = False
     page_made: bool = False  # graph.html was made (not kept: the last build's shows the same)
+    curation: CurationSummary = field(default_factory=CurationSummary)  # what the curation file did
     notes: list[str] = field(default_factory=list)
 
 
@@ -77,6 +80,7 @@ class _Options:
     progress: Progress | None
     limits: Limits
     iris: Path | None = None  # an IRI registry to start from (``kgraph build --iris``)
+    curation: Ledger = field(default_factory=lambda: Ledger([]))  # the decisions applied
 
     def advance(self, stage: str, total: int) -> Callable[[int], None] | None:
         return self.progress(stage, total) if self.progress and total else None
@@ -84,8 +88,9 @@ class _Options:
 
 def build(papers: list[Paper], output: Path, jobs: int = 1, dask_address: str | None = None,
           use_cache: bool = True, progress: Progress | None = None, limits: Limits = Limits(),
-          iris: Path | None = None) -> BuildReport:
-    """Build (or bring up to date) the outputs in ``output`` for these papers.
+          iris: Path | None = None, curation: Ledger | None = None) -> BuildReport:
+    """Build (or bring up to date) the outputs in ``output`` for these papers, the curation
+    decisions of ``curation`` applied to their facts (``kgraph.curate``).
 
     Entity IRIs are those of the folder's registry (``.kgraph/iris.json``), else of ``iris`` (a
     registry exported from another build), for the names they hold; new names get new ones.
@@ -100,7 +105,8 @@ def build(papers: list[Paper], output: Path, jobs: int = 1, dask_address: str | 
     try:
         with folder.locked():
             folder.remove_leftovers()  # of a killed build (no other is running: this one holds the lock)
-            return _build(papers, folder, _Options(jobs, dask_address, use_cache, progress, limits, iris))
+            return _build(papers, folder, _Options(jobs, dask_address, use_cache, progress, limits, iris,
+                                                   curation or Ledger([])))
     finally:
         gc.unfreeze()
 
@@ -118,6 +124,7 @@ class _Resolved:
 
     resolution: Resolution
     found: Scan
+    curating: Curating
     state: BuildState | None
     placed: list[tuple[int, int]]  # where each paper's line lies in papers.jsonl
     registered: Registry  # the IRI registry as the build found it
@@ -141,7 +148,7 @@ def _build(papers: list[Paper], folder: BuildFolder, options: _Options) -> Build
         render = (render_page, folder.papers, [resolved.placed[n] for n in sorted(page.lines)], page.keep)
         page_made = (_start_page(workers, render) if report.page_made and _worth_workers(options, len(page.lines))
                      else None)
-        save_for_next_build(folder, current, extracted)  # while the page is made
+        save_for_next_build(folder, current, extracted, resolved.curating)  # while the page is made
         del extracted  # its lines and names: all that phase 3 needs of them is ``resolved``
         plan = plan_rdf(folder, resolved.found, resolved.resolution, resolved.state, current.rdf)
         in_workers = _worth_workers(options, len(plan.changed))
@@ -166,8 +173,10 @@ def _extract_and_resolve(papers: list[Paper], folder: BuildFolder, current: Vers
                          report: BuildReport, registry: Registry) -> tuple[_Resolved, Extracted]:
     """Phases 1 and 2: papers.jsonl written and its names counted, then resolved and scanned."""
     counts = ExtractCounts()
+    curating = Curating(options.curation, folder, current.lines)
     extracted = extract(papers, folder, current, options.jobs, options.dask_address, options.use_cache,
-                        options.advance("extracting", len(papers)), counts, options.limits.pool_min_papers)
+                        options.advance("extracting", len(papers)), counts, options.limits.pool_min_papers, curating)
+    report.curation = curating.summary()
     report.extracted, report.from_cache = counts.extracted, counts.from_cache
     report.lines_copied, report.names_counted = counts.copied, counts.names_counted
     gc.freeze()  # the lines, held to the end of the build
@@ -176,7 +185,7 @@ def _extract_and_resolve(papers: list[Paper], folder: BuildFolder, current: Vers
     found = scan(papers, extracted.lines, resolution, state, extracted.tally)
     report.names_parsed = found.names_parsed
     gc.freeze()  # the resolution and what the scan found
-    return _Resolved(resolution, found, state, extracted.placed(), registry), extracted
+    return _Resolved(resolution, found, curating, state, extracted.placed(), registry), extracted
 
 
 def _page_key(resolved: _Resolved, page: PageChoice) -> str:

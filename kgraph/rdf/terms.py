@@ -46,6 +46,11 @@ def node_iri_text(node_id: str) -> str:
     return f"{DATA}{_segment(kind)}/{_segment(local)}"
 
 
+def curator_iri(name: str) -> str:
+    """The IRI of a curator (a ``prov:Agent``), from the name they review under."""
+    return node_iri_text(f"curator:{name}")
+
+
 @functools.lru_cache(maxsize=1 << 16)  # entity ids recur across papers
 def _node(node_id: str) -> ox.NamedNode:
     return ox.NamedNode(node_iri_text(node_id))

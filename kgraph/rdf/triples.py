@@ -16,12 +16,16 @@ from importlib.resources import files
 
 import networkx as nx
 import pyoxigraph as ox
-from rdflib import OWL, RDF, RDFS, SKOS, Graph, URIRef
+from rdflib import OWL, RDF, RDFS, SKOS, XSD, Graph, URIRef
 from rdflib.namespace import DCTERMS, SDO
 
 from kgraph.rdf.namespace import KG
-from kgraph.rdf.terms import Term, _XSD_DATE, _decimal, _hashed_iri, _integer, _node, _number, _value, web_iri
+from kgraph.rdf.terms import (Term, _XSD_DATE, _decimal, _hashed_iri, _integer, _node, _number, _value, curator_iri,
+                              web_iri)
 from kgraph.schema import ENTITY_KINDS, MENTION_ROLES, PAPER_TYPE
+
+# The values of a fact a curator may correct: the machine's is kept as kg:machineWinner and so on.
+MACHINE_VALUES = ("winner", "loser", "benchmark", "metric", "margin", "name", "kind", "aliases")
 
 Triples = set[tuple[ox.NamedNode, ox.NamedNode, Term]]
 
@@ -39,7 +43,11 @@ K = {name: _named(str(KG[name])) for name in (
     "abstract", "arxivId", "upvotes", "authorCount",
     "sourceLocation", "evidenceText", "evidenceStart", "evidenceEnd", "evidenceField", "extractionRule",
     "confidence", "mentionOf", "inPaper", "relation", "surfaceForm", "surfaceStart", "surfaceEnd", "outperforms",
-    "winner", "loser", "statedIn", "onBenchmark", "withMetric", "margin", "value", "unit")}
+    "winner", "loser", "statedIn", "onBenchmark", "withMetric", "margin", "value", "unit",
+    "curationStatus", "curatedAt", *(f"machine{name.title()}" for name in MACHINE_VALUES))}
+CURATION_STATUSES = {status: _named(str(KG[status.title()])) for status in ("accepted", "corrected", "added")}
+_ATTRIBUTED_TO = _named("http://www.w3.org/ns/prov#wasAttributedTo")
+_XSD_DATETIME = _named(str(XSD.dateTime))
 
 NODE_CLASSES = {node_type: K[node_type] for node_type in (PAPER_TYPE, *(kind.node_type for kind in ENTITY_KINDS))}
 MENTION_RELATIONS = {role.edge: K[role.property] for role in MENTION_ROLES}  # edge type -> property
@@ -117,6 +125,18 @@ def _add_evidence(rdf: Triples, subject: ox.NamedNode, data: dict) -> None:
     rdf.add((subject, K["evidenceField"], EVIDENCE_FIELDS[field]))
     rdf.add((subject, K["extractionRule"], ox.Literal(data["rule"])))
     rdf.add((subject, K["confidence"], _decimal(data["confidence"])))
+    if data.get("curation_status") is not None:
+        _add_curation(rdf, subject, data)
+
+
+def _add_curation(rdf: Triples, subject: ox.NamedNode, data: dict) -> None:
+    """Who checked the fact and when, what they made of it, and the machine's values they corrected."""
+    rdf.add((subject, K["curationStatus"], CURATION_STATUSES[data["curation_status"]]))
+    rdf.add((subject, _ATTRIBUTED_TO, _named(curator_iri(data["curator"]))))
+    rdf.add((subject, K["curatedAt"], ox.Literal(data["curated_at"], datatype=_XSD_DATETIME)))
+    for name in MACHINE_VALUES:
+        if data.get(f"machine_{name}") is not None:
+            rdf.add((subject, K[f"machine{name.title()}"], ox.Literal(str(data[f"machine_{name}"]))))
 
 
 def _add_mention(rdf: Triples, paper_id: str, entity_id: str, data: dict) -> None:

@@ -7,7 +7,7 @@ from pathlib import Path
 
 PACKAGE = Path(__file__).resolve().parents[2] / "kgraph"
 FLOOR = {"model", "schema", "errors", "io"}
-ROOMS = ("build", "query", "viz", "rdf", "ingest", "extract")
+ROOMS = ("build", "query", "viz", "rdf", "ingest", "extract", "curate")
 # room -> the rooms it may import (besides itself)
 ALLOWED = {
     "schema": set(),
@@ -24,8 +24,9 @@ ALLOWED = {
     "saved": FLOOR | {"folder", "graph", "resolve"},
     "predictions": FLOOR,
     "query": FLOOR | {"rdf", "folder", "saved", "graph", "resolve"},
-    "build": FLOOR | {"kgraph", "ingest", "extract", "resolve", "graph", "rdf", "viz", "folder", "saved"},
-    "cli": FLOOR | {"build", "query", "viz", "ingest", "extract", "folder", "saved", "predictions"},
+    "curate": FLOOR | {"folder", "saved", "graph", "resolve", "predictions"},
+    "build": FLOOR | {"kgraph", "ingest", "extract", "resolve", "graph", "rdf", "viz", "folder", "saved", "curate"},
+    "cli": FLOOR | {"build", "query", "viz", "ingest", "extract", "folder", "saved", "predictions", "curate"},
     "__main__": {"cli"},
 }
 

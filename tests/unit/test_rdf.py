@@ -276,7 +276,8 @@ def _ontology() -> Graph:
 
 
 def _declared_terms(ontology: Graph) -> set[URIRef]:
-    kinds = (ns.OWL.Class, ns.OWL.ObjectProperty, ns.OWL.DatatypeProperty, ns.OWL.AnnotationProperty)
+    kinds = (ns.OWL.Class, ns.OWL.ObjectProperty, ns.OWL.DatatypeProperty, ns.OWL.AnnotationProperty,
+             ns.OWL.NamedIndividual)  # the curation statuses (kg:Accepted, ...)
     return {s for kind in kinds for s in ontology.subjects(ns.RDF.type, kind)
             if isinstance(s, URIRef) and str(s).startswith(str(KG))}
 

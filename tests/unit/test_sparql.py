@@ -104,7 +104,8 @@ def test_papers_without_claims(league: Path, engine: str) -> None:
 def test_every_canned_query_says_what_it_answers_and_is_tested() -> None:
     queries = canned_queries()
     assert sorted(queries) == sorted(["who-beats", "leaderboard", "most-beaten", "methods-per-organization",
-                                      "contradictions", "papers-without-claims"])
+                                      "contradictions", "papers-without-claims", "unreviewed-claims"])
+    # unreviewed-claims is tested on a curated build: tests/unit/test_curation.py
     for query in queries.values():
         assert len(query.description) > 20 and not query.description.startswith("#")
     assert list(queries["who-beats"].params) == ["method"]
