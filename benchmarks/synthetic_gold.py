@@ -1,6 +1,6 @@
 """Extraction quality on two synthetic gold sets: how far the rules reach beyond the corpus's wording.
 
-    python benchmarks/synthetic_gold.py [--set phrasings|heldout]
+    python benchmarks/synthetic_gold.py [--set phrasings|names|heldout]
 
 ``data/synthetic/`` holds abstracts written for this purpose (no corpus text), annotated by the
 gold GUIDELINES.md:
@@ -8,8 +8,11 @@ gold GUIDELINES.md:
 - ``phrasings.jsonl`` (150): short abstracts covering the ways a comparison is said (passive,
   "by A and B, respectively", back-references, "+N over", "N vs. M for X", lower-case baselines, ...).
   Its errors were read while writing rules, like the gold's train split.
-- ``heldout.jsonl`` (100): full-length abstracts written afterwards by another author from the
-  guidelines alone. Never read its errors: score it, as the gold's validation split.
+- ``names.jsonl`` (120): full-length abstracts stressing how benchmarks and baselines are named
+  (splits, lower-case methods, losers named first: "X lags behind Y"). Scored once before its errors
+  were read (docs/quality.md), then read like ``phrasings``.
+- ``heldout.jsonl`` (100): full-length abstracts written by another author from the guidelines
+  alone. Never read its errors: score it, as the gold's validation split.
 
 Each set is extracted with ``kgraph extract`` in this process and scored by the gold set's
 ``score.py`` (``../shared/gold/score.py``). Printed: per set, P/R/F1 of each field it annotates
@@ -27,7 +30,7 @@ from pathlib import Path
 
 from quality import CLAIM_FIELDS, ENTITY_FIELDS, SHARED, score_split
 
-SETS = {"phrasings": "phrasings.jsonl", "heldout": "heldout.jsonl"}
+SETS = {"phrasings": "phrasings.jsonl", "names": "names.jsonl", "heldout": "heldout.jsonl"}
 DATA = Path(__file__).resolve().parent / "data" / "synthetic"
 
 
