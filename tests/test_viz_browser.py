@@ -9,7 +9,6 @@ from pathlib import Path
 import networkx as nx
 import pytest
 
-from browser import chromium, local_page  # noqa: F401  (pytest fixtures)
 from conftest import sample_records
 from synthetic import synthetic_graph
 from test_viz import (  # noqa: F401  (hostile_graph, parallel_graph: pytest fixtures)

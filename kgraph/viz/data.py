@@ -122,11 +122,13 @@ def paper_links(data: dict) -> list[dict[str, str]]:
 
 
 def _paper(graph: nx.MultiDiGraph, paper_id: str | None) -> dict[str, object]:
-    """What a card says about a paper: title, safe link, 'arXiv:id, date', and its links."""
+    """What a card says about a paper: title, the link of the title (its source, else a title search),
+    'arXiv:id, date', and the code and project links."""
     data = graph.nodes[paper_id] if paper_id in graph else {}
     meta = [f"arXiv:{data['arxiv_id']}" if data.get("arxiv_id") else "", str(data.get("date") or "")]
-    return {"title": str(data.get("title") or data.get("label") or paper_id or ""), "url": paper_url(data),
-            "meta": ", ".join(m for m in meta if m), "links": paper_links(data)}
+    title, *more = paper_links(data)
+    return {"title": str(data.get("title") or data.get("label") or paper_id or ""), "url": title["url"],
+            "search": paper_url(data) is None, "meta": ", ".join(m for m in meta if m), "links": more}
 
 
 def paper_row(graph: nx.MultiDiGraph, paper_id: str) -> dict[str, str]:

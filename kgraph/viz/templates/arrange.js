@@ -42,7 +42,8 @@ window.kgArrange = (function () {
     links.forEach((link) => {
       const [m, n] = [nodeOf(link.from), nodeOf(link.to)];
       const room = Math.max(m.size, n.size) + 16;
-      factor = Math.max(factor, need((m.x - n.x) / 2, (m.y - n.y) / 2, width(link.label, ARROW_FONT) / 2 + room,
+      const names = Math.max(width(m.label, m.font.size), width(n.label, n.font.size)) / 2; // hanging below the dots
+      factor = Math.max(factor, need((m.x - n.x) / 2, (m.y - n.y) / 2, width(link.label, ARROW_FONT) / 2 + Math.max(room, names),
         ARROW_FONT + room + Math.max(m.font.size, n.font.size) * 1.3));
     });
     return Math.min(MAX_GROW, factor);

@@ -172,7 +172,9 @@
     data.edges.forEach((e) => {
       if (!current.arrows.has(e.id)) return;
       const label = current.labels.get(e.id);
-      if (!edgeIds.has(e.id)) added.push({ ...e, label });
+      // vis-network keeps drawing the old text when a label is updated to "": such an arrow is drawn anew
+      if (edgeIds.has(e.id) && labelNow.get(e.id) !== label && !label) edges.remove(e.id);
+      if (!edgeIds.has(e.id) || (labelNow.get(e.id) !== label && !label)) added.push({ ...e, label });
       else if (labelNow.get(e.id) !== label) relabelled.push({ id: e.id, label });
       labelNow.set(e.id, label);
     });
