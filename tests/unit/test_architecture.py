@@ -25,7 +25,8 @@ ALLOWED = {
     "predictions": FLOOR,
     "query": FLOOR | {"rdf", "folder", "saved", "graph", "resolve"},
     "build": FLOOR | {"kgraph", "ingest", "extract", "resolve", "graph", "rdf", "viz", "folder", "saved"},
-    "cli": FLOOR | {"build", "query", "viz", "ingest", "extract", "folder", "saved", "predictions"},
+    "usage": set(),
+    "cli": FLOOR | {"build", "query", "viz", "ingest", "extract", "folder", "saved", "predictions", "usage"},
     "__main__": {"cli"},
 }
 
