@@ -197,7 +197,7 @@ def _time_limit(seconds: float, source: str) -> Iterator[None]:
 
 def cmd_query(args: argparse.Namespace) -> int:
     from kgraph.query.results import format_result, terminal_width
-    from kgraph.query.sparql import canned_queries, canned_query, check_params, query_graph, read_query
+    from kgraph.query.sparql import bound_query, canned_queries, canned_query, check_params, query_graph, read_query
 
     if args.list:
         queries = canned_queries()
@@ -206,7 +206,9 @@ def cmd_query(args: argparse.Namespace) -> int:
             params = "".join(f" --param {p}=..." for p in canned.params)
             print(f"{name:<{width}}  {canned.description}{params}")
         return 0
-    if args.graph is None or (args.query is None) == (args.canned is None):
+    if args.print_query and args.canned is not None and args.query is None:
+        args.graph, args.query = None, args.graph  # GRAPH is not needed to print a query
+    if (args.graph is None and not args.print_query) or (args.query is None) == (args.canned is None):
         raise InputError("kgraph query", "give GRAPH and either a query (SPARQL text or a .rq file) or --canned NAME")
     params = _params(args.param)
     if args.canned is not None:
@@ -215,6 +217,9 @@ def cmd_query(args: argparse.Namespace) -> int:
         text, source = canned.text, canned.path
     else:
         text, source = read_query(args.query)
+    if args.print_query:
+        sys.stdout.write(bound_query(text, params))
+        return 0
     with _time_limit(args.timeout, source):
         result = query_graph(args.graph, text, source, params, args.engine)
     sys.stdout.write(format_result(result, args.format, terminal_width()))
@@ -269,6 +274,8 @@ def _add_linked_data_commands(commands: argparse._SubParsersAction) -> None:
     query.add_argument("--timeout", type=_seconds, default=QUERY_TIMEOUT_S, metavar="SECONDS",
                        help=f"stop a query running longer than this (default: {QUERY_TIMEOUT_S:g}; 0: no limit)")
     query.add_argument("--list", action="store_true", help="list the canned queries and what they answer")
+    query.add_argument("--print-query", action="store_true",
+                       help="print the query with its --param values bound (a VALUES block) instead of running it")
     query.set_defaults(run=cmd_query)
 
     serve = _command(commands, "serve", "serve the graph read-only over the SPARQL 1.1 Protocol (Oxigraph)")

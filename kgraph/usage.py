@@ -54,8 +54,8 @@ USAGE: dict[str, Usage] = {
         "nothing: prints the result on standard output as a table, SPARQL CSV or JSON; --print-query prints "
         "the query itself, its parameters bound, to paste elsewhere",
         ("kgraph query --list",
-         "kgraph query outputs --canned who-beats --param method=RTD",
-         "kgraph query outputs --canned who-beats --param method=RTD --print-query",
+         "kgraph query outputs --canned who-beats --param method=StarCoder",
+         "kgraph query outputs --canned who-beats --param method=StarCoder --print-query",
          "kgraph query outputs 'SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }' --format csv")),
     "serve": Usage(
         "nothing: serves the graph read-only over the SPARQL 1.1 Protocol until stopped (Ctrl-C); "
