@@ -27,7 +27,8 @@ SMALLEST_NAME = ("() => kg.network.getScale() * Math.min(...kg.nodes.getIds()"
 INSIDE = ("() => { const box = document.getElementById('kg-network'); return kg.nodes.getIds().every(id => {"
           " const p = kg.network.canvasToDOM(kg.network.getPosition(id));"
           " return p.x >= 0 && p.y >= 0 && p.x <= box.clientWidth && p.y <= box.clientHeight; }); }")
-TABLE = "() => Array.from(document.querySelectorAll('#kg-table tr[data-claim]'), tr => Array.from(tr.cells, td => td.textContent))"
+TABLE = ("() => Array.from(document.querySelectorAll('#kg-table tr[data-claim]'),"
+         " tr => Array.from(tr.cells, td => td.textContent))")
 
 
 @pytest.fixture(scope="module")

@@ -26,6 +26,7 @@ ALLOWED = {
     "query": FLOOR | {"rdf", "folder", "saved", "graph", "resolve"},
     "build": FLOOR | {"kgraph", "ingest", "extract", "resolve", "graph", "rdf", "viz", "folder", "saved"},
     "usage": set(),
+    "api": FLOOR | {"query"},
     "cli": FLOOR | {"build", "query", "viz", "ingest", "extract", "folder", "saved", "predictions", "usage"},
     "__main__": {"cli"},
 }
