@@ -24,8 +24,8 @@ window.kgArrange = (function () {
     return Array.from(found.values());
   }
 
-  const width = (text, size) => text.length * CHAR_WIDTH * size;
-  const height = (n) => n.size + n.font.size * 1.3; // below a method's centre: its dot, then its name
+  const width = (text, size) => Math.max(...text.split("\n").map((line) => line.length)) * CHAR_WIDTH * size;
+  const height = (n) => n.size + n.font.size * 1.7; // below a method's centre: its dot, then its name (as vis draws it)
 
   // How far a group's Python shape can shrink (a factor < 1; or grow, > 1) before two names, or a name and an
   // arrow's label, would overlap: Python spaces methods for the biggest graphs, while a view of a
@@ -39,12 +39,20 @@ window.kgArrange = (function () {
       factor = Math.max(factor, need(m.x - n.x, m.y - n.y, (width(m.label, m.font.size) + width(n.label, n.font.size)) / 2 + 12,
         (height(m) + height(n)) / 2 + 8));
     }));
+    // An arrow's label sits at the arrow's middle: it must clear the dot and the name (below the
+    // dot) of both ends, side by side or one above the other.
     links.forEach((link) => {
-      const [m, n] = [nodeOf(link.from), nodeOf(link.to)];
-      const room = Math.max(m.size, n.size) + 16;
-      const names = Math.max(width(m.label, m.font.size), width(n.label, n.font.size)) / 2; // hanging below the dots
-      factor = Math.max(factor, need((m.x - n.x) / 2, (m.y - n.y) / 2, width(link.label, ARROW_FONT) / 2 + Math.max(room, names),
-        ARROW_FONT + room + Math.max(m.font.size, n.font.size) * 1.3));
+      const half = width(link.label, ARROW_FONT) / 2;
+      const labelHalfHeight = link.label.split("\n").length * ARROW_FONT * 0.65;
+      [[link.from, link.to], [link.to, link.from]].forEach(([end, other]) => {
+        const [m, n] = [nodeOf(end), nodeOf(other)];
+        const [dx, dy] = [(n.x - m.x) / 2, (n.y - m.y) / 2]; // the label's centre, from this end
+        factor = Math.max(factor, need(dx, dy, half + m.size + 6, labelHalfHeight + m.size + 6));
+        if (dy > 0) { // the label is lower than this end: it must also pass its name
+          factor = Math.max(factor, need(dx, dy, half + width(m.label, m.font.size) / 2 + 6,
+            height(m) + labelHalfHeight + ARROW_FONT));
+        }
+      });
     });
     return Math.min(MAX_GROW, factor);
   }

@@ -142,16 +142,13 @@
 
   function unique(values) { return Array.from(new Set(values)); }
 
-  // "benchmark · margin", or "benchmark +N · N claims"; the benchmark goes when the filter names it.
+  // "benchmark", then "margin" (or "N claims") below it; the benchmark goes when the filter names it.
   function arrowLabel(arrow, live) {
     const passing = arrow.claims.filter((i) => live[i]).map((i) => claims[i]);
     const benchmarks = state.benchmark ? []
       : unique(passing.map((c) => benchmarkLabel.get(c.benchmark)).filter(Boolean));
-    if (passing.length === 1) {
-      return [benchmarks[0], passing[0].margin].filter(Boolean).join(" · ");
-    }
     const shown = benchmarks.length > 1 ? `${benchmarks[0]} +${benchmarks.length - 1}` : benchmarks[0];
-    return [shown, passing.length + " claims"].filter(Boolean).join(" · ");
+    return [shown, passing.length === 1 ? passing[0].margin : passing.length + " claims"].filter(Boolean).join("\n");
   }
 
   // The vis data sets hold only what is shown: vis-network pays for every item it holds,
