@@ -141,7 +141,7 @@ def cmd_viz(args: argparse.Namespace) -> int:
     from kgraph.saved import load_graph
 
     write_html(load_graph(args.graph), args.output, args.title, args.min_confidence)
-    print(f"wrote {args.output}")
+    print(f"wrote {args.output}; open it in a browser")
     return 0
 
 
