@@ -107,5 +107,40 @@ window.kgArrange = (function () {
     return kept;
   }
 
-  return { groups, shrink, box, arrange, readable };
+  // Where each method of a view goes. Its groups, busiest first (the most claims passing the
+  // filters), each shrunk as far as its names and labels allow, are packed to the canvas's shape;
+  // when `o.readable`, only the busiest groups that fit with every name at `o.readablePx` or larger
+  // are kept (groups without claims, when shown, always are). Returns the positions, the packed
+  // box's size (bounds) and the methods left out (dropped).
+  function place(methodIds, arrows, o) {
+    const liveCount = new Map();
+    arrows.forEach((e) => {
+      const n = e.claims.filter((i) => o.live[i]).length;
+      [e.from, e.to].forEach((id) => liveCount.set(id, (liveCount.get(id) || 0) + n));
+    });
+    const weight = (group) => group.reduce((sum, id) => sum + (liveCount.get(id) || 0), 0);
+    const grouped = groups(methodIds, arrows)
+      .sort((a, b) => weight(b) - weight(a) || b.length - a.length || (a[0] < b[0] ? -1 : 1));
+    const groupOf = new Map(grouped.flatMap((group, i) => group.map((id) => [id, i])));
+    const links = grouped.map(() => []);
+    arrows.forEach((e) => links[groupOf.get(e.from)].push({ from: e.from, to: e.to, label: o.labels.get(e.id) }));
+    let boxes = grouped.map((group, i) => box(group, o.nodeOf, shrink(group, o.nodeOf, links[i])));
+    const claimed = grouped.filter((group) => weight(group) > 0).length;
+    const dropped = new Set();
+    if (o.readable && claimed > 1) {
+      const smallest = Math.min(...grouped.slice(0, claimed).flat().map((id) => o.nodeOf(id).font.size));
+      const kept = new Set(readable(boxes.slice(0, claimed), o.canvas, o.readablePx / smallest, o.tried));
+      boxes.forEach((b, i) => { if (i < claimed && !kept.has(b)) b.ids.forEach((id) => dropped.add(id)); });
+      boxes = boxes.filter((b, i) => kept.has(b) || i >= claimed);
+    }
+    const packed = arrange(boxes, o.canvas.width / o.canvas.height);
+    const positions = new Map();
+    boxes.forEach((b, i) => b.ids.forEach((id) => {
+      const n = o.nodeOf(id);
+      positions.set(id, { x: n.x * b.factor + packed.offsets[i][0], y: n.y * b.factor + packed.offsets[i][1] });
+    }));
+    return { positions, dropped, bounds: boxes.length ? { width: packed.width, height: packed.height } : null };
+  }
+
+  return { groups, shrink, box, arrange, readable, place };
 })();

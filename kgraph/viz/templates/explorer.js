@@ -102,42 +102,18 @@
     return { width: Math.max(box.clientWidth - 2 * FIT_PAD.x, 1), height: Math.max(box.clientHeight - FIT_PAD.top - FIT_PAD.bottom, 1) };
   }
 
-  // Where each shown method goes (view.positions). The groups are packed busiest first; when
-  // `readable`, only the busiest groups that fit the canvas with every name at data.readablePx
-  // or larger are kept (view.trimmed counts the methods left out).
+  // Where each shown method goes (view.positions, view.bounds); a readable view keeps only the
+  // busiest groups that fit with every name at data.readablePx or larger (view.trimmed counts the
+  // methods left out). See arrange.js.
   function arrangeView(view, shownArrows, readable) {
-    const liveCount = new Map();
-    shownArrows.forEach((e) => {
-      const n = e.claims.filter((i) => view.live[i]).length;
-      [e.from, e.to].forEach((id) => liveCount.set(id, (liveCount.get(id) || 0) + n));
-    });
-    const weight = (group) => group.reduce((sum, id) => sum + (liveCount.get(id) || 0), 0);
-    const grouped = kgArrange.groups(Array.from(view.methods).sort(), shownArrows)
-      .sort((a, b) => weight(b) - weight(a) || b.length - a.length || (a[0] < b[0] ? -1 : 1));
-    const canvas = canvasSize();
-    const node = (id) => data.nodes[methodIndex.get(id)];
     view.labels = new Map(shownArrows.map((e) => [e.id, arrowLabel(e, view.live)]));
-    const groupOf = new Map(grouped.flatMap((group, i) => group.map((id) => [id, i])));
-    const links = grouped.map(() => []);
-    shownArrows.forEach((e) => links[groupOf.get(e.from)].push({ from: e.from, to: e.to, label: view.labels.get(e.id) }));
-    let boxes = grouped.map((group, i) => kgArrange.box(group, node, kgArrange.shrink(group, node, links[i])));
-    const claimed = grouped.filter((group) => weight(group) > 0).length;
-    if (readable && claimed > 1) {
-      const smallest = Math.min(...grouped.slice(0, claimed).flat().map((id) => node(id).font.size));
-      const kept = new Set(kgArrange.readable(boxes.slice(0, claimed), canvas, data.readablePx / smallest, READABLE_TRIED));
-      const dropped = new Set(boxes.filter((b, i) => i < claimed && !kept.has(b)).flatMap((b) => b.ids));
-      boxes = boxes.filter((b, i) => kept.has(b) || i >= claimed);
-      dropped.forEach((id) => view.methods.delete(id));
-      shownArrows.forEach((e) => { if (dropped.has(e.from)) view.arrows.delete(e.id); });
-      view.trimmed = dropped.size;
-    }
-    const packed = kgArrange.arrange(boxes, canvas.width / canvas.height);
-    view.bounds = packed.offsets.length ? { width: packed.width, height: packed.height } : null;
-    view.positions = new Map();
-    boxes.forEach((b, i) => b.ids.forEach((id) => {
-      const n = node(id);
-      view.positions.set(id, { x: n.x * b.factor + packed.offsets[i][0], y: n.y * b.factor + packed.offsets[i][1] });
-    }));
+    const placed = kgArrange.place(Array.from(view.methods).sort(), shownArrows, {
+      live: view.live, labels: view.labels, nodeOf: (id) => data.nodes[methodIndex.get(id)], canvas: canvasSize(),
+      readable, readablePx: data.readablePx, tried: READABLE_TRIED,
+    });
+    placed.dropped.forEach((id) => view.methods.delete(id));
+    shownArrows.forEach((e) => { if (placed.dropped.has(e.from)) view.arrows.delete(e.id); });
+    Object.assign(view, { positions: placed.positions, bounds: placed.bounds, trimmed: placed.dropped.size });
   }
 
   function unique(values) { return Array.from(new Set(values)); }
