@@ -145,10 +145,13 @@
     data.edges.forEach((e) => {
       if (!current.arrows.has(e.id)) return;
       const label = current.labels.get(e.id);
-      // vis-network keeps drawing the old text when a label is updated to "": such an arrow is drawn anew
-      if (edgeIds.has(e.id) && labelNow.get(e.id) !== label && !label) edges.remove(e.id);
-      if (!edgeIds.has(e.id) || (labelNow.get(e.id) !== label && !label)) added.push({ ...e, label });
-      else if (labelNow.get(e.id) !== label) relabelled.push({ id: e.id, label });
+      const changed = labelNow.get(e.id) !== label;
+      if (edgeIds.has(e.id) && changed && !label) { // vis-network keeps drawing the old text of a label set to ""
+        edges.remove(e.id);
+        edgeIds.delete(e.id);
+      }
+      if (!edgeIds.has(e.id)) added.push({ ...e, label });
+      else if (changed) relabelled.push({ id: e.id, label });
       labelNow.set(e.id, label);
     });
     edges.add(added);
