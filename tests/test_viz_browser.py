@@ -356,3 +356,17 @@ def test_browser_helper_records_external_requests_and_errors(tmp_path, local_pag
     page.wait_for_timeout(200)
     assert log.external_requests == ["https://example.invalid/pixel.png"]
     assert any("boom" in error for error in log.console_errors)
+
+
+@pytest.mark.browser
+def test_a_plugin_filter_and_the_hooks(parallel_graph, tmp_path, local_page):
+    """kg.filters takes a condition of a plugin's own; kg.on("view"/"fit"/"state") hear each change."""
+    page, log = _open(local_page, parallel_graph, tmp_path)
+    alpha, beta = _method(parallel_graph, "AlphaNet"), _method(parallel_graph, "BetaNet")
+    page.evaluate("() => { window.heard = []; ['view', 'fit', 'state'].forEach(n => kg.on(n, () => heard.push(n))); }")
+    page.evaluate("() => { kg.filters.push((claim) => claim.benchmark !== 'benchmark:vqa'); kg.setFilters({}); }")
+    assert _shown(page)[1] == {(alpha, beta)}  # BetaNet's only win is on VQA
+    assert page.evaluate("() => heard") == ["fit", "view", "state"]
+    page.evaluate("() => { kg.filters.length = 0; kg.setFilters({}); }")
+    assert _shown(page)[1] == {(alpha, beta), (beta, alpha)}
+    assert log.console_errors == [] and log.page_errors == []

@@ -6,7 +6,8 @@
 // window.kgPlugins, which is called with the `kg` object below before the first view is drawn.
 // They listen to kg.on("view", fn) (the filters changed and the view was computed again; fn gets
 // it), kg.on("fit", fn) (the canvas was re-fitted) and kg.on("state", fn) (anything kept in the
-// URL changed), and change filters with kg.setFilters({...}).
+// URL changed), change filters with kg.setFilters({...}), and add a condition of their own on the
+// claims to kg.filters (then kg.setFilters({}) to apply it).
 //
 // Safety: no HTML is ever parsed from a string here. Names are set with textContent or drawn on
 // the canvas as text; cards are cloned from the page's inert <template> elements, which Jinja
@@ -50,16 +51,18 @@
 
   const kg = window.kg = {
     data, state, claims, methods, benchmarkLabel, claimCards,
+    filters: [], // a plugin's own conditions on a claim, (claim, index) => boolean, beside the controls'
     current: () => current,
     on: (name, fn) => { if (!listeners.has(name)) listeners.set(name, []); listeners.get(name).push(fn); },
     emit: (name, value) => (listeners.get(name) || []).forEach((fn) => fn(value)),
     setFilters: (values) => { Object.assign(state, values); syncControls(); apply(true); },
   };
 
-  function passes(claim) {
+  function passes(claim, index) {
     return (!state.benchmark || claim.benchmark === state.benchmark)
       && (!state.organization || claim.organizations.includes(state.organization))
-      && claim.confidence >= state.minConfidence;
+      && claim.confidence >= state.minConfidence
+      && kg.filters.every((filter) => filter(claim, index));
   }
 
   function filtering() {
