@@ -83,20 +83,17 @@ def load(graph: str | os.PathLike[str]) -> Build:
 
 
 class Build:
-    """One build, read lazily: the networkx graph for claims and papers, the Oxigraph store for queries."""
+    """One build: its networkx graph for claims and papers, its Oxigraph store (opened at the first query) for queries."""
 
     def __init__(self, graph: str | os.PathLike[str]) -> None:
         self.path = os.fspath(graph)
-        self.graph  # noqa: B018  (read now: a missing or bad build fails here, with its one-line error)
+        # the networkx graph (nodes: papers and entities; edges: mentions and claims), read now:
+        # a missing or bad build fails here, with its one-line error
+        self.graph: nx.MultiDiGraph = read_networkx(self.path)
 
     def __repr__(self) -> str:
         papers = sum(1 for _, t in self.graph.nodes(data="type") if t == PAPER_TYPE)
         return f"Build({self.path!r}: {papers} papers, {len(self._claim_edges())} claims)"
-
-    @cached_property
-    def graph(self) -> nx.MultiDiGraph:
-        """The networkx graph of the build (nodes: papers and entities; edges: mentions and claims)."""
-        return read_networkx(self.path)
 
     @cached_property
     def _store(self) -> Any:
