@@ -83,7 +83,8 @@ def load(graph: str | os.PathLike[str]) -> Build:
 
 
 class Build:
-    """One build: its networkx graph for claims and papers, its Oxigraph store (opened at the first query) for queries."""
+    """One build: its networkx graph for claims and papers, its Oxigraph store (opened at the first
+    query) for queries."""
 
     def __init__(self, graph: str | os.PathLike[str]) -> None:
         self.path = os.fspath(graph)

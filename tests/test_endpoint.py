@@ -140,7 +140,8 @@ def test_push_then_every_canned_query_answers_as_locally(oxigraph_server: str, l
     assert (status, err) == (0, "")
     assert "replaced the default graph" in out and "HTTP 20" in out
     assert _count(oxigraph_server) == _local_count(league) > 100
-    assert out.rstrip().endswith(f"sent {_local_count(league)} triples, the graph now holds {_local_count(league)} triples")
+    triples = _local_count(league)
+    assert out.rstrip().endswith(f"sent {triples} triples, the graph now holds {triples} triples")
     for name, canned in canned_queries().items():
         if canned.params:
             continue  # parameters are bound by kgraph; the server sees plain SPARQL

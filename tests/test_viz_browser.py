@@ -289,7 +289,8 @@ def test_injected_markup_never_runs(hostile_graph, tmp_path, local_page):
         assert set(tags) <= CARD_TAGS | {"section", "h3", "p", "button", "details", "summary", "table", "thead",
                                          "tbody", "tr", "th", "td"}, where
     hrefs = page.evaluate("() => Array.from(document.querySelectorAll('#kg-details a, #kg-tip a'), a => a.href)")
-    assert hrefs and all(h.startswith("https://arxiv.org/search/?searchtype=title&query=") for h in hrefs)  # not javascript:
+    # not the javascript: url: the arXiv search for the title
+    assert hrefs and all(h.startswith("https://arxiv.org/search/?searchtype=title&query=") for h in hrefs)
     assert page.evaluate("() => window.__pwned") is None
     assert log.dialogs == [] and log.page_errors == [] and log.console_errors == []
     assert log.external_requests == []
