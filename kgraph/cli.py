@@ -206,8 +206,8 @@ def cmd_query(args: argparse.Namespace) -> int:
             params = "".join(f" --param {p}=..." for p in canned.params)
             print(f"{name:<{width}}  {canned.description}{params}")
         return 0
-    if args.print_query and args.canned is not None and args.query is None:
-        args.graph, args.query = None, args.graph  # GRAPH is not needed to print a query
+    if args.print_query and args.canned is None and args.query is None:
+        args.graph, args.query = None, args.graph  # one positional is the query: GRAPH is not needed to print it
     if (args.graph is None and not args.print_query) or (args.query is None) == (args.canned is None):
         raise InputError("kgraph query", "give GRAPH and either a query (SPARQL text or a .rq file) or --canned NAME")
     params = _params(args.param)

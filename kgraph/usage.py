@@ -46,7 +46,7 @@ USAGE: dict[str, Usage] = {
     "export": Usage(
         "FILE in the chosen format (or standard output with -o -); GraphML node ids are the RDF IRIs",
         ("kgraph export outputs --format graphml -o graph.graphml",
-         "kgraph export outputs --format nt -o - | head")),
+         "kgraph export outputs --format jsonld -o graph.jsonld")),
     "validate": Usage(
         "nothing: prints 'conforms' (exit 0) or each violation of the SHACL shapes (exit 1)",
         ("kgraph validate outputs",)),

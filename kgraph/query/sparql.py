@@ -148,8 +148,8 @@ def bound_query(query: str, params: Mapping[str, str]) -> str:
         raise InputError("--print-query", "the query has no WHERE { ... } group to bind its parameters in")
     names = " ".join(f"?{name}" for name in params)
     values = " ".join(str(ox.Literal(value)) for value in params.values())
-    block = f"\n  VALUES ({names}) {{ ({values}) }}  # bound by kgraph query --print-query"
-    return query[:where.end()] + block + query[where.end():]
+    block = f"\n  VALUES ({names}) {{ ({values}) }}  # bound by kgraph query --print-query\n"
+    return query[:where.end()] + block + query[where.end():].removeprefix("\n")
 
 
 # ---------------------------------------------------------------------------------------------

@@ -313,3 +313,9 @@ def test_print_query_binds_the_parameters_so_the_text_alone_answers_the_same(
     assert query_graph(league, canned_query("who-beats").text).values() == []  # unbound, as sent elsewhere
     if method == "beta":
         assert _canned(league, "who-beats", "oxigraph", method=method)  # the comparison is not between empties
+    # with GRAPH given too (it is not read), and for a query of one's own
+    assert _run(capsys, "query", str(league), "--canned", "who-beats", "--param", f"method={method}",
+                "--print-query") == (0, printed, "")
+    own = "SELECT ?x WHERE { BIND(?method AS ?x) }"
+    status, printed_own, _ = _run(capsys, "query", own, "--param", f"method={method}", "--print-query")
+    assert status == 0 and query_graph(league, printed_own).values() == [(method,)]
