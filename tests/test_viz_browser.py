@@ -3,6 +3,8 @@ no injected markup ever runs (the page's data and HTML are tested in tests/unit/
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 from pathlib import Path
 
@@ -370,4 +372,15 @@ def test_a_plugin_filter_and_the_hooks(parallel_graph, tmp_path, local_page):
     assert page.evaluate("() => heard") == ["fit", "view", "state"]
     page.evaluate("() => { kg.filters.length = 0; kg.setFilters({}); }")
     assert _shown(page)[1] == {(alpha, beta), (beta, alpha)}
+    assert log.console_errors == [] and log.page_errors == []
+
+
+@pytest.mark.browser
+def test_csv_cells_a_spreadsheet_would_run_are_quoted_as_text(tmp_path, local_page):
+    page, log = _open(local_page, nx.MultiDiGraph(), tmp_path)
+    rows = page.evaluate("""() => kg.csv([["=HYPERLINK(\\"http://x\\")", "+cmd|' /C calc'!A0", "-2+3", "@SUM(A1)",
+                                          "+0.3%", "-1.5", "2.1 points", "a, \\"b\\""]])""")
+    assert rows.endswith("\r\n") and list(csv.reader(io.StringIO(rows))) == [[
+        "'=HYPERLINK(\"http://x\")", "'+cmd|' /C calc'!A0", "'-2+3", "'@SUM(A1)", "+0.3%", "-1.5", "2.1 points",
+        'a, "b"']]
     assert log.console_errors == [] and log.page_errors == []

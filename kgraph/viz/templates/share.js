@@ -14,8 +14,11 @@
     minConfidence: (v) => v >= 0 && v <= 1, focus: (v) => kg.methods.has(v), view: (v) => v === "graph" || v === "table",
   };
 
+  // RFC 4180 CSV. A cell that a spreadsheet would run as a formula (=, @, a tab, or + or - not
+  // starting a plain number: the text comes from abstracts) is written with a leading apostrophe.
+  const FORMULA = /^(?:[=@\t\r]|[+-](?![\d.]+%?$))/;
   kg.csv = (rows) => rows.map((r) => r.map((cell) => {
-    const text = String(cell);
+    const text = FORMULA.test(String(cell)) ? `'${cell}` : String(cell);
     return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
   }).join(",")).join("\r\n") + "\r\n";
 
