@@ -32,6 +32,7 @@ from kgraph.query.sparql import ENGINES, QUERY_TIMEOUT_S
 from kgraph.predictions import gold_record
 from kgraph.saved import saved_papers
 from kgraph.schema import PAPER_TYPE
+from kgraph.usage import START_HERE, epilog
 from kgraph.viz.page import DEFAULT_MIN_CONFIDENCE, write_html
 
 # Below this many papers the progress bar would only flicker.
@@ -90,6 +91,8 @@ def cmd_build(args: argparse.Namespace) -> int:
     claims = counts.pop("claims")
     print("entities: " + ", ".join(f"{count} {kind.lower()}s" for kind, count in counts.items()))
     print(f"claims (outperforms): {claims}")
+    print(f"papers with at least one claim: {report.papers_with_claims} of {papers_total}"
+          + (f" ({report.papers_with_claims / papers_total:.0%})" if papers_total else ""))
     print(f"incremental: {report.extracted} papers extracted, {papers_total - report.extracted} from the cache; "
           f"{report.rewritten} papers (re)written to the RDF store")
     if line := curation_line(report.curation, output):
@@ -97,6 +100,7 @@ def cmd_build(args: argparse.Namespace) -> int:
     for note in report.notes:
         print(f"note: {note}")
     print("wrote " + ", ".join(str(path) for path in BuildFolder(output).outputs()))
+    print(f"open {BuildFolder(output).page} in a browser")
     return 0
 
 
@@ -141,7 +145,7 @@ def cmd_viz(args: argparse.Namespace) -> int:
     from kgraph.saved import load_graph
 
     write_html(load_graph(args.graph), args.output, args.title, args.min_confidence)
-    print(f"wrote {args.output}")
+    print(f"wrote {args.output}; open it in a browser")
     return 0
 
 
@@ -197,7 +201,7 @@ def _time_limit(seconds: float, source: str) -> Iterator[None]:
 
 def cmd_query(args: argparse.Namespace) -> int:
     from kgraph.query.results import format_result, terminal_width
-    from kgraph.query.sparql import canned_queries, canned_query, check_params, query_graph, read_query
+    from kgraph.query.sparql import bound_query, canned_queries, canned_query, check_params, query_graph, read_query
 
     if args.list:
         queries = canned_queries()
@@ -206,7 +210,9 @@ def cmd_query(args: argparse.Namespace) -> int:
             params = "".join(f" --param {p}=..." for p in canned.params)
             print(f"{name:<{width}}  {canned.description}{params}")
         return 0
-    if args.graph is None or (args.query is None) == (args.canned is None):
+    if args.print_query and args.canned is None and args.query is None:
+        args.graph, args.query = None, args.graph  # one positional is the query: GRAPH is not needed to print it
+    if (args.graph is None and not args.print_query) or (args.query is None) == (args.canned is None):
         raise InputError("kgraph query", "give GRAPH and either a query (SPARQL text or a .rq file) or --canned NAME")
     params = _params(args.param)
     if args.canned is not None:
@@ -215,6 +221,9 @@ def cmd_query(args: argparse.Namespace) -> int:
         text, source = canned.text, canned.path
     else:
         text, source = read_query(args.query)
+    if args.print_query:
+        sys.stdout.write(bound_query(text, params))
+        return 0
     with _time_limit(args.timeout, source):
         result = query_graph(args.graph, text, source, params, args.engine)
     sys.stdout.write(format_result(result, args.format, terminal_width()))
@@ -234,23 +243,29 @@ def cmd_push(args: argparse.Namespace) -> int:
     return 0
 
 
+def _command(commands: argparse._SubParsersAction, name: str, summary: str) -> argparse.ArgumentParser:
+    """A subcommand whose --help ends with what it writes and examples of it (kgraph.usage)."""
+    return commands.add_parser(name, help=summary, description=summary, epilog=epilog(name),
+                               formatter_class=argparse.RawDescriptionHelpFormatter)
+
+
 GRAPH_HELP = "a build folder (graph.ttl, papers.jsonl), an RDF file (.ttl, .nt) or a papers.jsonl"
 
 
 def _add_linked_data_commands(commands: argparse._SubParsersAction) -> None:
-    export = commands.add_parser("export", help="write the graph as Turtle, N-Triples, JSON-LD or GraphML")
+    export = _command(commands, "export", "write the graph as Turtle, N-Triples, JSON-LD or GraphML")
     export.add_argument("graph", metavar="GRAPH", help=GRAPH_HELP + " (GraphML needs papers.jsonl)")
     export.add_argument("--format", choices=EXPORT_FORMATS, default="turtle",
                         help="output format (default: turtle)")
     export.add_argument("-o", "--output", required=True, help="output file, or - for standard output")
     export.set_defaults(run=cmd_export)
 
-    check = commands.add_parser("validate", help="check the graph against the SHACL shapes (on Oxigraph)")
+    check = _command(commands, "validate", "check the graph against the SHACL shapes (on Oxigraph)")
     check.add_argument("graph", metavar="GRAPH", help=GRAPH_HELP)
     check.add_argument("--shapes", metavar="FILE", help="SHACL shapes in Turtle (default: ontology/shapes.ttl)")
     check.set_defaults(run=cmd_validate)
 
-    query = commands.add_parser("query", help="run a SPARQL query (text, .rq file or --canned NAME) on the graph")
+    query = _command(commands, "query", "run a SPARQL query (text, .rq file or --canned NAME) on the graph")
     query.add_argument("graph", metavar="GRAPH", nargs="?", help=GRAPH_HELP)
     query.add_argument("query", metavar="QUERY", nargs="?", help="SPARQL query text, or a .rq file")
     query.add_argument("--canned", metavar="NAME", help="a query of ontology/queries (see --list)")
@@ -263,9 +278,11 @@ def _add_linked_data_commands(commands: argparse._SubParsersAction) -> None:
     query.add_argument("--timeout", type=_seconds, default=QUERY_TIMEOUT_S, metavar="SECONDS",
                        help=f"stop a query running longer than this (default: {QUERY_TIMEOUT_S:g}; 0: no limit)")
     query.add_argument("--list", action="store_true", help="list the canned queries and what they answer")
+    query.add_argument("--print-query", action="store_true",
+                       help="print the query with its --param values bound (a VALUES block) instead of running it")
     query.set_defaults(run=cmd_query)
 
-    serve = commands.add_parser("serve", help="serve the graph read-only over the SPARQL 1.1 Protocol (Oxigraph)")
+    serve = _command(commands, "serve", "serve the graph read-only over the SPARQL 1.1 Protocol (Oxigraph)")
     serve.add_argument("graph", metavar="GRAPH", help=GRAPH_HELP)
     serve.add_argument("--port", type=int, default=7878, help="TCP port (default: 7878)")
     serve.add_argument("--bind", default="127.0.0.1", help="address to listen on (default: 127.0.0.1, this machine only)")
@@ -273,7 +290,7 @@ def _add_linked_data_commands(commands: argparse._SubParsersAction) -> None:
                        help=f"stop a query running longer than this (default: {QUERY_TIMEOUT_S:g}; 0: no limit)")
     serve.set_defaults(run=cmd_serve)
 
-    push = commands.add_parser("push", help="load the graph into a SPARQL 1.1 Graph Store endpoint")
+    push = _command(commands, "push", "load the graph into a SPARQL 1.1 Graph Store endpoint")
     push.add_argument("graph", metavar="GRAPH", help=GRAPH_HELP)
     push.add_argument("--endpoint", required=True, metavar="URL",
                       help="Graph Store URL, e.g. http://localhost:3030/ds/data (Fuseki), http://localhost:7878/store (Oxigraph)")
@@ -314,7 +331,9 @@ def _confidence(text: str) -> float:
 
 
 def parser() -> argparse.ArgumentParser:
-    root = argparse.ArgumentParser(prog="kgraph", description="Turn ML paper abstracts into a who-beats-whom knowledge graph.")
+    first, rest = START_HERE.split("\n", 1)
+    root = argparse.ArgumentParser(prog="kgraph", description=first, epilog=rest.strip("\n"),
+                                   formatter_class=argparse.RawDescriptionHelpFormatter)
     commands = root.add_subparsers(dest="command", required=True)
 
     def inputs(sub: argparse.ArgumentParser, required: bool = True) -> None:
@@ -324,7 +343,7 @@ def parser() -> argparse.ArgumentParser:
         sub.add_argument("--max-input-size", type=_size, default=MAX_INPUT_BYTES, metavar="SIZE",
                          help=f"refuse inputs larger than this, e.g. 500M, 4G (default: {format_size(MAX_INPUT_BYTES)})")
 
-    build_cmd = commands.add_parser("build", help="build graph.ttl, graph.html and papers.jsonl")
+    build_cmd = _command(commands, "build", "build graph.ttl, graph.html and papers.jsonl")
     inputs(build_cmd)
     build_cmd.add_argument("-o", "--output", default="outputs", help="output folder (default: outputs)")
     build_cmd.add_argument("--update", metavar="STORE",
@@ -340,7 +359,7 @@ def parser() -> argparse.ArgumentParser:
                            help="apply this curation file (default: the output folder's curation.jsonl, if any)")
     build_cmd.set_defaults(run=cmd_build)
 
-    extract = commands.add_parser("extract", help="write one gold-format JSON line per paper, for scoring")
+    extract = _command(commands, "extract", "write one gold-format JSON line per paper, for scoring")
     inputs(extract, required=False)
     extract.add_argument("-o", "--output", help="predictions .jsonl file")
     extract.add_argument("--disable-rule", action="append", default=[], metavar="FIELD.ID",
@@ -350,7 +369,7 @@ def parser() -> argparse.ArgumentParser:
     extract.add_argument("-j", "--jobs", type=_positive, default=default_jobs(), help="processes to extract with")
     extract.set_defaults(run=cmd_extract)
 
-    viz = commands.add_parser("viz", help="write the who-beats-whom explorer page (one self-contained HTML file)")
+    viz = _command(commands, "viz", "write the who-beats-whom explorer page (one self-contained HTML file)")
     viz.add_argument("graph", help="a build folder or its papers.jsonl")
     viz.add_argument("-o", "--output", default=PAGE_FILE, help=f"page to write (default: {PAGE_FILE})")
     viz.add_argument("--title", default="kgraph: who beats whom", help="title of the page")
@@ -359,11 +378,14 @@ def parser() -> argparse.ArgumentParser:
                           "the best-F1 threshold measured on the gold set; the page's slider changes it)")
     viz.set_defaults(run=cmd_viz)
     _add_linked_data_commands(commands)
-    add_curation_commands(commands)
+    add_curation_commands(commands, _command)
     return root
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    if not (sys.argv[1:] if argv is None else argv):
+        print(START_HERE, end="")
+        return 0
     args = parser().parse_args(argv)
     try:
         return args.run(args)

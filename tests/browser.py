@@ -1,8 +1,6 @@
 """Headless Chromium for tests, driven by Playwright against the Debian ``chromium`` package.
 
-Use in a test module::
-
-    from browser import chromium, local_page  # noqa: F401  (pytest fixtures)
+``tests/conftest.py`` registers the fixtures (one Chromium for the whole session); use in a test::
 
     @pytest.mark.browser
     def test_page(local_page, tmp_path):

@@ -12,6 +12,7 @@ import networkx as nx
 import pytest
 from hypothesis import HealthCheck, settings
 
+from browser import chromium, local_page  # noqa: F401  (the browser fixtures, one Chromium per session)
 from kgraph.graph import build_graph
 from kgraph.model import Claim, Evidence, Extraction, Mention, Paper, Source
 from kgraph.resolve import resolve

@@ -140,6 +140,8 @@ def test_push_then_every_canned_query_answers_as_locally(oxigraph_server: str, l
     assert (status, err) == (0, "")
     assert "replaced the default graph" in out and "HTTP 20" in out
     assert _count(oxigraph_server) == _local_count(league) > 100
+    triples = _local_count(league)
+    assert out.rstrip().endswith(f"sent {triples} triples, the graph now holds {triples} triples")
     for name, canned in canned_queries().items():
         if canned.params:
             continue  # parameters are bound by kgraph; the server sees plain SPARQL
@@ -161,6 +163,7 @@ def test_push_replaces_with_put_and_adds_with_post(oxigraph_server: str, league:
     status, out, _ = _run(capsys, "push", str(extra), "--endpoint", store, "--append")
     assert status == 0 and "added to the default graph" in out
     assert _count(oxigraph_server) == total + 1
+    assert out.rstrip().endswith(f"sent 1 triples, the graph now holds {total + 1} triples")
     assert _run(capsys, "push", str(extra), "--endpoint", store)[0] == 0
     assert _count(oxigraph_server) == 1
 
@@ -233,8 +236,12 @@ def test_serve_answers_sparql_and_refuses_updates(served: tuple[str, subprocess.
         httpx.post(f"{base}/update", data={"update": update}),
         httpx.put(f"{base}/store?default", content="<http://e/a> <http://e/b> <http://e/c> .",
                   headers={"Content-Type": "text/turtle"}),
+        httpx.get(f"{base}/query", params={"query": update}),  # an update sent as a query: not "bad query"
+        httpx.post(f"{base}/query", data={"query": update}),
+        httpx.post(f"{base}/query", content=update, headers={"Content-Type": "application/sparql-query"}),
     ]
-    assert [r.status_code for r in refused] == [403, 403, 403]
+    assert [r.status_code for r in refused] == [403] * 6
+    assert all(r.text.startswith("read-only: ") for r in refused)
     assert _count(base) == _local_count(league)  # nothing was written
     status, _, err = _run(capsys, "push", str(league), "--endpoint", f"{base}/store")
     assert status == 2

@@ -3,13 +3,14 @@ no injected markup ever runs (the page's data and HTML are tested in tests/unit/
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 from pathlib import Path
 
 import networkx as nx
 import pytest
 
-from browser import chromium, local_page  # noqa: F401  (pytest fixtures)
 from conftest import sample_records
 from synthetic import synthetic_graph
 from test_viz import (  # noqa: F401  (hostile_graph, parallel_graph: pytest fixtures)
@@ -87,7 +88,7 @@ def test_page_works_offline_and_shows_the_whole_graph(sample_graph, tmp_path, lo
     assert methods == _methods(sample_graph)
     assert page.evaluate("() => kg.network.physics.options.enabled") is False
     labels = page.evaluate("() => kg.edges.get().map(e => e.label).sort()")
-    assert labels == ["COCO", "ImageNet · 2.1"]
+    assert labels == ["COCO", "ImageNet\n2.1"]  # benchmark, then margin below
     # the canvas was painted: some pixel is not white
     assert page.evaluate(
         "() => { const c = document.querySelector('#kg-network canvas');"
@@ -122,7 +123,7 @@ def test_benchmark_filter_keeps_the_claims_on_that_benchmark(parallel_graph, tmp
     alpha, beta = _method(parallel_graph, "AlphaNet"), _method(parallel_graph, "BetaNet")
     assert _shown(page)[1] == {(alpha, beta), (beta, alpha)}
     label = page.evaluate(f"() => kg.edges.get().find(e => e.from === {json.dumps(alpha)}).label")
-    assert label in ("ImageNet, COCO · 3 claims", "COCO, ImageNet · 3 claims")
+    assert label == "COCO +1\n3 claims"  # the first benchmark and how many more
     page.select_option("#kg-benchmark", "benchmark:coco")
     methods, pairs = _shown(page)
     assert pairs == {(alpha, beta)} and methods == {alpha, beta}
@@ -184,6 +185,7 @@ def test_search_focuses_a_method_and_its_neighbours(tmp_path, local_page):
     graph = synthetic_graph(40, 60)
     page, log = _open(local_page, graph, tmp_path)
     pairs = _pairs(graph)
+    start = _shown(page)[1]  # the readable default view (the busiest groups)
     hub = max(_ends(pairs), key=lambda m: sum(m in pair for pair in pairs))
     label = graph.nodes[hub]["label"]
     neighbours = {hub} | {v for u, v in pairs if u == hub} | {u for u, v in pairs if v == hub}
@@ -195,11 +197,11 @@ def test_search_focuses_a_method_and_its_neighbours(tmp_path, local_page):
     assert page.evaluate("() => kg.network.getSelectedNodes()") == [hub]
     assert label in page.inner_text("#kg-details")
     page.click("#kg-clear")
-    assert _shown(page)[1] == pairs
+    assert _shown(page)[1] == start
     page.fill("#kg-search", "no such method")
     page.press("#kg-search", "Enter")
     assert "no method matches" in page.inner_text("#kg-status")
-    assert _shown(page)[1] == pairs
+    assert _shown(page)[1] == start
     assert log.console_errors == [] and log.page_errors == []
 
 
@@ -234,8 +236,10 @@ def test_clicking_an_arrow_keeps_its_evidence_in_the_side_panel_with_safe_links(
     page.wait_for_function("() => document.querySelectorAll('#kg-details .claim').length === 3")
     links = page.evaluate("() => Array.from(document.querySelectorAll('#kg-details a'))"
                           ".map(a => [a.getAttribute('href'), a.target, a.rel])")
-    assert links and all(link == ["https://example.org/alpha?a=1&b=2", "_blank", "noopener noreferrer"]
-                         for link in links)
+    # the paper's own page, or (Beta paper has none) the arXiv search for its title
+    assert {tuple(link) for link in links} == {
+        ("https://example.org/alpha?a=1&b=2", "_blank", "noopener noreferrer"),
+        ("https://arxiv.org/search/?searchtype=title&query=Beta%20paper", "_blank", "noopener noreferrer")}
     assert log.external_requests == []  # links are not followed by themselves
     assert log.console_errors == [] and log.page_errors == []
 
@@ -286,7 +290,9 @@ def test_injected_markup_never_runs(hostile_graph, tmp_path, local_page):
         tags = page.evaluate(f"() => Array.from(document.querySelectorAll('{where} *')).map(e => e.tagName.toLowerCase())")
         assert set(tags) <= CARD_TAGS | {"section", "h3", "p", "button", "details", "summary", "table", "thead",
                                          "tbody", "tr", "th", "td"}, where
-    assert page.evaluate("() => document.querySelectorAll('#kg-details a, #kg-tip a').length") == 0  # javascript: url
+    hrefs = page.evaluate("() => Array.from(document.querySelectorAll('#kg-details a, #kg-tip a'), a => a.href)")
+    # not the javascript: url: the arXiv search for the title
+    assert hrefs and all(h.startswith("https://arxiv.org/search/?searchtype=title&query=") for h in hrefs)
     assert page.evaluate("() => window.__pwned") is None
     assert log.dialogs == [] and log.page_errors == [] and log.console_errors == []
     assert log.external_requests == []
@@ -353,3 +359,28 @@ def test_browser_helper_records_external_requests_and_errors(tmp_path, local_pag
     page.wait_for_timeout(200)
     assert log.external_requests == ["https://example.invalid/pixel.png"]
     assert any("boom" in error for error in log.console_errors)
+
+
+@pytest.mark.browser
+def test_a_plugin_filter_and_the_hooks(parallel_graph, tmp_path, local_page):
+    """kg.filters takes a condition of a plugin's own; kg.on("view"/"fit"/"state") hear each change."""
+    page, log = _open(local_page, parallel_graph, tmp_path)
+    alpha, beta = _method(parallel_graph, "AlphaNet"), _method(parallel_graph, "BetaNet")
+    page.evaluate("() => { window.heard = []; ['view', 'fit', 'state'].forEach(n => kg.on(n, () => heard.push(n))); }")
+    page.evaluate("() => { kg.filters.push((claim) => claim.benchmark !== 'benchmark:vqa'); kg.setFilters({}); }")
+    assert _shown(page)[1] == {(alpha, beta)}  # BetaNet's only win is on VQA
+    assert page.evaluate("() => heard") == ["fit", "view", "state"]
+    page.evaluate("() => { kg.filters.length = 0; kg.setFilters({}); }")
+    assert _shown(page)[1] == {(alpha, beta), (beta, alpha)}
+    assert log.console_errors == [] and log.page_errors == []
+
+
+@pytest.mark.browser
+def test_csv_cells_a_spreadsheet_would_run_are_quoted_as_text(tmp_path, local_page):
+    page, log = _open(local_page, nx.MultiDiGraph(), tmp_path)
+    rows = page.evaluate("""() => kg.csv([["=HYPERLINK(\\"http://x\\")", "+cmd|' /C calc'!A0", "-2+3", "@SUM(A1)",
+                                          "+0.3%", "-1.5", "2.1 points", "a, \\"b\\""]])""")
+    assert rows.endswith("\r\n") and list(csv.reader(io.StringIO(rows))) == [[
+        "'=HYPERLINK(\"http://x\")", "'+cmd|' /C calc'!A0", "'-2+3", "'@SUM(A1)", "+0.3%", "-1.5", "2.1 points",
+        'a, "b"']]
+    assert log.console_errors == [] and log.page_errors == []

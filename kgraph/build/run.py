@@ -69,6 +69,7 @@ class BuildReport:
     store_compacted: bool = False
     page_made: bool = False  # graph.html was made (not kept: the last build's shows the same)
     curation: CurationSummary = field(default_factory=CurationSummary)  # what the curation file did
+    papers_with_claims: int = 0  # papers that state at least one claim (users learn early how few do)
     notes: list[str] = field(default_factory=list)
 
 
@@ -209,6 +210,7 @@ def _commit(folder: BuildFolder, report: BuildReport, resolved: _Resolved, entit
     consistent, and then the outputs are as it says (the ``updating`` marker goes)."""
     found = resolved.found
     report.counts = _counts(resolved.resolution, found, page_claims, limits)
+    report.papers_with_claims = len(found.claimed)
     if resolved.resolution.registry != resolved.registered or not folder.iris.exists():
         write_text(folder.iris, resolved.resolution.registry.to_json())  # IRIs minted now are kept, whatever follows
     BuildState(found.fingerprints, entities, found.claimed, resolved.resolution.to_plain(), found.line_digests,

@@ -10,6 +10,7 @@ import argparse
 import getpass
 import json
 import subprocess
+from collections.abc import Callable
 from pathlib import Path
 
 from kgraph.errors import InputError
@@ -96,8 +97,10 @@ def cmd_review(args: argparse.Namespace) -> int:
     return serve_review(args.build, target, curator_name(args.curator), args.port)
 
 
-def add_curation_commands(commands: argparse._SubParsersAction) -> None:
-    review = commands.add_parser("review", help="serve the review page of a build's unreviewed claims on 127.0.0.1")
+def add_curation_commands(commands: argparse._SubParsersAction,
+                          command: Callable[[argparse._SubParsersAction, str, str], argparse.ArgumentParser]) -> None:
+    """``review`` and ``curation``, made by ``command`` (the command line's maker of subcommands with their usage)."""
+    review = command(commands, "review", "serve the review page of a build's unreviewed claims on 127.0.0.1")
     review.add_argument("build", metavar="BUILD", help="a build folder")
     review.add_argument("--port", type=int, default=DEFAULT_REVIEW_PORT,
                         help=f"TCP port on 127.0.0.1 (default: {DEFAULT_REVIEW_PORT}; 0: any free one)")
@@ -105,7 +108,7 @@ def add_curation_commands(commands: argparse._SubParsersAction) -> None:
     review.add_argument("--curation", metavar="FILE", help="the curation file to append to (default: BUILD/curation.jsonl)")
     review.set_defaults(run=cmd_review)
 
-    curation = commands.add_parser("curation", help="what a build made of its curation file")
+    curation = command(commands, "curation", "what a build made of its curation file: orphans, gold export")
     actions = curation.add_subparsers(dest="action", required=True)
     orphans = actions.add_parser("orphans", help="list the decisions whose fact the last build no longer found")
     orphans.add_argument("build", metavar="BUILD", help="a build folder")

@@ -29,6 +29,7 @@ from pathlib import Path
 
 
 from kgraph.errors import InputError
+from kgraph.query.readonly import refusal
 from kgraph.query.sparql import QUERY_TIMEOUT_S
 from kgraph.query.sources import is_saved_papers, rdf_file, rdf_format, read_networkx
 from kgraph.rdf.serialize import serialize
@@ -308,6 +309,8 @@ class _Front(http.server.BaseHTTPRequestHandler):
         if length > MAX_REQUEST_BYTES:
             return self._answer(413, f"requests are limited to {MAX_REQUEST_BYTES >> 20} MiB")
         body = self.rfile.read(length) if length else b""
+        if why := refusal(self.command, self.path, self.headers.get("Content-Type", ""), body):
+            return self._answer(403, why)
         headers = [(k, v) for k, v in self.headers.items() if k.lower() not in _HOP_BY_HOP]
         backend = self.backends.take(self.timeout_s)
         if backend is None:

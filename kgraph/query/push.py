@@ -35,21 +35,36 @@ def store_url(endpoint: str, graph_iri: str | None) -> httpx.URL:
     return url.copy_with(query=(parts.query + "&" if parts.query else "").encode() + b"default")
 
 
-def _body(graph: str | os.PathLike[str]) -> tuple[bytes | Path, str, str]:
-    """(content, media type, name for messages) of what is pushed; the RDF file is checked first."""
+def _body(graph: str | os.PathLike[str]) -> tuple[bytes | Path, str, str, int]:
+    """(content, media type, name for messages, triples) of what is pushed; the RDF file is checked first."""
     if is_saved_papers(graph):
-        return serialize(read_networkx(graph), "turtle").encode("utf-8"), "text/turtle", str(graph)
+        turtle = serialize(read_networkx(graph), "turtle").encode("utf-8")
+        return turtle, "text/turtle", str(graph), sum(1 for _ in ox.parse(turtle, format=ox.RdfFormat.TURTLE))
     source = rdf_file(graph)
-    check_rdf(source)  # a parse error with a line here beats an HTTP 400 from the endpoint
+    triples = check_rdf(source)  # a parse error with a line here beats an HTTP 400 from the endpoint
     _, _, media_type = rdf_format(source)
-    return source, media_type, str(source)
+    return source, media_type, str(source), triples
+
+
+def stored_triples(url: httpx.URL, timeout_s: float) -> str:
+    """How many triples the endpoint's graph holds now, read back with a Graph Store GET (any
+    store answers it; counting needs no query endpoint), or why that is unknown."""
+    try:
+        with httpx.stream("GET", url, headers={"Accept": "application/n-triples"},
+                          timeout=httpx.Timeout(timeout_s, connect=10.0)) as response:
+            if response.status_code >= 400:
+                return f"unknown (reading it back answered HTTP {response.status_code})"
+            count = sum(1 for line in response.iter_lines() if line.strip() and not line.startswith("#"))
+    except httpx.HTTPError as error:
+        return f"unknown (reading it back failed: {error or type(error).__name__})"
+    return f"{count} triples"
 
 
 def push(graph: str | os.PathLike[str], endpoint: str, graph_iri: str | None = None, append: bool = False,
          timeout_s: float = 600.0) -> str:
     """Send GRAPH to a SPARQL 1.1 Graph Store endpoint (PUT, or POST to add); a line saying what was done."""
     url = store_url(endpoint, graph_iri)
-    content, media_type, name = _body(graph)
+    content, media_type, name, triples = _body(graph)
     method = "POST" if append else "PUT"
     try:
         with contextlib.ExitStack() as stack:
@@ -65,4 +80,5 @@ def push(graph: str | os.PathLike[str], endpoint: str, graph_iri: str | None = N
                                    + (f": {detail}" if detail else ""))
     target = f"graph <{graph_iri}>" if graph_iri else "the default graph"
     verb = "added to" if append else "replaced"
-    return f"pushed {name} to {url}: {verb} {target} (HTTP {response.status_code})"
+    return (f"pushed {name} to {url}: {verb} {target} (HTTP {response.status_code}); sent {triples} triples, "
+            f"the graph now holds {stored_triples(url, timeout_s)}")

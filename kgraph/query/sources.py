@@ -104,12 +104,12 @@ def oxigraph_error(source: str, error: SyntaxError, fmt: ox.RdfFormat) -> InputE
     return InputError(source, f"not valid {fmt.name}: {message}", line)
 
 
-def check_rdf(path: Path) -> None:
-    """Parse an RDF file with Oxigraph without keeping it, so that bad input fails here, with a line."""
+def check_rdf(path: Path) -> int:
+    """Parse an RDF file with Oxigraph without keeping it, so that bad input fails here, with a
+    line; the number of triples it holds."""
     _, fmt, _ = rdf_format(path)
     try:
-        for _ in ox.parse(path=path, format=fmt):
-            pass
+        return sum(1 for _ in ox.parse(path=path, format=fmt))
     except SyntaxError as error:
         raise oxigraph_error(str(path), error, fmt) from None
     except OSError as error:

@@ -134,6 +134,24 @@ def check_params(canned: CannedQuery, params: Mapping[str, str]) -> None:
         raise InputError(canned.path, f"{canned.name} needs --param {missing[0]}=VALUE ({canned.params[missing[0]]})")
 
 
+_WHERE = re.compile(r"\bWHERE\s*\{", re.IGNORECASE)
+
+
+def bound_query(query: str, params: Mapping[str, str]) -> str:
+    """The query as any SPARQL tool can run it: its parameters bound by a ``VALUES`` block opening
+    its outermost ``WHERE`` group (as escaped literals, so no value can change the query). What
+    ``kgraph query --print-query`` prints; ``query`` itself is run with engine pre-binding."""
+    if not params:
+        return query
+    where = _WHERE.search(query)
+    if where is None:
+        raise InputError("--print-query", "the query has no WHERE { ... } group to bind its parameters in")
+    names = " ".join(f"?{name}" for name in params)
+    values = " ".join(str(ox.Literal(value)) for value in params.values())
+    block = f"\n  VALUES ({names}) {{ ({values}) }}  # bound by kgraph query --print-query\n"
+    return query[:where.end()] + block + query[where.end():].removeprefix("\n")
+
+
 # ---------------------------------------------------------------------------------------------
 # Engines
 

@@ -3,6 +3,11 @@
 GraphML (XML 1.0) has no lists and no null and cannot hold most control characters, so lists
 are joined, None is dropped and such characters are replaced, which keeps hostile names from
 making the file unreadable.
+
+Node ids are the nodes' RDF IRIs (as in graph.ttl), so a GraphML node can be joined with the
+RDF or a SPARQL answer; the short id (``method:vllm``) stays in the ``curie`` attribute, and the
+attributes naming another node (a claim's ``paper``, ``benchmark``, ``metric``; a variant's
+``broader``) hold its IRI too.
 """
 
 from __future__ import annotations
@@ -14,8 +19,10 @@ from typing import BinaryIO
 import networkx as nx
 
 from kgraph.io import atomic_writer
+from kgraph.rdf.terms import node_iri_text
 
 LIST_SEPARATOR = "; "
+REFERENCES = ("paper", "benchmark", "metric", "broader")  # attributes whose value is another node's id
 # Characters XML 1.0 cannot hold, even escaped.
 _NOT_XML = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
 
@@ -35,16 +42,22 @@ def _graphml_value(value: object) -> object:
 
 
 def _graphml_attrs(data: dict) -> dict[str, object]:
-    return {_xml_text(key): _graphml_value(value) for key, value in data.items() if value is not None}
+    return {_xml_text(key): _graphml_value(_iri(value) if key in REFERENCES else value)
+            for key, value in data.items() if value is not None}
+
+
+def _iri(node_id: object) -> str:
+    """A node's IRI, as its RDF names it."""
+    return node_iri_text(str(node_id))
 
 
 def graphml_graph(graph: nx.MultiDiGraph) -> nx.MultiDiGraph:
-    """A copy of the graph whose attributes GraphML can hold (see the module docstring)."""
+    """A copy of the graph with IRIs for ids and attributes GraphML can hold (see the module docstring)."""
     plain = nx.MultiDiGraph()
     for node, data in graph.nodes(data=True):
-        plain.add_node(_xml_text(node), **_graphml_attrs(data))
+        plain.add_node(_iri(node), curie=_xml_text(node), **_graphml_attrs(data))
     for source, target, key, data in graph.edges(keys=True, data=True):
-        plain.add_edge(_xml_text(source), _xml_text(target), key=_xml_text(str(key)), **_graphml_attrs(data))
+        plain.add_edge(_iri(source), _iri(target), key=_xml_text(str(key)), **_graphml_attrs(data))
     return plain
 
 

@@ -29,6 +29,7 @@ PROPOSED = "proposed"
 BASELINE = "baseline"
 MAX_LISTED = 6  # papers listed in a method card before "and N more"
 MAX_HIGHLIGHTED_NAMES = 24  # surface forms searched per method in a sentence
+CODE_HOSTS = frozenset({"github.com", "gitlab.com", "bitbucket.org", "codeberg.org"})
 
 Claim = tuple[str, str, str, dict]  # (winner, loser, edge key, edge data)
 
@@ -92,17 +93,49 @@ def paper_url(data: dict) -> str | None:
     """The paper's source: its arXiv page when the id is known, else its own URL if http(s)."""
     if data.get("arxiv_id"):
         return f"https://arxiv.org/abs/{quote(str(data['arxiv_id']), safe='./')}"
-    url = str(data.get("url") or "")
-    parts = urlsplit(url)
-    return url if parts.scheme in ("http", "https") and parts.netloc else None
+    return _http(data.get("url"))
+
+
+def _http(url: object) -> str | None:
+    """``url`` when it is an absolute http(s) address (never javascript:, data: or relative)."""
+    text = str(url or "")
+    parts = urlsplit(text)
+    return text if parts.scheme in ("http", "https") and parts.netloc else None
+
+
+def search_link(title: str) -> dict[str, str]:
+    """Where a paper without a known source is looked up by its title (Daily Papers text has no ids)."""
+    return {"text": "search arXiv by title", "url": f"https://arxiv.org/search/?searchtype=title&query={quote(title)}"}
+
+
+def paper_links(data: dict) -> list[dict[str, str]]:
+    """The links a reader can follow from a paper: its source or a title search, then the code and
+    project pages its abstract gave (``code`` for a repository host, else the site's name)."""
+    source = paper_url(data)
+    links = [{"text": "arXiv" if data.get("arxiv_id") else "paper", "url": source} if source else
+             search_link(str(data.get("title") or data.get("label") or ""))]
+    for url in dict.fromkeys(filter(None, map(_http, data.get("urls") or []))):
+        if url != source:
+            host = urlsplit(url).netloc.lower().removeprefix("www.")
+            links.append({"text": "code" if host in CODE_HOSTS else host, "url": url})
+    return links
 
 
 def _paper(graph: nx.MultiDiGraph, paper_id: str | None) -> dict[str, object]:
-    """What a card says about a paper: title, safe link, 'arXiv:id, date'."""
+    """What a card says about a paper: title, the link of the title (its source, else a title search),
+    'arXiv:id, date', and the code and project links."""
     data = graph.nodes[paper_id] if paper_id in graph else {}
     meta = [f"arXiv:{data['arxiv_id']}" if data.get("arxiv_id") else "", str(data.get("date") or "")]
-    return {"title": str(data.get("title") or data.get("label") or paper_id or ""), "url": paper_url(data),
-            "meta": ", ".join(m for m in meta if m)}
+    title, *more = paper_links(data)
+    return {"title": str(data.get("title") or data.get("label") or paper_id or ""), "url": title["url"],
+            "search": paper_url(data) is None, "meta": ", ".join(m for m in meta if m), "links": more}
+
+
+def paper_row(graph: nx.MultiDiGraph, paper_id: str) -> dict[str, str]:
+    """What the claims table shows of a paper: title, date and the one link of its title."""
+    data = graph.nodes[paper_id] if paper_id in graph else {}
+    title = str(data.get("title") or data.get("label") or paper_id)
+    return {"title": title, "date": str(data.get("date") or ""), "url": paper_links(data)[0]["url"]}
 
 
 def surface_forms(graph: nx.MultiDiGraph, node_id: str) -> list[str]:

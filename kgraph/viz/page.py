@@ -50,6 +50,7 @@ from kgraph.viz.data import (
     method_card,
     method_roles,
     paper_organizations,
+    paper_row,
     starting_view,
 )
 
@@ -59,6 +60,7 @@ DEFAULT_TITLE = "kgraph: who beats whom"
 LARGE_GRAPH = 300  # methods with claims above which the page starts from the most connected part
 START_METHODS = 80  # how many methods that starting view shows
 EXPAND_METHODS = 40  # neighbours that one "Expand neighbours" adds to that view, at most
+READABLE_PX = 12.5  # the smallest method name, in screen pixels, that the default view may draw
 
 # Fill and border per role: proposed methods stand out, baselines recede.
 ROLE_COLORS: dict[str, dict[str, str]] = {
@@ -87,10 +89,10 @@ _OPTIONS: dict[str, object] = {
         "font": {"size": 16, "face": _FONT, "color": "#1d2733", "strokeWidth": 4, "strokeColor": "#ffffff"},
     },
     "edges": {
-        "arrows": {"to": {"enabled": True, "scaleFactor": 0.8}},
+        "arrows": {"to": {"enabled": True, "scaleFactor": 1.0}},
         "arrowStrikethrough": False,
         "color": {"color": EDGE_COLOR, "highlight": HIGHLIGHT_COLOR, "hover": HIGHLIGHT_COLOR, "inherit": False},
-        "font": {"size": 14, "face": _FONT, "color": "#4a5563", "strokeWidth": 0,
+        "font": {"size": 16, "face": _FONT, "color": "#3d4754", "strokeWidth": 0,
                  "background": "rgba(255, 255, 255, 0.9)", "align": "horizontal"},
         "smooth": {"enabled": False},
         "selectionWidth": 1.5,
@@ -106,19 +108,24 @@ def _inline(name: str, text: str, closer: str) -> str:
     return text
 
 
+# The page's own scripts, in the order they run: plugins first (each registers on
+# window.kgPlugins), explorer.js last (it builds the page and calls them before drawing).
+SCRIPTS = ("arrange.js", "table.js", "share.js", "explorer.js")
+
+
 @functools.lru_cache(maxsize=1)
-def _assets() -> dict[str, str]:
+def _assets() -> dict[str, object]:
     """pyvis's vis-network script and style sheet, and the explorer's own, to paste into the page."""
     def read(path: str) -> str:
         with open(path, encoding="utf-8") as handle:
             return handle.read()
 
-    loader = jinja_environment().loader
-    own = {name: loader.get_source(jinja_environment(), name)[0] for name in ("explorer.js", "explorer.css")}
+    environment = jinja_environment()
+    own = {name: environment.loader.get_source(environment, name)[0] for name in (*SCRIPTS, "explorer.css")}
     return {
         "vis_js": _inline("vis-network.min.js", read(os.path.join(_VIS_DIR, "vis-network.min.js")), "</script"),
         "vis_css": _inline("vis-network.css", read(os.path.join(_VIS_DIR, "vis-network.css")), "</style"),
-        "explorer_js": _inline("explorer.js", own["explorer.js"], "</script"),
+        "scripts": [_inline(name, own[name], "</script") for name in SCRIPTS],
         "explorer_css": _inline("explorer.css", own["explorer.css"], "</style"),
     }
 
@@ -163,7 +170,7 @@ def build_network(graph: nx.MultiDiGraph) -> Network:
         # curvedCW bends to the right of travel, so the two arrows of a mutual pair part ways
         bend = {"smooth": {"enabled": True, "type": "curvedCW", "roundness": 0.18}} if index in mutual else {}
         net.add_edge(arrow.winner, arrow.loser, id=f"a{index}", claims=list(arrow.claims),
-                     width=round(1.2 + 0.8 * min(len(arrow.claims) - 1, 4), 1), **bend)
+                     width=round(1.6 + 0.8 * min(len(arrow.claims) - 1, 4), 1), **bend)
     net.options = copy.deepcopy(_OPTIONS)
     return net
 
@@ -187,10 +194,13 @@ def render_html(graph: nx.MultiDiGraph, title: str = DEFAULT_TITLE, min_confiden
     roles = method_roles(graph)
     claim_list = claims(graph)
     organizations_of = paper_organizations(graph)
+    paper_ids = sorted({str(data["paper"]) for *_, data in claim_list if data.get("paper")})
+    paper_index = {paper: i for i, paper in enumerate(paper_ids)}
     claim_items = [{
         "winner": winner, "loser": loser, "benchmark": data.get("benchmark"),
         "organizations": organizations_of.get(data.get("paper"), []),
         "confidence": float(data.get("confidence") or 0.0), "margin": str(data.get("margin") or ""),
+        "metric": label(graph, data.get("metric")), "paper": paper_index.get(str(data.get("paper"))),
     } for winner, loser, _, data in claim_list]
     benchmarks = _choices(Counter(c["benchmark"] for c in claim_items if c["benchmark"]), graph)
     organizations = _choices(Counter(o for c in claim_items for o in c["organizations"]), graph)
@@ -201,7 +211,8 @@ def render_html(graph: nx.MultiDiGraph, title: str = DEFAULT_TITLE, min_confiden
         "unclaimed": sum(1 for n in net.nodes if not n["beats"] and not n["loses_to"]),
     }
     data = {"nodes": net.nodes, "edges": net.edges, "claims": claim_items, "options": net.options, "start": start,
-            "limit": LARGE_GRAPH, "expand": EXPAND_METHODS, "benchmarks": benchmarks, "minConfidence": min_confidence}
+            "limit": LARGE_GRAPH, "expand": EXPAND_METHODS, "benchmarks": benchmarks, "minConfidence": min_confidence,
+            "papers": [paper_row(graph, p) for p in paper_ids], "readablePx": READABLE_PX}
     return jinja_environment().get_template("explorer.html.j2").render(
         page_title=title, counts=counts, data=data, start_size=len(start or []), min_confidence=min_confidence,
         roles=[{"text": ROLE_LEGEND[r], **ROLE_COLORS[r]} for r in (PROPOSED, BASELINE)], edge_color=EDGE_COLOR,

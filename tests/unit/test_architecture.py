@@ -26,7 +26,9 @@ ALLOWED = {
     "query": FLOOR | {"rdf", "folder", "saved", "graph", "resolve"},
     "curate": FLOOR | {"folder", "saved", "graph", "resolve", "predictions"},
     "build": FLOOR | {"kgraph", "ingest", "extract", "resolve", "graph", "rdf", "viz", "folder", "saved", "curate"},
-    "cli": FLOOR | {"build", "query", "viz", "ingest", "extract", "folder", "saved", "predictions", "curate"},
+    "usage": set(),
+    "api": FLOOR | {"query"},
+    "cli": FLOOR | {"build", "query", "viz", "ingest", "extract", "folder", "saved", "predictions", "curate", "usage"},
     "__main__": {"cli"},
 }
 

@@ -7,18 +7,20 @@ with exit status 2, one ``kgraph: error: FILE[:LINE]: message`` line and no outp
 
 from __future__ import annotations
 
+import argparse
 import contextlib
 import gc
 import io
 import json
 import os
+import re
 from pathlib import Path
 
 import pytest
 from conftest import CORPUS
 from rdflib import Graph, Namespace
 
-from kgraph.cli import main
+from kgraph.cli import main, parser
 from kgraph.extract.rules import rules
 from kgraph.ingest import read_papers
 
@@ -77,7 +79,28 @@ def test_build_prints_a_summary(example_build):
     assert lines[1].startswith("entities: ") and "methods" in lines[1] and "benchmarks" in lines[1]
     claims = next(line for line in lines if line.startswith("claims (outperforms): "))
     assert int(claims.rsplit(" ", 1)[1]) > 0
-    assert lines[-1] == f"wrote {out / 'graph.ttl'}, {out / 'graph.html'}, {out / 'papers.jsonl'}"
+    with_claims = next(line for line in lines if line.startswith("papers with at least one claim: "))
+    assert re.fullmatch(rf"papers with at least one claim: (\d+) of {EXAMPLE_PAPERS} \(\d+%\)", with_claims)
+    papers = [json.loads(line) for line in (out / "papers.jsonl").read_text(encoding="utf-8").splitlines()]
+    assert int(with_claims.split()[6]) == sum(1 for p in papers if p["extraction"]["claims"])
+    assert lines[-2] == f"wrote {out / 'graph.ttl'}, {out / 'graph.html'}, {out / 'papers.jsonl'}"
+    assert lines[-1] == f"open {out / 'graph.html'} in a browser"
+
+
+def test_kgraph_alone_says_where_to_start(capsys):
+    assert main([]) == 0
+    printed = capsys.readouterr().out
+    assert "kgraph build examples/listing.txt -o outputs" in printed and "open outputs/graph.html" in printed
+
+
+def test_every_command_help_has_an_example_and_says_what_it_writes(capsys):
+    commands = next(a for a in parser()._actions if isinstance(a, argparse._SubParsersAction)).choices
+    assert {"build", "extract", "viz", "query", "export", "serve", "push", "validate"} <= set(commands)
+    for name, sub in commands.items():
+        text = sub.format_help()
+        assert "\nwrites: " in text, name
+        examples = text.split("\nexamples:\n", 1)[1].splitlines()
+        assert examples and all(line.startswith(f"  kgraph {name}") for line in examples), name
 
 
 def test_build_papers_jsonl_has_one_line_per_paper(example_build):

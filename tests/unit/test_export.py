@@ -120,16 +120,21 @@ def test_graphml_reads_back_with_the_same_nodes_edges_and_attributes(tmp_path: P
     target = tmp_path / "graph.graphml"
     write_graphml(sample_graph, target)
     back = nx.read_graphml(target, force_multigraph=True)
-    assert sorted(back.nodes) == sorted(sample_graph.nodes)
+    # node ids are the RDF IRIs (the subjects of graph.ttl), the short ids their `curie`
+    assert sorted(back.nodes) == sorted(str(node_iri(n)) for n in sample_graph.nodes)
+    assert {str(s) for s in to_rdf(sample_graph).subjects()} >= set(back.nodes)
+    assert sorted(d["curie"] for _, d in back.nodes(data=True)) == sorted(sample_graph.nodes)
     assert back.number_of_edges() == sample_graph.number_of_edges()
-    assert back.nodes["method:fn"]["label"] == "FN"
-    assert back.nodes["method:fn"]["aliases"] == f"Foo-Net{LIST_SEPARATOR}foo net"
-    paper = back.nodes["paper:foo-net-a-test-network"]
+    fn = back.nodes[str(node_iri("method:fn"))]
+    assert fn["label"] == "FN" and fn["curie"] == "method:fn"
+    assert fn["aliases"] == f"Foo-Net{LIST_SEPARATOR}foo net"
+    paper = back.nodes[str(node_iri("paper:foo-net-a-test-network"))]
     assert paper["upvotes"] == 3 and paper["sources"] == "a.txt:1"
     assert "arxiv_id" not in paper and "url" not in paper  # None is dropped, not written as "None"
     claims = [d for _, _, d in back.edges(data=True) if d["type"] == "outperforms"]
     assert sorted((c["paper"], c.get("margin"), c["confidence"]) for c in claims) == [
-        ("paper:2401.00001", None, 0.5), ("paper:foo-net-a-test-network", "2.1", 0.8)]
+        (str(node_iri("paper:2401.00001")), None, 0.5), (str(node_iri("paper:foo-net-a-test-network")), "2.1", 0.8)]
+    assert all(c["benchmark"] in back.nodes for c in claims)  # a claim names its benchmark by IRI
     assert list(tmp_path.iterdir()) == [target]
 
 
@@ -137,7 +142,8 @@ def test_graphml_joins_lists() -> None:
     graph = nx.MultiDiGraph()
     graph.add_node("method:x", type="Method", label="X", aliases=["X-1", "Ex"], score=None)
     plain = graphml_graph(graph)
-    assert plain.nodes["method:x"] == {"type": "Method", "label": "X", "aliases": f"X-1{LIST_SEPARATOR}Ex"}
+    assert plain.nodes[str(node_iri("method:x"))] == {"curie": "method:x", "type": "Method", "label": "X",
+                                                      "aliases": f"X-1{LIST_SEPARATOR}Ex"}
 
 
 def test_graphml_of_hostile_names_is_valid_xml_with_the_names(tmp_path: Path, hostile_graph: nx.MultiDiGraph) -> None:
@@ -146,10 +152,10 @@ def test_graphml_of_hostile_names_is_valid_xml_with_the_names(tmp_path: Path, ho
     write_graphml(hostile_graph, target)
     ET.parse(target)  # well-formed XML
     back = nx.read_graphml(target, force_multigraph=True)
-    assert ODD_ID in back.nodes
+    assert str(node_iri(ODD_ID)) in back.nodes and back.nodes[str(node_iri(ODD_ID))]["curie"] == ODD_ID
     labels = {data["label"] for _, data in back.nodes(data=True)}
     assert {HOSTILE, NON_ASCII} <= labels
-    assert back.nodes[ODD_ID]["aliases"] == f"bell\ufffd and nul\ufffd{LIST_SEPARATOR}vt\ufffd"
+    assert back.nodes[str(node_iri(ODD_ID))]["aliases"] == f"bell\ufffd and nul\ufffd{LIST_SEPARATOR}vt\ufffd"
     paper = next(data for _, data in back.nodes(data=True) if data["type"] == "Paper")
     assert paper["abstract"].endswith('\nby 3 points"')  # \r\n as any XML reader returns it
 
@@ -180,7 +186,7 @@ def test_export_of_a_build_in_each_format(tmp_path: Path, build: Path, sample_gr
     assert (tmp_path / "out.turtle").read_bytes() == (build / "graph.ttl").read_bytes()
     status, _, err = _run(capsys, "export", str(build), "--format", "graphml", "-o", str(tmp_path / "g.graphml"))
     assert (status, err) == (0, "")
-    assert sorted(nx.read_graphml(tmp_path / "g.graphml").nodes) == sorted(sample_graph.nodes)
+    assert sorted(nx.read_graphml(tmp_path / "g.graphml").nodes) == sorted(str(node_iri(n)) for n in sample_graph.nodes)
 
 
 def test_export_from_graph_ttl_and_from_papers_jsonl(tmp_path: Path, build: Path,

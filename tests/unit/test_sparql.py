@@ -301,3 +301,22 @@ def test_read_query_takes_files_only_when_they_look_like_files(tmp_path: Path) -
     rq = tmp_path / "q.sparql"
     rq.write_text("ASK {}", encoding="utf-8")
     assert read_query(str(rq)) == ("ASK {}", str(rq))
+
+
+@pytest.mark.parametrize("method", ["beta", "GAMMA", 'net\\u0041" } INSERT DATA { <a:b> <a:b> <a:b> } #'])
+def test_print_query_binds_the_parameters_so_the_text_alone_answers_the_same(
+        league: Path, method: str, capsys: pytest.CaptureFixture[str]) -> None:
+    status, printed, err = _run(capsys, "query", "--canned", "who-beats", "--param", f"method={method}",
+                                "--print-query")  # no GRAPH needed to print it
+    assert (status, err) == (0, "")
+    assert printed.startswith(canned_query("who-beats").text.split("WHERE", 1)[0])
+    assert query_graph(league, printed).values() == _canned(league, "who-beats", "oxigraph", method=method)
+    assert query_graph(league, canned_query("who-beats").text).values() == []  # unbound, as sent elsewhere
+    if method == "beta":
+        assert _canned(league, "who-beats", "oxigraph", method=method)  # the comparison is not between empties
+    # with GRAPH given too (it is not read), and for a query of one's own
+    assert _run(capsys, "query", str(league), "--canned", "who-beats", "--param", f"method={method}",
+                "--print-query") == (0, printed, "")
+    own = "SELECT ?x WHERE { BIND(?method AS ?x) }"
+    status, printed_own, _ = _run(capsys, "query", own, "--param", f"method={method}", "--print-query")
+    assert status == 0 and query_graph(league, printed_own).values() == [(method,)]

@@ -26,7 +26,7 @@ from kgraph.viz.page import (
     render_html,
     write_html,
 )
-from kgraph.viz.data import arrows, claims, name_spans, paper_url, pieces, starting_view
+from kgraph.viz.data import arrows, claims, name_spans, paper_links, paper_url, pieces, starting_view
 from synthetic import synthetic_graph
 
 # Each payload sets window.__pwned if it ever runs as markup or script.
@@ -179,7 +179,9 @@ def test_claim_cards_mark_the_names_link_the_paper_and_give_the_numbers(sample_g
     assert '<b>FN</b> beats <b>ResNet</b> on <b>ImageNet</b> by 2.1' in fn_card
     assert ('&ldquo;<mark class="winner">FN</mark> outperforms <mark class="loser">ResNet</mark> by 2.1 top-1 '
             "accuracy on ImageNet.&rdquo;") in fn_card
-    assert "<i>Foo-Net: A Test Network</i>" in fn_card  # no known source: no link
+    search = "https://arxiv.org/search/?searchtype=title&amp;query=Foo-Net%3A%20A%20Test%20Network"
+    assert (f'<a href="{search}" target="_blank" rel="noopener noreferrer">Foo-Net: A Test Network</a> '
+            '<span class="meta">(2025-01-02)</span> <span class="meta">(arXiv title search)</span>') in fn_card
     assert "metric <span class=\"value\">top-1 accuracy</span>" in fn_card
     assert "confidence <span class=\"value\">0.80</span>" in fn_card
     bar_card = cards[_method(sample_graph, "BarGAN")]
@@ -194,7 +196,7 @@ def test_method_cards_carry_aliases_role_record_and_papers(sample_graph):
     cards = dict(zip((n["label"] for n in _data(page)["nodes"]), _cards(page, "method")))
     assert "Also called: Foo-Net, foo net" in cards["FN"]
     assert "Beats 1 method &middot; loses to 1" in cards["FN"]
-    assert "<i>Foo-Net: A Test Network</i>" in cards["FN"]
+    assert "Foo-Net: A Test Network</a>" in cards["FN"] and "(arXiv title search)" in cards["FN"]
     assert '<span class="role baseline">baseline only</span>' in cards["ResNet"]
 
 
@@ -204,6 +206,29 @@ def test_paper_links_are_arxiv_or_http_only():
     for bad in ("javascript:alert(1)", "data:text/html,<script>", "//example.org", "example.org", "", None):
         assert paper_url({"url": bad}) is None
     assert paper_url({"arxiv_id": 'x"><script>'}) == "https://arxiv.org/abs/x%22%3E%3Cscript%3E"
+
+
+def test_every_paper_has_a_link_and_its_code_and_project_pages():
+    known = paper_links({"arxiv_id": "2401.00001", "urls": ["https://github.com/a/b", "https://arxiv.org/abs/2401.00001",
+                                                            "http://www.proj.example.org/x", "javascript:alert(1)"]})
+    assert known == [{"text": "arXiv", "url": "https://arxiv.org/abs/2401.00001"},
+                     {"text": "code", "url": "https://github.com/a/b"},
+                     {"text": "proj.example.org", "url": "http://www.proj.example.org/x"}]
+    assert paper_links({"url": "https://example.org/p", "title": "T"}) == [{"text": "paper", "url": "https://example.org/p"}]
+    # Daily Papers text has no id: the title is searched on arXiv (quoted, so it cannot break out of the URL)
+    assert paper_links({"title": 'A & B "C"', "url": "javascript:x"}) == [
+        {"text": "search arXiv by title", "url": "https://arxiv.org/search/?searchtype=title&query=A%20%26%20B%20%22C%22"}]
+
+
+def test_the_claims_table_data_names_metric_and_paper(sample_graph):
+    data = _data(render_html(sample_graph))
+    fn = _method(sample_graph, "FN")
+    claim = next(c for c in data["claims"] if c["winner"] == fn)
+    assert claim["metric"] == "top-1 accuracy"
+    assert data["papers"][claim["paper"]] == {
+        "title": "Foo-Net: A Test Network", "date": "2025-01-02",
+        "url": "https://arxiv.org/search/?searchtype=title&query=Foo-Net%3A%20A%20Test%20Network"}
+    assert len(data["papers"]) == 2 and data["readablePx"] >= 12
 
 
 def test_names_are_found_by_offsets_and_the_longest_wins():
@@ -229,7 +254,10 @@ def test_hostile_text_is_escaped_in_the_source(sample_graph, hostile_graph):
     for card in cards:  # after escaping, no input text can form a tag or an attribute
         assert set(re.findall(r"<([a-z]+)", card)) <= CARD_TAGS, card
         assert not re.search(r"<[^>]*\bon[a-z]+=", card), card
-    assert "<a href" not in "".join(cards)  # the javascript: url gave no link
+    # the javascript: url gave no link: the only one is the arXiv search for the (escaped) title
+    hrefs = set(re.findall(r'<a href="([^"]*)"', "".join(cards)))
+    assert hrefs == {"https://arxiv.org/search/?searchtype=title&amp;query=%3Cimg%20src%3Dx%20onerror%3D%22window"
+                     ".__pwned%3D6%22%3EPaper%20%26%20%22title%22"}
     # option texts are escaped too; the canvas labels stay raw text in the JSON data
     assert "&lt;svg onload=&#34;window.__pwned=3&#34;&gt;Bench (1)</option>" in page
     assert "&lt;iframe src=&#34;javascript:window.__pwned=8&#34;&gt;Lab (1)</option>" in page

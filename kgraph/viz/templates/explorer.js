@@ -1,5 +1,13 @@
 // The explorer's behaviour: filters, search focus, the big-graph starting view, tooltips, the
-// side panel and the leaderboard. Positions come from Python and physics stays off.
+// side panel and the leaderboard. Positions come from Python (each group's shape) and
+// arrange.js (where the groups of a view go); physics stays off.
+//
+// Other scripts (table.js, share.js, ...) are plugins: each pushes a function onto
+// window.kgPlugins, which is called with the `kg` object below before the first view is drawn.
+// They listen to kg.on("view", fn) (the filters changed and the view was computed again; fn gets
+// it), kg.on("fit", fn) (the canvas was re-fitted) and kg.on("state", fn) (anything kept in the
+// URL changed), change filters with kg.setFilters({...}), and add a condition of their own on the
+// claims to kg.filters (then kg.setFilters({}) to apply it).
 //
 // Safety: no HTML is ever parsed from a string here. Names are set with textContent or drawn on
 // the canvas as text; cards are cloned from the page's inert <template> elements, which Jinja
@@ -17,8 +25,10 @@
   const BOARD_ROWS_ALL = 5;
   const BOARD_ROWS_ONE = 100;
   const BOARD_OPEN = 6; // benchmark tables open at first, the busiest ones
-  const FIT_MARGIN = 70; // screen pixels kept free around the methods shown (for their labels)
+  const FIT_PAD = { x: 16, top: 16, bottom: 40 }; // screen pixels kept free around a view (the status line at the bottom)
   const FIT_MAX_SCALE = 1;
+  const READABLE_TRIED = 200; // groups tried for a readable view, busiest first
+  const listeners = new Map(); // event name -> functions
 
   const claims = data.claims;
   const claimCards = byId("kg-claim-cards").content.children;
@@ -39,10 +49,20 @@
   };
   let current = null; // the last computed view
 
-  function passes(claim) {
+  const kg = window.kg = {
+    data, state, claims, methods, benchmarkLabel, claimCards,
+    filters: [], // a plugin's own conditions on a claim, (claim, index) => boolean, beside the controls'
+    current: () => current,
+    on: (name, fn) => { if (!listeners.has(name)) listeners.set(name, []); listeners.get(name).push(fn); },
+    emit: (name, value) => (listeners.get(name) || []).forEach((fn) => fn(value)),
+    setFilters: (values) => { Object.assign(state, values); syncControls(); apply(true); },
+  };
+
+  function passes(claim, index) {
     return (!state.benchmark || claim.benchmark === state.benchmark)
       && (!state.organization || claim.organizations.includes(state.organization))
-      && claim.confidence >= state.minConfidence;
+      && claim.confidence >= state.minConfidence
+      && kg.filters.every((filter) => filter(claim, index));
   }
 
   function filtering() {
@@ -74,22 +94,40 @@
     if (state.unclaimed && !state.focus && !filtering()) {
       data.nodes.forEach((n) => { if (!withClaims.has(n.id)) shownMethods.add(n.id); });
     }
-    return { live, partial, liveArrows: liveArrows.length, methods: shownMethods,
-      arrows: new Set(shownArrows.map((e) => e.id)) };
+    const view = { live, partial, liveArrows: liveArrows.length, methods: shownMethods,
+      arrows: new Set(shownArrows.map((e) => e.id)), trimmed: 0 };
+    arrangeView(view, shownArrows, !state.focus && !state.showAll && !partial);
+    return view;
+  }
+
+  function canvasSize() {
+    const box = byId("kg-network");
+    return { width: Math.max(box.clientWidth - 2 * FIT_PAD.x, 1), height: Math.max(box.clientHeight - FIT_PAD.top - FIT_PAD.bottom, 1) };
+  }
+
+  // Where each shown method goes (view.positions, view.bounds); a readable view keeps only the
+  // busiest groups that fit with every name at data.readablePx or larger (view.trimmed counts the
+  // methods left out). See arrange.js.
+  function arrangeView(view, shownArrows, readable) {
+    view.labels = new Map(shownArrows.map((e) => [e.id, arrowLabel(e, view.live)]));
+    const placed = kgArrange.place(Array.from(view.methods).sort(), shownArrows, {
+      live: view.live, labels: view.labels, nodeOf: (id) => data.nodes[methodIndex.get(id)], canvas: canvasSize(),
+      readable, readablePx: data.readablePx, tried: READABLE_TRIED,
+    });
+    placed.dropped.forEach((id) => view.methods.delete(id));
+    shownArrows.forEach((e) => { if (placed.dropped.has(e.from)) view.arrows.delete(e.id); });
+    Object.assign(view, { positions: placed.positions, bounds: placed.bounds, trimmed: placed.dropped.size });
   }
 
   function unique(values) { return Array.from(new Set(values)); }
 
-  // "benchmark · margin", or "benchmarks · N claims"; the benchmark goes when the filter names it.
+  // "benchmark", then "margin" (or "N claims") below it; the benchmark goes when the filter names it.
   function arrowLabel(arrow, live) {
     const passing = arrow.claims.filter((i) => live[i]).map((i) => claims[i]);
     const benchmarks = state.benchmark ? []
       : unique(passing.map((c) => benchmarkLabel.get(c.benchmark)).filter(Boolean));
-    if (passing.length === 1) {
-      return [benchmarks[0], passing[0].margin].filter(Boolean).join(" · ");
-    }
-    const shown = benchmarks.slice(0, 2).join(", ") + (benchmarks.length > 2 ? ", …" : "");
-    return [shown, passing.length + " claims"].filter(Boolean).join(" · ");
+    const shown = benchmarks.length > 1 ? `${benchmarks[0]} +${benchmarks.length - 1}` : benchmarks[0];
+    return [shown, passing.length === 1 ? passing[0].margin : passing.length + " claims"].filter(Boolean).join("\n");
   }
 
   // The vis data sets hold only what is shown: vis-network pays for every item it holds,
@@ -104,14 +142,19 @@
     const nodeIds = new Set(nodes.getIds());
     edges.remove(Array.from(edgeIds).filter((id) => !current.arrows.has(id)));
     nodes.remove(Array.from(nodeIds).filter((id) => !current.methods.has(id)));
-    nodes.add(data.nodes.filter((n) => current.methods.has(n.id) && !nodeIds.has(n.id)));
+    nodes.update(Array.from(current.positions, ([id, p]) => (nodeIds.has(id) ? { id, ...p } : { ...methods.get(id), ...p })));
     const added = [];
     const relabelled = [];
     data.edges.forEach((e) => {
       if (!current.arrows.has(e.id)) return;
-      const label = arrowLabel(e, current.live);
+      const label = current.labels.get(e.id);
+      const changed = labelNow.get(e.id) !== label;
+      if (edgeIds.has(e.id) && changed && !label) { // vis-network keeps drawing the old text of a label set to ""
+        edges.remove(e.id);
+        edgeIds.delete(e.id);
+      }
       if (!edgeIds.has(e.id)) added.push({ ...e, label });
-      else if (labelNow.get(e.id) !== label) relabelled.push({ id: e.id, label });
+      else if (changed) relabelled.push({ id: e.id, label });
       labelNow.set(e.id, label);
     });
     edges.add(added);
@@ -122,28 +165,28 @@
     renderDetails();
     renderLargeControls();
     byId("kg-empty").hidden = current.methods.size > 0;
-    if (fit && network) fitTo(Array.from(current.methods));
+    if (fit && network) fitTo(current.bounds);
+    kg.emit("view", current);
+    kg.emit("state");
   }
 
-  // Centre and zoom on these methods. (vis-network's own fit measures labels that are not drawn
-  // yet before the first frame, and zooms far into a single method.)
-  function fitTo(ids) {
-    if (!ids.length) return;
-    const points = Object.values(network.getPositions(ids));
-    const xs = points.map((p) => p.x);
-    const ys = points.map((p) => p.y);
-    const [left, right, top, bottom] = [Math.min(...xs), Math.max(...xs), Math.min(...ys), Math.max(...ys)];
-    const box = byId("kg-network");
-    const scale = Math.min(FIT_MAX_SCALE, (box.clientWidth - 2 * FIT_MARGIN) / Math.max(right - left, 1),
-      (box.clientHeight - 2 * FIT_MARGIN) / Math.max(bottom - top, 1));
-    network.moveTo({ position: { x: (left + right) / 2, y: (top + bottom) / 2 }, scale, animation: false });
+  // Centre and zoom on the view's box (its methods with their names), leaving FIT_PAD free.
+  // (vis-network's own fit measures labels that are not drawn yet before the first frame, and
+  // zooms far into a single method.)
+  function fitTo(bounds) {
+    if (!bounds) return;
+    const canvas = canvasSize();
+    const scale = Math.min(FIT_MAX_SCALE, canvas.width / Math.max(bounds.width, 1), canvas.height / Math.max(bounds.height, 1));
+    const shift = (FIT_PAD.bottom - FIT_PAD.top) / 2 / scale; // the box's centre sits above the canvas's
+    network.moveTo({ position: { x: bounds.width / 2, y: bounds.height / 2 + shift }, scale, animation: false });
+    kg.emit("fit");
   }
 
   function renderLargeControls() {
     if (!controls.showAll) return;
     controls.showAll.textContent = state.showAll ? "Most connected only" : "Show all";
-    controls.showAll.disabled = Boolean(state.focus) || (!state.showAll && !current.partial);
-    controls.expand.disabled = !(current.partial && state.selected && state.selected.kind === "method");
+    controls.showAll.disabled = Boolean(state.focus) || (!state.showAll && !current.partial && !current.trimmed);
+    if (controls.expand) controls.expand.disabled = !(current.partial && state.selected && state.selected.kind === "method");
   }
 
   function renderStatus() {
@@ -152,6 +195,9 @@
     if (state.focus) parts.push(`focused on ${methods.get(state.focus).label}`);
     if (current.partial) {
       parts.push(`the ${data.start.length} most connected methods and what you expanded; “Show all” draws all ${current.liveArrows} arrows`);
+    }
+    if (current.trimmed) {
+      parts.push(`the busiest groups, at a readable size (“Show all” for ${current.trimmed} more methods, or the claims table)`);
     }
     if (state.message) parts.push(state.message);
     byId("kg-status").textContent = parts.join(" · ");
@@ -358,14 +404,20 @@
     apply(true);
   }
 
-  function setBenchmark(id) {
-    controls.benchmark.value = id;
-    state.benchmark = id;
-    apply(true);
+  function setBenchmark(id) { kg.setFilters({ benchmark: id }); }
+
+  // The controls show the state (after a plugin or a shared link set it).
+  function syncControls() {
+    controls.benchmark.value = state.benchmark;
+    controls.organization.value = state.organization;
+    controls.confidence.value = state.minConfidence;
+    controls.confidenceValue.textContent = state.minConfidence.toFixed(2);
+    controls.search.value = state.focus ? methods.get(state.focus).label : "";
+    if (controls.unclaimed) controls.unclaimed.checked = state.unclaimed;
   }
 
   controls.benchmark.addEventListener("change", () => setBenchmark(controls.benchmark.value));
-  controls.organization.addEventListener("change", () => { state.organization = controls.organization.value; apply(true); });
+  controls.organization.addEventListener("change", () => kg.setFilters({ organization: controls.organization.value }));
   controls.confidence.addEventListener("input", () => {
     state.minConfidence = Number(controls.confidence.value);
     controls.confidenceValue.textContent = state.minConfidence.toFixed(2);
@@ -384,9 +436,12 @@
   // --- the network ---------------------------------------------------------------------------
 
   let network = null;
+  (window.kgPlugins || []).forEach((plugin) => plugin(kg));
+  syncControls();
   apply(false); // set what is hidden before vis draws anything
   network = new vis.Network(byId("kg-network"), { nodes, edges }, data.options);
-  fitTo(Array.from(current.methods));
+  fitTo(current.bounds);
+  if (state.focus) { network.selectNodes([state.focus]); select("method", state.focus); }
 
   network.on("hoverNode", (params) => showTip([methodCard(params.node)], params.pointer.DOM));
   network.on("hoverEdge", (params) => showTip(arrowView(arrows.get(params.edge), 4), params.pointer.DOM));
@@ -404,9 +459,10 @@
     document.body.dataset.ready = "true";
   });
 
-  // For tests, benchmarks and the curious: the live objects and what is shown.
-  window.kg = {
-    network, nodes, edges, state,
+  // For plugins, tests, benchmarks and the curious: the live objects and what is shown.
+  Object.assign(kg, {
+    network, nodes, edges,
     shown: () => ({ methods: Array.from(current.methods).sort(), arrows: Array.from(current.arrows).sort() }),
-  };
+  });
+  kg.emit("ready");
 })();
