@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from spacy.tokens import Doc, Span, Token
 
 from kgraph.extract.compared import compared_names, coordinated_before, find_antecedents, referred, referred_back
-from kgraph.extract.evidence import clean_name, evidence_of, mention, sentences
+from kgraph.extract.evidence import clean_name, evidence_of, mention, sentences, text_of
 from kgraph.extract.margins import each_before, each_own, margin_for, metric_near, plain_latex, quantity
 from kgraph.extract.names import is_generic, is_strong_name, name_at, names_in
 from kgraph.extract.rules import pattern, rule, words
@@ -98,7 +98,7 @@ def find_baselines_and_claims(doc: Doc, comparisons: list[Comparison], proposed:
                               benchmarks: list[Mention], metrics: list[Mention]) -> tuple[list[Mention], list[Claim]]:
     own = {normalize_name(n) for m in proposed for n in (m.name, *m.aliases)}
     bench_keys = {normalize_name(b.name) for b in benchmarks}
-    text = doc.text
+    text = text_of(doc)
     not_methods = {i for m in (*benchmarks, *metrics)  # every occurrence: "an FID of 1.98, a lower FID than X"
                    for found in re.finditer(rf"(?<![\w-]){re.escape(m.name)}(?![\w-])", text)
                    for i in _token_range(doc, found.start(), found.end())}
@@ -191,7 +191,7 @@ def _clauses(doc: Doc, comparisons: list[Comparison]) -> list[tuple[int, int, in
     break after its objects ("while ...", ", and on D it ...") for its benchmarks, and to the next trigger
     of the sentence (with a named object or not) for its margin ("surpasses X, while accelerating training
     by 2x"), so "X beats A on B, and improves over C on D" keeps B and D apart."""
-    text = doc.text
+    text = text_of(doc)
     bounds = []
     for comp in comparisons:
         start, end = doc[comp.trigger].idx, comp.sent.end_char

@@ -18,6 +18,7 @@ from collections.abc import Callable, Iterable
 from spacy.language import Language
 from spacy.tokens import Doc
 
+from kgraph.extract.evidence import text_of
 from kgraph.extract.claims import find_baselines_and_claims, find_comparisons
 from kgraph.extract.mentions import find_benchmarks, find_metrics, find_organizations
 from kgraph.extract.proposed import find_proposed
@@ -76,7 +77,7 @@ class MentionsComponent(_Component):
         metrics = [m for m in find_metrics(doc) if normalize_name(m.name) not in compared]
         benchmarks = find_benchmarks(doc, exclude=own | compared)
         named = {normalize_name(b.name) for b in benchmarks}
-        benchmarks += [m for m in facts["proposed"] if m.kind == "benchmark" and doc.text.count(m.name) > 1
+        benchmarks += [m for m in facts["proposed"] if m.kind == "benchmark" and text_of(doc).count(m.name) > 1
                        and normalize_name(m.name) not in named]  # a proposed benchmark the paper evaluates on
         facts["metrics"] = [m for m in metrics if m.rule not in self.off["metrics"]]
         facts["benchmarks"] = [m for m in benchmarks if m.rule not in self.off["benchmarks"]]

@@ -17,6 +17,13 @@ def sentences(doc: Doc) -> list[Span]:
     return doc.user_data["kgraph_sents"]
 
 
+def text_of(doc: Doc) -> str:
+    """The doc's text, computed once (spaCy's ``Doc.text`` joins every token on every call)."""
+    if "kgraph_text" not in doc.user_data:
+        doc.user_data["kgraph_text"] = doc.text
+    return doc.user_data["kgraph_text"]
+
+
 def sentence_of(span: Span) -> Span:
     sents = sentences(span.doc)
     return sents[bisect.bisect_right([s.start for s in sents], span.start) - 1]

@@ -14,7 +14,7 @@ import re
 
 from spacy.tokens import Doc, Span
 
-from kgraph.extract.evidence import clean_name, mention, sentences
+from kgraph.extract.evidence import clean_name, mention, sentences, text_of
 from kgraph.extract.names import is_generic, is_strong_name, is_title_word, name_at
 from kgraph.extract.rules import Rule, pattern, rule, stems, words
 from kgraph.model import Evidence, Mention, normalize_name
@@ -177,7 +177,7 @@ def find_proposed(doc: Doc, title: str, abbreviations: list[tuple[Span, Span]],
     """Proposed names with evidence, and the paper's primary name (what "our method" stands for);
     ``off`` holds the ids of rules switched off."""
     found: list[tuple[Span, str]] = []
-    prefix = title_name(title, doc.text) if "title-prefix" not in off else None
+    prefix = title_name(title, text_of(doc)) if "title-prefix" not in off else None
     own = {normalize_name(prefix)} if prefix else set()
     for sent in sentences(doc):
         cut = _comparison_start(sent)
@@ -297,7 +297,7 @@ def _names_a_dataset(doc: Doc, m: Mention) -> bool:
     if m.evidence.field == "title":
         after, before = m.evidence.text[m.end:m.end + 60].lower(), ""
     else:
-        after, before = doc.text[m.end:m.end + 60].lower(), doc.text[max(0, m.start - 40):m.start].lower()
+        after, before = text_of(doc)[m.end:m.end + 60].lower(), text_of(doc)[max(0, m.start - 40):m.start].lower()
         after = re.split(r"[.;]\s", after)[0]  # "We propose X. On the Y benchmark, ...": X is no benchmark
     return any(word in DATASET_KINDS for word in re.findall(r"[a-z]+", after)[:8]) \
         or any(word in DATASET_KINDS for word in re.findall(r"[a-z]+", before)[-3:])
