@@ -18,7 +18,7 @@ from pathlib import Path
 import httpx
 import pytest
 import rdflib
-from browser import LAUNCH_ARGS, chromium  # noqa: F401  (pytest fixture)
+from browser import LAUNCH_ARGS  # the chromium fixture comes from conftest.py (one browser per session)
 
 from kgraph import cli
 from kgraph.curate.decisions import read_decisions
@@ -135,7 +135,7 @@ def _upgraded_package(tmp_path: Path) -> Path:
 
 
 @pytest.mark.browser
-def test_review_then_build_then_upgrade(chromium, tmp_path, inputs, capsys):  # noqa: F811
+def test_review_then_build_then_upgrade(chromium, tmp_path, inputs, capsys):
     out = tmp_path / "out"
     _build(inputs, out, capsys)
     before = set(rdflib.Graph().parse(out / "graph.ttl"))
@@ -182,7 +182,7 @@ def _assert_curated(out: Path, capsys) -> None:
 
 
 @pytest.mark.browser
-def test_two_tabs_posting_at_once_lose_nothing(chromium, tmp_path, inputs, capsys):  # noqa: F811
+def test_two_tabs_posting_at_once_lose_nothing(chromium, tmp_path, inputs, capsys):
     out = tmp_path / "out"
     _build(inputs, out, capsys)
     serving = _Serving(out)
