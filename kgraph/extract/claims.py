@@ -20,7 +20,7 @@ from kgraph.extract.evidence import clean_name, evidence_of, mention, sentences,
 from kgraph.extract.margins import each_before, each_own, margin_for, metric_near, plain_latex, quantity
 from kgraph.extract.names import is_generic, is_strong_name, name_at, names_in
 from kgraph.extract.rules import pattern, rule, words
-from kgraph.extract.triggers import NEUTRAL_WORDS, auxiliary_at, lower_is_better, passive_at, trigger_at, values_say_better
+from kgraph.extract.triggers import auxiliary_at, lower_is_better, passive_at, trigger_at, values_say_better
 from kgraph.model import Claim, Mention, normalize_name
 
 HEDGE_CONTEXT = pattern("hedge_context")
@@ -86,7 +86,7 @@ def find_comparisons(doc: Doc) -> list[Comparison]:
                         or LOWER_IS_BETTER_CONTEXT.search(context) is not None
             else:
                 wins = False
-            if kind == "compared" and not wins and doc[k].lower_ in NEUTRAL_WORDS:  # "842 vs. 780 for X"
+            if kind == "compared" and not wins:  # "842 vs. 780 for X", "0.94, compared with 0.81 for X"
                 wins = values_say_better(doc, k, sent, any(normalize_name(s.label_) in lower_better for s in metric_spans
                                                             if sent.start <= s.start < sent.end))
             hedged = HEDGE_CONTEXT.search(sent.text.lower()) is not None and kind not in WINNING_KINDS

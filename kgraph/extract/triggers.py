@@ -92,15 +92,22 @@ def _named_then_by(doc: Doc, j: int, sent: Span) -> bool:
 
 
 def values_say_better(doc: Doc, k: int, sent: Span, lower_better: bool) -> bool:
-    """Does the number before "vs." at ``k`` beat the one after it ("842 vs. 780 for X"; lower for
-    lower-is-better metrics)?"""
+    """Does the number before a neutral comparison at ``k`` beat the loser's after it ("842 vs. 780 for X",
+    "an AUROC of 0.94, compared with 0.81 for X"; lower for lower-is-better metrics)? The loser's number
+    is followed by "for" (or stands in parentheses: "(88.9 vs. 86.7)")."""
     before = [t for t in doc[max(sent.start, k - 8):k] if t.like_num]  # "50.1 mIoU on ADE20K (vs. 47.8 for X)"
-    after = [t for t in doc[k + 1:min(sent.end, k + 3)] if t.like_num]
+    after = [t for t in doc[k + 1:min(sent.end, k + 3)] if t.like_num
+             and (doc[k].lower_ in NEUTRAL_WORDS or _followed_by_for(doc, t.i, sent))]
     try:
         mine, theirs = float(before[-1].text.replace(",", "")), float(after[0].text.replace(",", ""))
     except (IndexError, ValueError):
         return False
     return mine < theirs if lower_better else mine > theirs
+
+
+def _followed_by_for(doc: Doc, i: int, sent: Span) -> bool:
+    """Is the number at ``i`` a loser's ("0.81 for X", "33.6% for X")?"""
+    return any(t.lower_ == "for" for t in doc[i + 1:min(sent.end, i + 3)])
 
 
 def auxiliary_at(doc: Doc, k: int, sent: Span) -> int:
