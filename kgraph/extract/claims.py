@@ -236,6 +236,10 @@ def _winner(doc: Doc, comp: Comparison, own: set[str], primary: str | None,
         return primary, "author-cue"
     if primary is not None and fronted:
         return primary, "fronted"
+    if primary is not None and comp.kind == "over" and sent.start > 0 \
+            and not [n for n in names_in(doc[sent.start:comp.trigger], allow_title=True)
+                     if not not_methods.intersection(range(n.start, n.end)) and not is_generic(n.text)]:
+        return primary, "implied"  # "Style accuracy improves by 17% over X": a result of the paper's method
     return None, ""
 
 
