@@ -19,7 +19,9 @@ import networkx as nx
 import pyoxigraph as ox
 from rdflib import XSD, Graph, Literal, Namespace, URIRef
 
+from kgraph.asof import stated_claims
 from kgraph.io import write_text
+from kgraph.rdf.analysis import analysis_triples
 from kgraph.rdf.namespace import PREFIXES
 from kgraph.rdf.terms import Term
 from kgraph.rdf.triples import rdf_triples
@@ -31,10 +33,15 @@ def _bind_prefixes(rdf: Graph) -> None:
 
 
 def to_rdf(graph: nx.MultiDiGraph) -> Graph:
-    """The graph as an rdflib Graph in the kgraph ontology, with readable prefixes bound."""
+    """The graph as an rdflib Graph in the kgraph ontology, with readable prefixes bound, and the
+    analyses of all its claims (conflicts, standings)."""
     rdf = Graph()
     _bind_prefixes(rdf)
-    for s, p, o in rdf_triples(graph):
+
+    def label(node: str) -> str:
+        return str(graph.nodes[node].get("label") or node) if node in graph else node
+
+    for s, p, o in rdf_triples(graph) | analysis_triples(stated_claims(graph), label):
         rdf.add((URIRef(s.value), URIRef(p.value), _rdflib_term(o)))
     return rdf
 
