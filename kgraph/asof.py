@@ -59,10 +59,11 @@ def stated_claims(graph: nx.MultiDiGraph) -> list[Stated]:
         date = graph.nodes[paper].get("date") if paper in graph else None
         found.append(Stated(winner, loser, paper, data.get("benchmark"), data.get("metric"), comparable_date(date),
                             data.get("margin"), data.get("margin_value"), data.get("margin_unit")))
-    return sorted(found, key=_order)
+    return sorted(found, key=claim_order)
 
 
-def _order(claim: Stated) -> tuple:
+def claim_order(claim: Stated) -> tuple:
+    """The order claims are analysed in (the same claims, the same results, to the last digit)."""
     return (claim.benchmark or "", claim.metric or "", claim.winner, claim.loser, claim.paper)
 
 

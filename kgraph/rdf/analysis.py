@@ -1,8 +1,8 @@
 """The analyses of the whole graph as triples: ``kg:Conflict`` and ``kg:Standing`` nodes.
 
 Unlike a paper's triples, these depend on every claim at once, so they are made apart from
-``rdf_triples`` (which works on any part of the graph): from the whole networkx graph by
-``to_rdf``, and by a build from all the claims its store holds, as one block of graph.ttl.
+``rdf_triples`` (which works on any part of the graph): from a whole networkx graph by
+``graph_triples`` (what ``to_rdf`` writes), and by a build from all the claims its store holds, as one block of graph.ttl.
 Their IRIs are hashes of what identifies them (the benchmark and the cycle; the table, the
 method), so the same claims give the same triples.
 """
@@ -14,12 +14,14 @@ from collections.abc import Callable
 import pyoxigraph as ox
 from rdflib import RDF, RDFS
 
-from kgraph.asof import Stated
+import networkx as nx
+
+from kgraph.asof import Stated, stated_claims
 from kgraph.conflicts import Conflict, conflicts
 from kgraph.rank import Standing, standings
 from kgraph.rdf.namespace import KG
 from kgraph.rdf.terms import _hashed_iri, _integer, _node, _number
-from kgraph.rdf.triples import Triples, claim_iri
+from kgraph.rdf.triples import Triples, claim_iri, rdf_triples
 
 P = {name: ox.NamedNode(str(KG[name])) for name in (
     "Conflict", "conflictOn", "conflictMethod", "conflictClaim", "conflictPaper", "cycleLength",
@@ -28,6 +30,14 @@ P = {name: ox.NamedNode(str(KG[name])) for name in (
 _TYPE, _LABEL = ox.NamedNode(str(RDF.type)), ox.NamedNode(str(RDFS.label))
 
 Labels = Callable[[str], str]  # node id -> its label
+
+
+def graph_triples(graph: nx.MultiDiGraph) -> Triples:
+    """All the triples of a whole graph: its nodes' and edges' (``rdf_triples``) and the analyses of its claims."""
+    def label(node: str) -> str:
+        return str(graph.nodes[node].get("label") or node) if node in graph else node
+
+    return rdf_triples(graph) | analysis_triples(stated_claims(graph), label)
 
 
 def analysis_triples(claims: list[Stated], label: Labels) -> Triples:

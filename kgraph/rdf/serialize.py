@@ -19,12 +19,10 @@ import networkx as nx
 import pyoxigraph as ox
 from rdflib import XSD, Graph, Literal, Namespace, URIRef
 
-from kgraph.asof import stated_claims
 from kgraph.io import write_text
-from kgraph.rdf.analysis import analysis_triples
+from kgraph.rdf.analysis import graph_triples
 from kgraph.rdf.namespace import PREFIXES
 from kgraph.rdf.terms import Term
-from kgraph.rdf.triples import rdf_triples
 
 
 def _bind_prefixes(rdf: Graph) -> None:
@@ -37,11 +35,7 @@ def to_rdf(graph: nx.MultiDiGraph) -> Graph:
     analyses of all its claims (conflicts, standings)."""
     rdf = Graph()
     _bind_prefixes(rdf)
-
-    def label(node: str) -> str:
-        return str(graph.nodes[node].get("label") or node) if node in graph else node
-
-    for s, p, o in rdf_triples(graph) | analysis_triples(stated_claims(graph), label):
+    for s, p, o in graph_triples(graph):
         rdf.add((URIRef(s.value), URIRef(p.value), _rdflib_term(o)))
     return rdf
 

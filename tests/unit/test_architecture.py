@@ -27,7 +27,8 @@ ALLOWED = {
     "saved": FLOOR | {"folder", "graph", "resolve"},
     "predictions": FLOOR,
     "query": FLOOR | {"rdf", "folder", "saved", "graph", "resolve"},
-    "build": FLOOR | {"kgraph", "ingest", "extract", "resolve", "graph", "asof", "rdf", "viz", "folder", "saved"},
+    "build": FLOOR | {"kgraph", "ingest", "extract", "resolve", "graph", "asof", "conflicts", "rank", "rdf", "viz",
+                      "folder", "saved"},
     "cli": FLOOR | {"build", "query", "viz", "ingest", "extract", "folder", "saved", "predictions"},
     "__main__": {"cli"},
 }
