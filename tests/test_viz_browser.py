@@ -285,7 +285,7 @@ def test_injected_markup_never_runs(hostile_graph, tmp_path, local_page):
     for where in ("#kg-tip", "#kg-details", "#kg-board"):
         tags = page.evaluate(f"() => Array.from(document.querySelectorAll('{where} *')).map(e => e.tagName.toLowerCase())")
         assert set(tags) <= CARD_TAGS | {"section", "h3", "p", "button", "details", "summary", "table", "thead",
-                                         "tbody", "tr", "th", "td"}, where
+                                         "tbody", "tr", "th", "td", "h4", "ul", "li"}, where
     assert page.evaluate("() => document.querySelectorAll('#kg-details a, #kg-tip a').length") == 0  # javascript: url
     assert page.evaluate("() => window.__pwned") is None
     assert log.dialogs == [] and log.page_errors == [] and log.console_errors == []

@@ -37,6 +37,7 @@ from pyvis.network import Network
 from kgraph.io import write_text
 from kgraph.schema import PAPER_TYPE
 from kgraph.viz.layout import layout
+from kgraph.viz.timeline import timeline_data
 from kgraph.viz.data import (
     BASELINE,
     PROPOSED,
@@ -97,6 +98,9 @@ _OPTIONS: dict[str, object] = {
         "hoverWidth": 1.0,
     },
 }
+# Scripts that add to the explorer through its plugin hooks (window.kgPlugins), run before it:
+# the time control and conflicts, and the leaderboard.
+PLUGINS = ("timeline.js", "leaderboard.js")
 _VIS_DIR = os.path.join(os.path.dirname(pyvis.__file__), "templates", "lib", "vis-9.1.2")
 
 
@@ -114,12 +118,15 @@ def _assets() -> dict[str, str]:
             return handle.read()
 
     loader = jinja_environment().loader
-    own = {name: loader.get_source(jinja_environment(), name)[0] for name in ("explorer.js", "explorer.css")}
+    own = {name: loader.get_source(jinja_environment(), name)[0]
+           for name in ("explorer.js", "explorer.css", *PLUGINS, "timeline.css")}
     return {
         "vis_js": _inline("vis-network.min.js", read(os.path.join(_VIS_DIR, "vis-network.min.js")), "</script"),
         "vis_css": _inline("vis-network.css", read(os.path.join(_VIS_DIR, "vis-network.css")), "</style"),
         "explorer_js": _inline("explorer.js", own["explorer.js"], "</script"),
         "explorer_css": _inline("explorer.css", own["explorer.css"], "</style"),
+        "plugins_js": [_inline(name, own[name], "</script") for name in PLUGINS],
+        "timeline_css": _inline("timeline.css", own["timeline.css"], "</style"),
     }
 
 
@@ -201,7 +208,8 @@ def render_html(graph: nx.MultiDiGraph, title: str = DEFAULT_TITLE, min_confiden
         "unclaimed": sum(1 for n in net.nodes if not n["beats"] and not n["loses_to"]),
     }
     data = {"nodes": net.nodes, "edges": net.edges, "claims": claim_items, "options": net.options, "start": start,
-            "limit": LARGE_GRAPH, "expand": EXPAND_METHODS, "benchmarks": benchmarks, "minConfidence": min_confidence}
+            "limit": LARGE_GRAPH, "expand": EXPAND_METHODS, "benchmarks": benchmarks, "minConfidence": min_confidence,
+            **timeline_data(graph, claim_list, {(e["from"], e["to"]): e["id"] for e in net.edges})}
     return jinja_environment().get_template("explorer.html.j2").render(
         page_title=title, counts=counts, data=data, start_size=len(start or []), min_confidence=min_confidence,
         roles=[{"text": ROLE_LEGEND[r], **ROLE_COLORS[r]} for r in (PROPOSED, BASELINE)], edge_color=EDGE_COLOR,

@@ -124,3 +124,26 @@ def test_the_dated_graph_satisfies_the_shapes() -> None:
     broken = to_rdf(GRAPH)
     broken.add((URIRef("https://w3id.org/kgraph/id/paper/alpha-paper"), DCTERMS.date, Literal("2024")))
     assert not pyshacl.validate(broken, shacl_graph=shapes)[0]  # a plain string is no date
+
+
+def test_the_page_gets_claim_dates_leaderboards_by_date_and_conflicts_with_their_arrows(monkeypatch) -> None:
+    from kgraph.viz import timeline
+    from kgraph.viz.data import arrows, claims
+
+    claim_list = claims(GRAPH)
+    ids = {(a.winner, a.loser): f"a{i}" for i, a in enumerate(arrows(claim_list))}
+    data = timeline.timeline_data(GRAPH, claim_list, ids)
+    assert data["claimDates"] == [comparable_date(GRAPH.nodes[d["paper"]]["date"]) for *_, d in claim_list]
+    assert data["timeline"] == {"dates": claim_dates(CLAIMS), "undated": 2}
+    assert [b["asOf"] for b in data["boards"]] == [*claim_dates(CLAIMS), None]  # then today
+    first = data["boards"][0]["rows"]
+    assert [(r["method"], r["rank"], r["wins"], r["losses"], r["best"]) for r in first] == [
+        ("method:alpha", 1, 1, 0, "+1.0 points over Base"), ("method:base", 2, 0, 1, "")]
+    cycle = next(c for c in data["conflicts"] if len(c["methods"]) == 3)
+    assert cycle["label"] == "cycle on Bench-1K: Base > Gamma > Beta > Base"
+    assert sorted(cycle["arrows"]) == sorted(ids[p] for p in [("method:base", "method:gamma"),
+                                                              ("method:gamma", "method:beta"),
+                                                              ("method:beta", "method:base")])
+    monkeypatch.setattr(timeline, "MAX_SNAPSHOTS", 3)  # a long history is sampled, its last date kept
+    sampled = [b["asOf"] for b in timeline.timeline_data(GRAPH, claim_list, ids)["boards"]]
+    assert sampled == ["2024-01-10", "2024-02-05", "2024-03-20", None]

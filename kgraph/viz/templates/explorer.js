@@ -1,5 +1,7 @@
-// The explorer's behaviour: filters, search focus, the big-graph starting view, tooltips, the
-// side panel and the leaderboard. Positions come from Python and physics stays off.
+// The explorer's behaviour: filters, search focus, the big-graph starting view, tooltips and the
+// side panel. Positions come from Python and physics stays off. Plugins (timeline.js, leaderboard.js,
+// run before this script) hook in through window.kgPlugins: setup(api) once before anything is
+// drawn, passes(claim) as one more filter, render(view) after each change.
 //
 // Safety: no HTML is ever parsed from a string here. Names are set with textContent or drawn on
 // the canvas as text; cards are cloned from the page's inert <template> elements, which Jinja
@@ -14,9 +16,6 @@
     unclaimed: byId("kg-unclaimed"), showAll: byId("kg-show-all"), expand: byId("kg-expand"),
   };
   const MAX_PANEL_CLAIMS = 40;
-  const BOARD_ROWS_ALL = 5;
-  const BOARD_ROWS_ONE = 100;
-  const BOARD_OPEN = 6; // benchmark tables open at first, the busiest ones
   const FIT_MARGIN = 70; // screen pixels kept free around the methods shown (for their labels)
   const FIT_MAX_SCALE = 1;
 
@@ -38,11 +37,13 @@
     showAll: false, inView: new Set(data.start || []), selected: null, message: "",
   };
   let current = null; // the last computed view
+  const plugins = window.kgPlugins || [];
 
   function passes(claim) {
     return (!state.benchmark || claim.benchmark === state.benchmark)
       && (!state.organization || claim.organizations.includes(state.organization))
-      && claim.confidence >= state.minConfidence;
+      && claim.confidence >= state.minConfidence
+      && plugins.every((p) => !p.passes || p.passes(claim));
   }
 
   function filtering() {
@@ -118,7 +119,7 @@
     edges.update(relabelled);
     hideTip();
     renderStatus();
-    renderBoard();
+    plugins.forEach((p) => p.render && p.render(current));
     renderDetails();
     renderLargeControls();
     byId("kg-empty").hidden = current.methods.size > 0;
@@ -235,74 +236,6 @@
     renderDetails();
   }
 
-  // --- the leaderboard -----------------------------------------------------------------------
-
-  function rankings(live) {
-    const perBenchmark = new Map(); // benchmark -> method -> {beats: Set, beatenBy: Set}
-    claims.forEach((claim, i) => {
-      if (!live[i] || !claim.benchmark) return;
-      if (!perBenchmark.has(claim.benchmark)) perBenchmark.set(claim.benchmark, { claims: 0, methods: new Map() });
-      const board = perBenchmark.get(claim.benchmark);
-      board.claims += 1;
-      for (const id of [claim.winner, claim.loser]) {
-        if (!board.methods.has(id)) board.methods.set(id, { beats: new Set(), beatenBy: new Set() });
-      }
-      board.methods.get(claim.winner).beats.add(claim.loser);
-      board.methods.get(claim.loser).beatenBy.add(claim.winner);
-    });
-    return perBenchmark;
-  }
-
-  function boardTable(board, limit) {
-    const rows = Array.from(board.methods, ([id, r]) => ({ id, wins: r.beats.size, losses: r.beatenBy.size }));
-    rows.sort((a, b) => b.wins - a.wins || a.losses - b.losses
-      || methods.get(a.id).label.localeCompare(methods.get(b.id).label));
-    const table = element("table");
-    const head = table.createTHead().insertRow();
-    [["#", "n"], ["Method", ""], ["Beats", "n"], ["Loses", "n"]].forEach(([text, cls]) => head.append(element("th", cls, text)));
-    const body = table.createTBody();
-    let rank = 0;
-    rows.slice(0, limit).forEach((row, i) => {
-      const previous = rows[i - 1];
-      if (!previous || previous.wins !== row.wins || previous.losses !== row.losses) rank = i + 1;
-      const tr = body.insertRow();
-      tr.dataset.method = row.id;
-      tr.insertCell().textContent = rank;
-      tr.insertCell().append(button(methods.get(row.id).label, () => focusOn(row.id), "link"));
-      tr.insertCell().textContent = row.wins;
-      tr.insertCell().textContent = row.losses;
-      tr.cells[0].className = tr.cells[2].className = tr.cells[3].className = "n";
-    });
-    return { table, more: Math.max(0, rows.length - limit) };
-  }
-
-  function renderBoard() {
-    const target = byId("kg-board");
-    target.replaceChildren();
-    const perBenchmark = rankings(current.live);
-    const order = state.benchmark ? [state.benchmark].filter((b) => perBenchmark.has(b))
-      : Array.from(perBenchmark.keys()).sort((a, b) => perBenchmark.get(b).claims - perBenchmark.get(a).claims
-        || benchmarkLabel.get(a).localeCompare(benchmarkLabel.get(b)));
-    if (!order.length) {
-      target.append(element("p", "muted", "No claim naming a benchmark passes the filters."));
-      return;
-    }
-    order.forEach((id, i) => {
-      const board = perBenchmark.get(id);
-      const { table, more } = boardTable(board, state.benchmark ? BOARD_ROWS_ONE : BOARD_ROWS_ALL);
-      const details = element("details");
-      details.dataset.benchmark = id;
-      details.open = Boolean(state.benchmark) || i < BOARD_OPEN;
-      const summary = element("summary", "", `${benchmarkLabel.get(id)} (${board.claims} claim${board.claims === 1 ? "" : "s"})`);
-      details.append(summary, table);
-      if (more) {
-        details.append(state.benchmark ? document.createTextNode(`and ${more} more`)
-          : button(`${more} more: filter on ${benchmarkLabel.get(id)}`, () => setBenchmark(id), "link"));
-      }
-      target.append(details);
-    });
-  }
-
   // --- actions -------------------------------------------------------------------------------
 
   function focusOn(id) {
@@ -384,6 +317,8 @@
   // --- the network ---------------------------------------------------------------------------
 
   let network = null;
+  const api = { data, state, methods, benchmarkLabel, element, button, focusOn, setBenchmark, apply };
+  plugins.forEach((p) => p.setup && p.setup(api));
   apply(false); // set what is hidden before vis draws anything
   network = new vis.Network(byId("kg-network"), { nodes, edges }, data.options);
   fitTo(Array.from(current.methods));
