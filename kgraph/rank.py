@@ -15,6 +15,8 @@ many claims support it (its wins and losses in the table) and the largest margin
 
 from __future__ import annotations
 
+import functools
+from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -71,28 +73,40 @@ def groups(claims: list[Stated]) -> list[list[str]]:
 
 def _table(table: Table, claims: list[Stated]) -> list[Standing]:
     found = []
-    for number, members in enumerate(groups(claims), 1):
-        inside = set(members)
-        in_group = [claim for claim in claims if claim.winner in inside]
+    parts = groups(claims)
+    number_of = {method: number for number, members in enumerate(parts, 1) for method in members}
+    in_groups: list[list[Stated]] = [[] for _ in parts]
+    wins: dict[str, list[Stated]] = {}
+    losses: Counter[str] = Counter()
+    for claim in claims:
+        in_groups[number_of[claim.winner] - 1].append(claim)
+        wins.setdefault(claim.winner, []).append(claim)
+        losses[claim.loser] += 1
+    for number, (members, in_group) in enumerate(zip(parts, in_groups), 1):
         strengths = _strengths(members, in_group)
         order = sorted(members, key=lambda m: (-strengths[m], m))
         rank = 0
         for position, method in enumerate(order, 1):
             if position == 1 or strengths[method] != strengths[order[position - 2]]:
                 rank = position
-            wins = [claim for claim in in_group if claim.winner == method]
-            losses = sum(1 for claim in in_group if claim.loser == method)
+            won = wins.get(method, [])
             found.append(Standing(table[0], table[1], number, len(members), rank, method, strengths[method],
-                                  len(wins), losses, _best(wins)))
+                                  len(won), losses[method], _best(won)))
     return found
 
 
 def _strengths(members: list[str], claims: list[Stated]) -> dict[str, float]:
     """Bradley-Terry log-strengths, rounded so that equal ones compare equal."""
     index = {method: i for i, method in enumerate(members)}
-    data = [(index[claim.winner], index[claim.loser]) for claim in claims]
-    params = choix.ilsr_pairwise(len(members), data, alpha=ALPHA, max_iter=1000)
-    return {method: round(float(params[i]), _SAME) + 0.0 for method, i in index.items()}  # + 0.0: no -0.0
+    params = _fit(len(members), tuple(sorted((index[claim.winner], index[claim.loser]) for claim in claims)))
+    return {method: params[i] for method, i in index.items()}
+
+
+@functools.lru_cache(maxsize=4096)
+def _fit(count: int, comparisons: tuple[tuple[int, int], ...]) -> tuple[float, ...]:
+    """The fit of one group's comparisons (cached: most groups are alike, two methods and one claim)."""
+    params = choix.ilsr_pairwise(count, list(comparisons), alpha=ALPHA, max_iter=1000)
+    return tuple(round(float(value), _SAME) + 0.0 for value in params)  # + 0.0: no -0.0
 
 
 def _best(wins: list[Stated]) -> Stated | None:
