@@ -131,6 +131,9 @@ def test_every_canned_query_says_what_it_answers_and_is_tested() -> None:
     check_params(queries["sota"], {"benchmark": "COCO"})  # the date may be left out, the benchmark not
     with pytest.raises(InputError, match="sota needs --param benchmark=VALUE"):
         check_params(queries["sota"], {"date": "2024-01-01"})
+    for wrong in ("yesterday", "2024-1-1", "2024-01"):  # no silent empty answer for a date of another shape
+        with pytest.raises(InputError, match=f"--param date='{wrong}' is not of the form YYYY-MM-DD"):
+            check_params(queries["sota"], {"benchmark": "COCO", "date": wrong})
 
 
 # ---------------------------------------------------------------------------------------------
