@@ -5,8 +5,9 @@ and ``templates/leaderboard.js``.
   not yet made;
 - the leaderboard (``kgraph.rank``) as of a few dates: every date claims were made on when they
   are few, else ``MAX_SNAPSHOTS`` of them spread over the history, and today (undated claims
-  included). Rankings are fitted in Python, not in the page, so the page shows what
-  ``kgraph query --canned leaderboard`` says;
+  included); of each table its ``MAX_GROUPS`` largest groups (a big graph has thousands of groups
+  of two methods), and how many groups it has. Rankings are fitted in Python, not in the page, so
+  the page shows what ``kgraph query --canned leaderboard`` says;
 - the conflicts (``kgraph.conflicts``), with the arrows along each cycle, which the page draws
   dashed and red.
 """
@@ -19,7 +20,10 @@ from kgraph.asof import Stated, claim_dates, comparable_date, stated_claims
 from kgraph.conflicts import conflicts
 from kgraph.rank import Standing, standings
 
-MAX_SNAPSHOTS = 30  # leaderboards shipped in the page, at most (a big history is sampled)
+MAX_SNAPSHOTS = 12  # leaderboards shipped in the page, at most (a big history is sampled)
+MAX_GROUPS = 10  # groups of a table shipped in the page, the largest
+# A row of a leaderboard, as the page takes it (lists: a board of a big graph has thousands of rows).
+ROW_FIELDS = ("benchmark", "metric", "group", "size", "rank", "method", "wins", "losses", "best")
 
 Claim = tuple[str, str, str, dict]  # as kgraph.viz.data.claims gives them
 
@@ -34,8 +38,8 @@ def timeline_data(graph: nx.MultiDiGraph, claim_list: list[Claim], arrow_ids: di
         "claimDates": [comparable_date(graph.nodes[d["paper"]].get("date")) if d.get("paper") in graph else None
                        for _, _, _, d in claim_list],
         "timeline": {"dates": dates, "undated": undated},
-        "boards": [{"asOf": as_of, "rows": [_row(graph, s) for s in standings(every, as_of)]}
-                   for as_of in [*_snapshots(dates), None]],
+        "boards": [_board(graph, every, as_of) for as_of in [*_snapshots(dates), None]],
+        "rowFields": ROW_FIELDS,
         "conflicts": [{"label": f"{c.kind} on {_label(graph, c.benchmark)}: "
                                 + " > ".join(_label(graph, m) for m in (*c.methods, c.methods[0])),
                        "benchmark": c.benchmark, "methods": list(c.methods),
@@ -60,10 +64,20 @@ def _label(graph: nx.MultiDiGraph, node: str | None) -> str:
     return str(graph.nodes[node].get("label") or node) if node in graph else str(node or "")
 
 
-def _row(graph: nx.MultiDiGraph, standing: Standing) -> dict[str, object]:
-    return {"benchmark": standing.benchmark, "metric": _label(graph, standing.metric), "group": standing.group,
-            "size": standing.group_size, "rank": standing.rank, "method": standing.method, "wins": standing.wins,
-            "losses": standing.losses, "best": _best(graph, standing.best)}
+def _board(graph: nx.MultiDiGraph, claims: list[Stated], as_of: str | None) -> dict[str, object]:
+    """The leaderboard as of a date: rows of the ``MAX_GROUPS`` largest groups of each table, and
+    each table's number of groups ("benchmark id|metric label" -> count)."""
+    ranked = standings(claims, as_of)
+    groups = {}
+    for s in ranked:
+        key = f"{s.benchmark}|{_label(graph, s.metric)}"
+        groups[key] = max(groups.get(key, 0), s.group)
+    return {"asOf": as_of, "groups": groups, "rows": [_row(graph, s) for s in ranked if s.group <= MAX_GROUPS]}
+
+
+def _row(graph: nx.MultiDiGraph, standing: Standing) -> list[object]:
+    return [standing.benchmark, _label(graph, standing.metric), standing.group, standing.group_size, standing.rank,
+            standing.method, standing.wins, standing.losses, _best(graph, standing.best)]
 
 
 def _best(graph: nx.MultiDiGraph, claim: Stated | None) -> str:

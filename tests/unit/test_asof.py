@@ -136,14 +136,19 @@ def test_the_page_gets_claim_dates_leaderboards_by_date_and_conflicts_with_their
     assert data["claimDates"] == [comparable_date(GRAPH.nodes[d["paper"]]["date"]) for *_, d in claim_list]
     assert data["timeline"] == {"dates": claim_dates(CLAIMS), "undated": 2}
     assert [b["asOf"] for b in data["boards"]] == [*claim_dates(CLAIMS), None]  # then today
-    first = data["boards"][0]["rows"]
+    first = [dict(zip(data["rowFields"], row)) for row in data["boards"][0]["rows"]]
     assert [(r["method"], r["rank"], r["wins"], r["losses"], r["best"]) for r in first] == [
         ("method:alpha", 1, 1, 0, "+1.0 points over Base"), ("method:base", 2, 0, 1, "")]
+    assert data["boards"][-1]["groups"] == {"benchmark:bench-1k|top-1 accuracy": 2, "benchmark:other|": 1}
     cycle = next(c for c in data["conflicts"] if len(c["methods"]) == 3)
     assert cycle["label"] == "cycle on Bench-1K: Base > Gamma > Beta > Base"
     assert sorted(cycle["arrows"]) == sorted(ids[p] for p in [("method:base", "method:gamma"),
                                                               ("method:gamma", "method:beta"),
                                                               ("method:beta", "method:base")])
     monkeypatch.setattr(timeline, "MAX_SNAPSHOTS", 3)  # a long history is sampled, its last date kept
-    sampled = [b["asOf"] for b in timeline.timeline_data(GRAPH, claim_list, ids)["boards"]]
-    assert sampled == ["2024-01-10", "2024-02-05", "2024-03-20", None]
+    monkeypatch.setattr(timeline, "MAX_GROUPS", 1)  # and only the largest groups of a table are shipped
+    boards = timeline.timeline_data(GRAPH, claim_list, ids)["boards"]
+    assert [b["asOf"] for b in boards] == ["2024-01-10", "2024-02-05", "2024-03-20", None]
+    assert {row[5] for row in boards[-1]["rows"]} == {"method:alpha", "method:base", "method:beta", "method:gamma",
+                                                      "method:eta", "method:zeta"}  # not Delta's group 2
+    assert boards[-1]["groups"]["benchmark:bench-1k|top-1 accuracy"] == 2

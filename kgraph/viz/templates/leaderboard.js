@@ -11,6 +11,12 @@
   const OPEN = 6; // tables open at first, the busiest ones
   let api = null;
 
+  // Rows come as lists (data.rowFields names their items): made objects here.
+  function rowsOf(shipped) {
+    const fields = api.data.rowFields;
+    return shipped.rows.map((row) => Object.fromEntries(fields.map((name, i) => [name, row[i]])));
+  }
+
   // The leaderboard shipped for the latest date up to the one asked for (today's when none is).
   function board() {
     const boards = api.data.boards;
@@ -55,7 +61,7 @@
     return table;
   }
 
-  function tableView(table, open) {
+  function tableView(table, groupCount, open) {
     const one = Boolean(api.state.benchmark);
     const details = api.element("details");
     details.dataset.benchmark = table.benchmark;
@@ -74,8 +80,10 @@
       if (more > 0 && !one) details.append(api.button(`${more} more: filter on ${api.benchmarkLabel.get(table.benchmark)}`,
         () => api.setBenchmark(table.benchmark), "link"));
     });
-    if (!one && groups.length > GROUPS_ALL) {
-      details.append(api.element("p", "muted", `and ${groups.length - GROUPS_ALL} more groups never compared with these`));
+    const hidden = groupCount - Math.min(groups.length, one ? groups.length : GROUPS_ALL);
+    if (hidden > 0) {
+      details.append(api.element("p", "muted", `and ${hidden} more group${hidden === 1 ? "" : "s"} never compared`
+        + " with these (kgraph query --canned leaderboard lists them all)"));
     }
     return details;
   }
@@ -101,10 +109,11 @@
       if (shown && shown.asOf !== api.state.asOf) {
         target.append(api.element("p", "muted", `Ranked as of ${shown.asOf}, the latest ranking shipped up to then.`));
       }
-      const rows = shown ? shown.rows.filter((r) => !api.state.benchmark || r.benchmark === api.state.benchmark) : [];
+      const rows = shown ? rowsOf(shown).filter((r) => !api.state.benchmark || r.benchmark === api.state.benchmark) : [];
       const found = tables(rows);
       if (!found.length) target.append(api.element("p", "muted", "No claim naming a benchmark by then."));
-      found.forEach((table, i) => target.append(tableView(table, Boolean(api.state.benchmark) || i < OPEN)));
+      found.forEach((table, i) => target.append(tableView(table, shown.groups[`${table.benchmark}|${table.metric}`],
+        Boolean(api.state.benchmark) || i < OPEN)));
       target.append(...conflictsView(view));
     },
   });
