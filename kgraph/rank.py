@@ -20,7 +20,6 @@ from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-import choix
 import networkx as nx
 
 from kgraph.asof import Stated
@@ -105,6 +104,8 @@ def _strengths(members: list[str], claims: list[Stated]) -> dict[str, float]:
 @functools.lru_cache(maxsize=4096)
 def _fit(count: int, comparisons: tuple[tuple[int, int], ...]) -> tuple[float, ...]:
     """The fit of one group's comparisons (cached: most groups are alike, two methods and one claim)."""
+    import choix  # here: with scipy, 0.7 s to import, which a build that ranks nothing (a no-op rebuild) need not pay
+
     params = choix.ilsr_pairwise(count, list(comparisons), alpha=ALPHA, max_iter=1000)
     return tuple(round(float(value), _SAME) + 0.0 for value in params)  # + 0.0: no -0.0
 
