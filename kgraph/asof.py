@@ -36,7 +36,7 @@ class Stated:
 
     winner: str
     loser: str
-    paper: str
+    paper: str | None  # None only in a graph made by hand without it (the page still draws one)
     benchmark: str | None = None
     metric: str | None = None
     date: str | None = None  # comparable_date of the paper's date
@@ -55,7 +55,7 @@ def stated_claims(graph: nx.MultiDiGraph) -> list[Stated]:
     for winner, loser, data in graph.edges(data=True):
         if data.get("type") != "outperforms" or winner == loser:
             continue
-        paper = data["paper"]
+        paper = data.get("paper")
         date = graph.nodes[paper].get("date") if paper in graph else None
         found.append(Stated(winner, loser, paper, data.get("benchmark"), data.get("metric"), comparable_date(date),
                             data.get("margin"), data.get("margin_value"), data.get("margin_unit")))
@@ -64,12 +64,12 @@ def stated_claims(graph: nx.MultiDiGraph) -> list[Stated]:
 
 def claim_order(claim: Stated) -> tuple:
     """The order claims are analysed in (the same claims, the same results, to the last digit)."""
-    return (claim.benchmark or "", claim.metric or "", claim.winner, claim.loser, claim.paper)
+    return (claim.benchmark or "", claim.metric or "", claim.winner, claim.loser, claim.paper or "")
 
 
 def undated_papers(claims: Iterable[Stated]) -> list[str]:
     """The papers whose claims cannot be placed in time, by id."""
-    return sorted({claim.paper for claim in claims if claim.date is None})
+    return sorted({claim.paper for claim in claims if claim.date is None and claim.paper is not None})
 
 
 def claim_dates(claims: Iterable[Stated]) -> list[str]:

@@ -35,7 +35,7 @@ class Conflict:
 
     @property
     def papers(self) -> list[str]:
-        return sorted({claim.paper for claim in self.claims})
+        return sorted({claim.paper for claim in self.claims if claim.paper is not None})
 
 
 def conflicts(claims: Iterable[Stated], as_of: str | None = None) -> list[Conflict]:
