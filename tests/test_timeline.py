@@ -56,15 +56,17 @@ def test_the_time_control_shows_the_graph_and_leaderboard_as_of_a_date(tmp_path,
     assert _arrows(page) == {("method:alpha", "method:base")}
     assert page.inner_text("#kg-asof-value") == "2024-01-10 · 1 of 8 claims"
     assert _board(page) == [("benchmark:bench-1k", "method:alpha", "1"), ("benchmark:bench-1k", "method:base", "2")]
-    _move_to(page, 3)  # 2024-03 (Gamma's arXiv month): no cycle yet, so no conflict listed
+    _move_to(page, 3)  # 2024-03 (Gamma's arXiv month): no cycle yet, so no conflict listed or drawn
     assert _arrows(page) == {("method:alpha", "method:base"), ("method:beta", "method:alpha"),
                              ("method:beta", "method:base"), ("method:gamma", "method:beta"),
                              ("method:zeta", "method:eta")}
     assert page.evaluate("() => document.querySelectorAll('#kg-board li.conflict').length") == 0
+    assert page.evaluate("() => kg.edges.get().filter(e => e.dashes).length") == 0
     page.click("#kg-play")  # from here to today, a date every step
     page.wait_for_function("() => document.getElementById('kg-asof').value === '5'", timeout=10_000)
     page.wait_for_function("() => document.getElementById('kg-play').textContent.includes('Play')")
     assert _arrows(page) == everything
+    assert len(page.evaluate("() => kg.edges.get().filter(e => e.dashes)")) == 5  # the conflicts again
     assert log.console_errors == [] and log.page_errors == []
 
 

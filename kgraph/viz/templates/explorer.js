@@ -317,7 +317,7 @@
   // --- the network ---------------------------------------------------------------------------
 
   let network = null;
-  const api = { data, state, methods, benchmarkLabel, element, button, focusOn, setBenchmark, apply };
+  const api = { data, state, methods, benchmarkLabel, edges, element, button, focusOn, setBenchmark, apply };
   plugins.forEach((p) => p.setup && p.setup(api));
   apply(false); // set what is hidden before vis draws anything
   network = new vis.Network(byId("kg-network"), { nodes, edges }, data.options);

@@ -89,7 +89,7 @@
   }
 
   function conflictsView(view) {
-    const shown = api.data.conflicts.filter((c) => c.arrows.length && c.arrows.every((id) => view.arrows.has(id)));
+    const shown = api.conflictsShown(view); // (timeline.js)
     if (!shown.length) return [];
     const list = api.element("ul", "conflicts");
     shown.forEach((conflict) => {

@@ -3,7 +3,8 @@
 // "As of" shows the graph (and, through leaderboard.js, the leaderboard) as a reader of the papers
 // saw it on a date: claims of papers dated later, or undated, are hidden; the last position is
 // today, every claim included. "Play" steps through the dates claims were made on. Arrows along a
-// conflict (a cycle of claims on one benchmark) are drawn dashed and red. Text is set with
+// conflict (a cycle of claims on one benchmark) whose arrows are all shown are drawn dashed and
+// red (api.conflictsShown(view) lists those conflicts, for leaderboard.js too). Text is set with
 // textContent only.
 (function () {
   "use strict";
@@ -70,14 +71,19 @@
     document.getElementById("kg-controls").append(label);
   }
 
-  function styleConflicts(data) {
-    const along = new Set(data.conflicts.flatMap((c) => c.arrows));
-    data.edges.forEach((edge) => {
-      if (!along.has(edge.id)) return;
-      edge.dashes = [8, 5];
-      edge.conflict = true;
-      edge.color = { color: CONFLICT_COLOR, highlight: CONFLICT_COLOR, hover: CONFLICT_COLOR, inherit: false };
-    });
+  // The conflicts whose arrows are all shown: the others did not exist yet, or are filtered out.
+  function conflictsShown(view) {
+    return api.data.conflicts.filter((c) => c.arrows.length && c.arrows.every((id) => view.arrows.has(id)));
+  }
+
+  // Every arrow of a conflict that is shown: dashed and red while its conflict is shown, else as any.
+  function styleConflicts(view) {
+    const active = new Set(conflictsShown(view).flatMap((c) => c.arrows));
+    const plain = api.data.options.edges.color;
+    const red = { color: CONFLICT_COLOR, highlight: CONFLICT_COLOR, hover: CONFLICT_COLOR, inherit: false };
+    const along = new Set(api.data.conflicts.flatMap((c) => c.arrows));
+    api.edges.update(Array.from(along).filter((id) => view.arrows.has(id)).map((id) => (
+      active.has(id) ? { id, dashes: [8, 5], color: red } : { id, dashes: false, color: plain })));
   }
 
   (window.kgPlugins = window.kgPlugins || []).push({
@@ -86,13 +92,16 @@
       dates = api.data.timeline.dates;
       api.data.claims.forEach((claim, i) => { claim.date = api.data.claimDates[i]; });
       api.state.asOf = null;
-      styleConflicts(api.data);
+      api.conflictsShown = conflictsShown;
       control();
     },
     passes(claim) {
       const asOf = api.state.asOf;
       return asOf === null || (claim.date !== null && claim.date <= asOf);
     },
-    render() { shown.textContent = describe(); },
+    render(view) {
+      shown.textContent = describe();
+      styleConflicts(view);
+    },
   });
 })();
