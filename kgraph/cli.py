@@ -207,7 +207,8 @@ def cmd_query(args: argparse.Namespace) -> int:
         queries = canned_queries()
         width = max(map(len, queries))
         for name, canned in queries.items():
-            params = "".join(f" --param {p}=..." for p in canned.params)
+            params = "".join(f" [--param {p}=...]" if p in canned.optional else f" --param {p}=..."
+                             for p in canned.params)
             print(f"{name:<{width}}  {canned.description}{params}")
         return 0
     if args.print_query and args.canned is None and args.query is None:

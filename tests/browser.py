@@ -64,15 +64,26 @@ def skip_reason() -> str | None:
     return None
 
 
-# The browser the first ``chromium`` fixture launched. Each test module that imports the fixture
-# registers one of its own, and Playwright's sync API cannot start twice in one thread: the
-# others share this one (the first closes it, last, at the end of the session).
-_LAUNCHED: list[object] = []
+@dataclass
+class _Launched:
+    """The session's one browser, and how many test modules' copies of ``chromium`` hold it."""
+
+    playwright: object = None
+    browser: object = None
+    holders: int = 0
+
+
+_LAUNCHED = _Launched()
 
 
 @pytest.fixture(scope="session")
 def chromium() -> Iterator[object]:
-    """A launched headless Chromium (playwright Browser), shared by the session."""
+    """A launched headless Chromium (playwright Browser), shared by the session.
+
+    Each test module that imports this fixture has its own copy of it (pytest registers fixtures
+    per module), but Playwright's sync API runs one instance per thread: the copies share one
+    browser, started by the first and closed with the last.
+    """
     reason = skip_reason()
     if reason:
         pytest.skip(reason)
@@ -81,14 +92,18 @@ def chromium() -> Iterator[object]:
         return
     from playwright.sync_api import sync_playwright
 
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=LAUNCH_ARGS)
-        _LAUNCHED.append(browser)
-        try:
-            yield browser
-        finally:
-            _LAUNCHED.clear()
-            browser.close()
+    if _LAUNCHED.browser is None:
+        _LAUNCHED.playwright = sync_playwright().start()
+        _LAUNCHED.browser = _LAUNCHED.playwright.chromium.launch(executable_path=str(CHROMIUM), args=LAUNCH_ARGS)
+    _LAUNCHED.holders += 1
+    try:
+        yield _LAUNCHED.browser
+    finally:
+        _LAUNCHED.holders -= 1
+        if not _LAUNCHED.holders:
+            _LAUNCHED.browser.close()
+            _LAUNCHED.playwright.stop()
+            _LAUNCHED.browser = _LAUNCHED.playwright = None
 
 
 def open_local(browser, path: str | os.PathLike[str], viewport: tuple[int, int] = (1280, 800),

@@ -74,3 +74,35 @@ def test_notebook_runs_on_the_corpus_and_its_plots_stay_top_n(tmp_path):
     assert len(sizes) == 2
     # 12 bars at most: a plot no taller than the notebook draws for 12 (0.32 in a bar + 1.2 in, at 100 dpi)
     assert all(height <= (0.32 * 12 + 1.2) * 100 + 1 for _, height in sizes)
+
+
+SOTA = NOTEBOOK.parent / "sota.ipynb"
+
+
+def test_sota_notebook_is_committed_without_outputs_and_takes_parameters():
+    notebook = nbformat.read(SOTA, as_version=4)
+    nbformat.validate(notebook)
+    assert all(cell.outputs == [] for cell in notebook.cells if cell.cell_type == "code")
+    (parameters,) = [cell for cell in notebook.cells if "parameters" in cell.metadata.get("tags", [])]
+    assert "INPUTS = None" in parameters.source and "BENCHMARK = None" in parameters.source
+
+
+@pytest.mark.parametrize("inputs", ["examples", "corpus"])
+def test_sota_notebook_plots_a_frontier_over_time(inputs):
+    nbclient = pytest.importorskip("nbclient")
+    notebook = nbformat.read(SOTA, as_version=4)
+    if inputs == "corpus":
+        if not CORPUS.is_dir():
+            pytest.skip(f"the shared corpus is not at {CORPUS}")
+        (parameters,) = [cell for cell in notebook.cells if "parameters" in cell.metadata.get("tags", [])]
+        parameters.source = f"INPUTS = {sorted(str(p) for p in CORPUS.glob('*.txt'))!r}\nBENCHMARK = 'ImageNet'"
+    client = nbclient.NotebookClient(notebook, timeout=CELL_TIMEOUT, kernel_name="python3",
+                                     resources={"metadata": {"path": str(SOTA.parent)}})
+    client.execute()
+    outputs = [output for cell in notebook.cells if cell.cell_type == "code" for output in cell.outputs]
+    assert not [o for o in outputs if o.output_type == "error" or (o.output_type == "stream" and o.name == "stderr")]
+    assert len([o for o in outputs if "image/png" in o.get("data", {})]) == 1  # the frontier over time
+    printed = "".join(o.get("text", "") for o in outputs if o.output_type == "stream")
+    assert "ImageNet:" in printed and "dated claims on" in printed
+    html = "".join(o.get("data", {}).get("text/html", "") for o in outputs)
+    assert "State of the art on ImageNet as of" in html and "<td>" in html  # the sota rows

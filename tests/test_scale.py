@@ -24,7 +24,7 @@ from kgraph.build.cache import TABLE
 from kgraph.folder import BuildFolder
 from kgraph.ingest import read_papers
 from kgraph.query.export import export
-from kgraph.rdf import rdf_triples
+from kgraph.rdf import graph_triples
 from kgraph.saved import load_graph
 
 pytestmark = pytest.mark.slow
@@ -45,7 +45,7 @@ def test_jobs_do_not_change_a_byte(tmp_path, example_papers):
     build(papers, tmp_path / "one", jobs=1, limits=SMALL)
     build(papers, tmp_path / "two", jobs=2, limits=SMALL)
     assert outputs(tmp_path / "one") == outputs(tmp_path / "two")
-    assert _store(tmp_path / "one") == _store(tmp_path / "two") == rdf_triples(load_graph(tmp_path / "one"))
+    assert _store(tmp_path / "one") == _store(tmp_path / "two") == graph_triples(load_graph(tmp_path / "one"))
     for jobs in ("one", "two"):  # N-Triples are dumped from the store, in the same order
         export(tmp_path / jobs, "nt", tmp_path / f"{jobs}.nt")
     assert (tmp_path / "one.nt").read_bytes() == (tmp_path / "two.nt").read_bytes()
@@ -89,7 +89,7 @@ def test_store_and_graph_ttl_hold_the_whole_graph_after_incremental_builds(tmp_p
     out = tmp_path / "out"
     for papers in (example_papers[:5], example_papers, example_papers[2:]):
         build(papers, out, jobs=jobs, limits=SMALL)
-        expected = rdf_triples(load_graph(out))
+        expected = graph_triples(load_graph(out))
         in_turtle = {(t.subject, t.predicate, t.object) for t in ox.parse(path=str(out / "graph.ttl"),
                                                                            format=ox.RdfFormat.TURTLE)}
         assert in_turtle == expected

@@ -289,7 +289,7 @@ def test_injected_markup_never_runs(hostile_graph, tmp_path, local_page):
     for where in ("#kg-tip", "#kg-details", "#kg-board"):
         tags = page.evaluate(f"() => Array.from(document.querySelectorAll('{where} *')).map(e => e.tagName.toLowerCase())")
         assert set(tags) <= CARD_TAGS | {"section", "h3", "p", "button", "details", "summary", "table", "thead",
-                                         "tbody", "tr", "th", "td"}, where
+                                         "tbody", "tr", "th", "td", "h4", "ul", "li"}, where
     hrefs = page.evaluate("() => Array.from(document.querySelectorAll('#kg-details a, #kg-tip a'), a => a.href)")
     # not the javascript: url: the arXiv search for the title
     assert hrefs and all(h.startswith("https://arxiv.org/search/?searchtype=title&query=") for h in hrefs)

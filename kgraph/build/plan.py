@@ -17,6 +17,7 @@ from kgraph.build.state import BuildState
 from kgraph.build.turtle_blocks import Placed, written_blocks
 from kgraph.folder import BuildFolder
 from kgraph.model import Names, Paper
+from kgraph.rdf.namespace import DATA
 from kgraph.rdf.terms import node_iri_text
 from kgraph.resolve import NameTally, Resolution
 
@@ -24,6 +25,16 @@ from kgraph.resolve import NameTally, Resolution
 def fingerprint(*parts: str) -> str:
     """A fingerprint: a digest of what a paper's or an entity's RDF is made from."""
     return hashlib.sha256("\0".join(parts).encode()).hexdigest()[:24]
+
+
+# The key in graph.ttl's index of the last block, the analyses of all claims (conflicts, standings:
+# kgraph.build.analysis), whose fingerprint is one of every other block's: any change makes it again.
+ANALYSIS_KEY = f"{DATA}analysis"
+
+
+def analysis_fingerprint(blocks: dict[str, str]) -> str:
+    """The analyses' fingerprint: a digest of every other block's IRI and fingerprint, in order."""
+    return fingerprint(*(f"{iri}={print_}" for iri, print_ in blocks.items()))
 
 
 @dataclass
@@ -125,6 +136,11 @@ class RdfPlan:
     blocks_in_order: dict[str, str]  # IRI -> fingerprint of every block of graph.ttl, in order
 
     @property
+    def analysis_stale(self) -> bool:
+        """Whether the analyses of all claims are made again (graph.ttl holds none as they would be)."""
+        return self.old_blocks.get(ANALYSIS_KEY, (0, 0, ""))[2] != self.blocks_in_order[ANALYSIS_KEY]
+
+    @property
     def entity_iris(self) -> list[str]:
         """What the store drops of entities before it adds their current triples."""
         return sorted(self.replaced | self.gone)
@@ -153,6 +169,7 @@ def plan_rdf(folder: BuildFolder, found: Scan, resolution: Resolution, state: Bu
     # papers, serializing all 30,000 took 1-2 s of every rebuild)
     unwritten = {eid for eid, print_ in entities.items() if old_blocks.get(iris[eid], (0, 0, ""))[2] != print_}
     in_order = {iri: entities[eid] for iri, eid in sorted((iri, eid) for eid, iri in iris.items())} | fingerprints
+    in_order[ANALYSIS_KEY] = analysis_fingerprint(in_order)
     return RdfPlan(changed, known, old_blocks, fingerprints, entities, sorted(replaced | unwritten),
                    {iris[e] for e in unwritten}, {iris[e] for e in replaced},
                    {node_iri_text(e) for e in set(last_entities) - set(entities)}, in_order)

@@ -20,7 +20,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import networkx as nx
+import pyoxigraph as ox
 
+from kgraph.build.analysis import replace_analysis
 from kgraph.build.engine import batched
 from kgraph.build.plan import RdfPlan
 from kgraph.build.store import delete_papers, load_turtle, open_store, refresh_shortcuts, replace_entities
@@ -67,6 +69,7 @@ class RdfCounts:
     store_deleted: int = 0  # papers deleted from the store before their new RDF was loaded
     store_rebuilt: bool = False  # the store was built from nothing
     store_compacted: bool = False
+    analysis_written: bool = False  # the conflicts and standings were made again (something changed)
 
 
 def paper_rdf(resolution: Resolution, lines: list[str]) -> list[tuple[str, str]]:
@@ -119,7 +122,13 @@ def write_rdf(job: RdfJob, plan: RdfPlan) -> None:
         new_blocks: dict[str, Block] = write_chunk(Path(load) / "entities.ttl", [
             block for block in subject_blocks(triples) if block[0] in plan.unwritten])
         store_triples = [t for t in triples if t[0].value in plan.replaced]
-        update = functools.partial(update_store, job.folder.store, plan, store_triples, job.chunking, job.counts)
+
+        def analyse(store: ox.Store) -> None:  # once the store holds every claim as it is now
+            new_blocks.update(replace_analysis(store, Path(load)))
+            job.counts.analysis_written = True
+
+        update = functools.partial(update_store, job.folder.store, plan, store_triples, job.chunking, job.counts,
+                                   analyse if plan.analysis_stale else None)
         write_ttl = functools.partial(write_graph_ttl, job.folder.graph_ttl, job.folder.graph_ttl_index,
                                       plan.blocks_in_order, plan.old_blocks, new_blocks)
         papers = functools.partial(_write_papers_rdf, job, plan.changed, Path(load), new_blocks)
@@ -135,11 +144,13 @@ def write_rdf(job: RdfJob, plan: RdfPlan) -> None:
 def _concurrently(papers: Callable, update: Callable, write_ttl: Callable) -> None:
     """The store loads each chunk while the workers write the next ones, and graph.ttl (mostly
     copied by the kernel) is written meanwhile up to the first changed paper (all of it but the
-    new papers, for a grown input): Oxigraph and copies work off the GIL."""
+    new papers, for a grown input), the rest once the store is up to date (the last block, the
+    analyses of all claims, is made from it): Oxigraph and copies work off the GIL."""
     with ThreadPoolExecutor(2) as background:
         chunks: queue.Queue[Path | None] = queue.Queue()
         rdf_written = threading.Event()
-        pending = [background.submit(update, iter(chunks.get, None)), background.submit(write_ttl, rdf_written.wait)]
+        stored = background.submit(update, iter(chunks.get, None))
+        pending = [stored, background.submit(write_ttl, lambda: (rdf_written.wait(), stored.result()))]
         try:
             papers(chunks.put)
         finally:
@@ -167,11 +178,11 @@ def _write_papers_rdf(job: RdfJob, changed: set[int], folder: Path, blocks: dict
 
 
 def update_store(path: Path, plan: RdfPlan, triples: list[tuple], chunking: Chunking, counts: RdfCounts,
-                 chunks: Iterable[Path]) -> None:
+                 analyse: Callable[[ox.Store], None] | None, chunks: Iterable[Path]) -> None:
     """Bring the Oxigraph store up to date with the papers it holds (``plan.known``: their
     fingerprints; none: build it from nothing): drop changed and gone papers, load their Turtle
     chunk by chunk as the chunks come, replace changed entities, recompute the shortcuts of the
-    winners of dropped claims."""
+    winners of dropped claims, then ``analyse`` the claims it holds, if given."""
     store = open_store(path)
     try:
         known = plan.known
@@ -190,6 +201,8 @@ def update_store(path: Path, plan: RdfPlan, triples: list[tuple], chunking: Chun
         replace_entities(store, plan.entity_iris, triples)
         if known:  # new papers brought their own shortcuts; those of dropped claims may be stale
             refresh_shortcuts(store, winners)
+        if analyse is not None:
+            analyse(store)
         if counts.chunks_loaded >= chunking.compact_after_chunks:
             # Bulk loads leave many files for the store to merge (82 after 100 chunks), which it does
             # when next asked to flush: 14 s of the next rebuild, however small. Done here, where

@@ -67,6 +67,7 @@ class BuildReport:
     store_deleted: int = 0  # papers deleted from the store before being written again (or for good)
     store_rebuilt: bool = False  # the store was built from nothing
     store_compacted: bool = False
+    analysis_written: bool = False  # the conflicts and standings of all claims were made again
     page_made: bool = False  # graph.html was made (not kept: the last build's shows the same)
     curation: CurationSummary = field(default_factory=CurationSummary)  # what the curation file did
     papers_with_claims: int = 0  # papers that state at least one claim (users learn early how few do)
@@ -222,7 +223,7 @@ def _count_rdf(report: BuildReport, job: RdfJob) -> None:
     counts = job.counts
     report.entities_serialized, report.chunks_loaded = counts.entities_serialized, counts.chunks_loaded
     report.store_deleted, report.store_rebuilt = counts.store_deleted, counts.store_rebuilt
-    report.store_compacted = counts.store_compacted
+    report.store_compacted, report.analysis_written = counts.store_compacted, counts.analysis_written
 
 
 def _counts(resolution: Resolution, found: Scan, page_claims: int, limits: Limits) -> dict[str, int]:

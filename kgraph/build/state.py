@@ -14,7 +14,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from types import ModuleType
 
+from kgraph import asof as asof_module
+from kgraph import conflicts as conflicts_module
 from kgraph import graph as graph_module
+from kgraph import rank as rank_module
 from kgraph.build import store as store_module
 from kgraph.build import turtle_blocks as turtle_blocks_module
 from kgraph.build.cache import FORMAT as CACHE_FORMAT
@@ -23,6 +26,7 @@ from kgraph.extract import extractor_version
 from kgraph.ingest.parsed import reader_version
 from kgraph.io import write_text
 from kgraph.rdf import terms as terms_module
+from kgraph.rdf import analysis as rdf_analysis_module
 from kgraph.rdf import triples as triples_module
 from kgraph.errors import InputError
 from kgraph.resolve import TALLY_FORMAT, Registry
@@ -52,17 +56,18 @@ def versions() -> Versions:
 
 # The code that turns saved lines and the resolution into RDF: the build's own modules that do,
 # and the stages'. A paper's fingerprint says what its RDF is made from; this, what makes it.
-RDF_WRITERS: tuple[ModuleType, ...] = (graph_module, terms_module, triples_module, store_module,
-                                       turtle_blocks_module)  # and build.rdf_phase (which imports this module)
+RDF_WRITERS: tuple[ModuleType, ...] = (graph_module, terms_module, triples_module, store_module, turtle_blocks_module,
+                                       asof_module, conflicts_module, rank_module,
+                                       rdf_analysis_module)  # and build.rdf_phase and build.analysis (which import this module)
 
 
 @functools.cache
 def rdf_writer_version() -> str:
-    """A digest of the code that writes a build's RDF (``RDF_WRITERS`` and the RDF phase)."""
-    from kgraph.build import rdf_phase  # it imports this module
+    """A digest of the code that writes a build's RDF (``RDF_WRITERS``, the RDF phase and the analyses' block)."""
+    from kgraph.build import analysis, rdf_phase  # they import this module
 
     digest = hashlib.sha256()
-    for module in (*RDF_WRITERS, rdf_phase):
+    for module in (*RDF_WRITERS, rdf_phase, analysis):
         digest.update(Path(module.__file__).read_bytes())
     return digest.hexdigest()[:16]
 

@@ -69,15 +69,22 @@ def _abstract(group: list[Paper], notes: list[str]) -> str:
 
 
 def _date(group: list[Paper], notes: list[str]) -> str | None:
-    """The first full date, else the first month-day (``--MM-DD``); a clash is noted."""
-    full = [paper for paper in group if paper.date and not paper.date.startswith("--")]
-    dated = full + [paper for paper in group if paper.date and paper.date.startswith("--")]
+    """The first most precise date: a full date, else a month (``YYYY-MM``, from an arXiv id),
+    else a month-day (``--MM-DD``, a listing without a year); a clash among full dates or month-days is noted."""
+    dated = sorted((paper for paper in group if paper.date), key=lambda paper: _precision(paper.date))
     if not dated:
         return None
     chosen = dated[0].date
-    if len({paper.date for paper in full}) > 1 or len({paper.date[-5:] for paper in dated}) > 1:
+    full = [paper for paper in dated if _precision(paper.date) == 0]
+    month_days = {paper.date[-5:] for paper in dated if _precision(paper.date) != 1}
+    if len({paper.date for paper in full}) > 1 or len(month_days) > 1:
         notes.append(_clash("date", chosen, dated))
     return chosen
+
+
+def _precision(date: str) -> int:
+    """0 for a full date, 1 for a year and month, 2 for a month and day."""
+    return 2 if date.startswith("--") else 0 if len(date) == 10 else 1
 
 
 def _first_known(group: list[Paper], name: str, notes: list[str]) -> Any:

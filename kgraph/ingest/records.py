@@ -41,6 +41,8 @@ def new_paper(
     arxiv_id = arxiv_id or url_id
     if url_id or (url is None and arxiv_id):
         url = arxiv_abs_url(url_id or arxiv_id)
+    if fields.get("date") is None and arxiv_id:  # the month the id was given is a date too, if a coarse one
+        fields["date"] = arxiv_month(arxiv_id)
     return Paper(
         title=collapse_whitespace(title),
         abstract=abstract,
@@ -86,6 +88,16 @@ def _canonical_id(arxiv_id: str) -> str:
     archive, number = arxiv_id.split("/")
     name, dot, subject = archive.partition(".")
     return f"{name.lower()}{dot}{subject.upper()}/{number}"
+
+
+def arxiv_month(arxiv_id: str) -> str | None:
+    """``YYYY-MM``, the month an arXiv id was given (its first four digits, ``YYMM``; ids began in
+    1991 and took the new form in 2007); None for an id of no known form."""
+    number = arxiv_id.rpartition("/")[2]
+    if not re.fullmatch(r"\d{4}(?:\.\d{4,5}|\d{3})", number) or not 1 <= int(number[2:4]) <= 12:
+        return None
+    year = int(number[:2])
+    return f"{1900 + year if year >= 91 else 2000 + year}-{number[2:4]}"
 
 
 def arxiv_abs_url(arxiv_id: str) -> str:

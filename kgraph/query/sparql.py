@@ -30,7 +30,9 @@ from kgraph.errors import InputError
 from kgraph.query.sources import read_rdflib, read_store
 
 INLINE_QUERY = "<query>"  # how errors name a query given on the command line
-_PARAM_LINE = re.compile(r"#\s*param\s+([A-Za-z_][A-Za-z0-9_]*)\s*:\s*(.*)")
+# "# param NAME: what it is"; "# param NAME (optional): ..." may be left out (the variable is then
+# unbound); "# param NAME matching REGEX: ..." is refused unless its value matches REGEX whole.
+_PARAM_LINE = re.compile(r"#\s*param\s+([A-Za-z_][A-Za-z0-9_]*)\s*(\(optional\))?\s*(?:matching\s+(\S+))?\s*:\s*(.*)")
 _OXIGRAPH_POSITION = re.compile(r"error at (\d+):(\d+)")
 
 
@@ -66,6 +68,8 @@ class CannedQuery:
     params: dict[str, str]
     text: str
     path: str
+    optional: frozenset[str] = frozenset()  # parameters that may be left out
+    patterns: dict[str, str] = field(default_factory=dict)  # parameter -> the regular expression its value matches
 
 
 def _parse_header(name: str, text: str, path: str) -> CannedQuery:
@@ -76,8 +80,11 @@ def _parse_header(name: str, text: str, path: str) -> CannedQuery:
         comments.append(line)
     if not comments or not comments[0].lstrip("# ").strip():
         raise ValueError(f"{path}: a canned query starts with a comment saying what it answers")
-    params = {m.group(1): m.group(2).strip() for line in comments if (m := _PARAM_LINE.fullmatch(line.strip()))}
-    return CannedQuery(name, comments[0].lstrip("# ").strip(), params, text, path)
+    declared = [m for line in comments if (m := _PARAM_LINE.fullmatch(line.strip()))]
+    params = {m.group(1): m.group(4).strip() for m in declared}
+    optional = frozenset(m.group(1) for m in declared if m.group(2))
+    patterns = {m.group(1): m.group(3) for m in declared if m.group(3)}
+    return CannedQuery(name, comments[0].lstrip("# ").strip(), params, text, path, optional, patterns)
 
 
 def canned_queries() -> dict[str, CannedQuery]:
@@ -124,14 +131,17 @@ def _names_a_file(query: str) -> bool:
 
 
 def check_params(canned: CannedQuery, params: Mapping[str, str]) -> None:
-    """Every declared parameter given, nothing else: a missing one would silently match nothing."""
+    """Every declared parameter given (but optional ones), nothing else: a missing one would silently match nothing."""
     unknown = sorted(set(params) - set(canned.params))
     if unknown:
         takes = ", ".join(canned.params) or "no parameters"
         raise InputError(canned.path, f"unknown parameter {unknown[0]!r}; {canned.name} takes {takes}")
-    missing = [name for name in canned.params if name not in params]
+    missing = [name for name in canned.params if name not in params and name not in canned.optional]
     if missing:
         raise InputError(canned.path, f"{canned.name} needs --param {missing[0]}=VALUE ({canned.params[missing[0]]})")
+    for name, value in params.items():  # a value of the wrong shape would silently match nothing, too
+        if name in canned.patterns and not re.fullmatch(canned.patterns[name], value):
+            raise InputError(canned.path, f"--param {name}={value!r} is not of the form {canned.params[name].split(';')[0]}")
 
 
 _WHERE = re.compile(r"\bWHERE\s*\{", re.IGNORECASE)

@@ -13,8 +13,9 @@ from kgraph.schema import KG_IRI, KIND_NAMES
 
 KG = Namespace(KG_IRI)
 DATA = "https://w3id.org/kgraph/id/"  # every node's IRI: DATA + prefix + "/" + local name
-# The data's own prefixes: papers, each entity kind, and the claim and mention nodes.
-DATA_PREFIXES = ("paper", *KIND_NAMES, "claim", "mention")
+# The data's own prefixes: papers, each entity kind, the claim and mention nodes, and the nodes
+# of the analyses of the whole graph (conflicts, standings).
+DATA_PREFIXES = ("paper", *KIND_NAMES, "claim", "mention", "conflict", "standing")
 PREFIXES = {
     "kg": KG_IRI,
     **{prefix: f"{DATA}{prefix}/" for prefix in DATA_PREFIXES},

@@ -20,9 +20,9 @@ import pyoxigraph as ox
 from rdflib import XSD, Graph, Literal, Namespace, URIRef
 
 from kgraph.io import write_text
+from kgraph.rdf.analysis import graph_triples
 from kgraph.rdf.namespace import PREFIXES
 from kgraph.rdf.terms import Term
-from kgraph.rdf.triples import rdf_triples
 
 
 def _bind_prefixes(rdf: Graph) -> None:
@@ -31,10 +31,11 @@ def _bind_prefixes(rdf: Graph) -> None:
 
 
 def to_rdf(graph: nx.MultiDiGraph) -> Graph:
-    """The graph as an rdflib Graph in the kgraph ontology, with readable prefixes bound."""
+    """The graph as an rdflib Graph in the kgraph ontology, with readable prefixes bound, and the
+    analyses of all its claims (conflicts, standings)."""
     rdf = Graph()
     _bind_prefixes(rdf)
-    for s, p, o in rdf_triples(graph):
+    for s, p, o in graph_triples(graph):
         rdf.add((URIRef(s.value), URIRef(p.value), _rdflib_term(o)))
     return rdf
 

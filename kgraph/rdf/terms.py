@@ -20,6 +20,7 @@ from kgraph.rdf.namespace import DATA
 
 Term = ox.NamedNode | ox.Literal
 _XSD_DATE, _XSD_INTEGER, _XSD_DECIMAL = (ox.NamedNode(str(t)) for t in (XSD.date, XSD.integer, XSD.decimal))
+_XSD_YEAR_MONTH, _XSD_MONTH_DAY = (ox.NamedNode(str(t)) for t in (XSD.gYearMonth, XSD.gMonthDay))
 
 # RFC 3987: punctuation an IRI path/query/fragment may hold raw (iunreserved and sub-delims).
 _IRI_PUNCTUATION = "-._~!$&'()*+,;="
@@ -120,6 +121,13 @@ def _decimal_of(text: str) -> ox.Literal:
 @functools.lru_cache(maxsize=1 << 12)  # character offsets: a few thousand values, four a mention
 def _integer(value: int) -> ox.Literal:
     return ox.Literal(str(int(value)), datatype=_XSD_INTEGER)
+
+
+def date_literal(date: str) -> ox.Literal:
+    """A paper's date typed by its precision: ``xsd:date``, ``xsd:gYearMonth`` (the month of an arXiv
+    id) or ``xsd:gMonthDay`` (a listing's day without a year)."""
+    datatype = _XSD_MONTH_DAY if date.startswith("--") else _XSD_DATE if len(date) == 10 else _XSD_YEAR_MONTH
+    return ox.Literal(date, datatype=datatype)
 
 
 def _value(value: object) -> ox.Literal:

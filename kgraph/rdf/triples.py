@@ -20,7 +20,7 @@ from rdflib import OWL, RDF, RDFS, SKOS, XSD, Graph, URIRef
 from rdflib.namespace import DCTERMS, SDO
 
 from kgraph.rdf.namespace import KG
-from kgraph.rdf.terms import (Term, _XSD_DATE, _decimal, _hashed_iri, _integer, _node, _number, _value, curator_iri,
+from kgraph.rdf.terms import (Term, _decimal, _hashed_iri, _integer, _node, _number, _value, curator_iri, date_literal,
                               web_iri)
 from kgraph.schema import ENTITY_KINDS, MENTION_ROLES, PAPER_TYPE
 
@@ -101,7 +101,7 @@ def _add_node(rdf: Triples, node_id: str, data: dict) -> None:
 def _add_paper(rdf: Triples, subject: ox.NamedNode, data: dict) -> None:
     rdf.add((subject, _TITLE, ox.Literal(data.get("title") or data["label"])))
     if data.get("date") is not None:
-        rdf.add((subject, _DATE, ox.Literal(str(data["date"]), datatype=_XSD_DATE)))
+        rdf.add((subject, _DATE, date_literal(str(data["date"]))))
     for predicate, key in ((K["abstract"], "abstract"), (K["arxivId"], "arxiv_id"), (K["upvotes"], "upvotes"),
                            (K["authorCount"], "authors")):
         if data.get(key) is not None:
@@ -156,11 +156,17 @@ def _add_mention(rdf: Triples, paper_id: str, entity_id: str, data: dict) -> Non
     _add_evidence(rdf, mention, data)
 
 
+def claim_iri(paper_id: str, winner_id: str, loser_id: str, benchmark_id: str | None,
+              metric_id: str | None) -> ox.NamedNode:
+    """A claim's IRI: one per paper, winner, loser, benchmark and metric (as the graph has one edge)."""
+    return _hashed_iri("claim", paper_id, winner_id, loser_id, benchmark_id, metric_id)
+
+
 def _add_claim(rdf: Triples, winner_id: str, loser_id: str, data: dict) -> None:
     winner, loser = _node(winner_id), _node(loser_id)
     rdf.add((winner, K["outperforms"], loser))
     paper_id, benchmark_id, metric_id = data["paper"], data.get("benchmark"), data.get("metric")
-    claim = _hashed_iri("claim", paper_id, winner_id, loser_id, benchmark_id, metric_id)
+    claim = claim_iri(paper_id, winner_id, loser_id, benchmark_id, metric_id)
     rdf.add((claim, _RDF_TYPE, K["Claim"]))
     rdf.add((claim, K["winner"], winner))
     rdf.add((claim, K["loser"], loser))

@@ -37,6 +37,7 @@ from pyvis.network import Network
 from kgraph.io import write_text
 from kgraph.schema import PAPER_TYPE
 from kgraph.viz.layout import layout
+from kgraph.viz.timeline import timeline_data
 from kgraph.viz.data import (
     BASELINE,
     PROPOSED,
@@ -109,8 +110,9 @@ def _inline(name: str, text: str, closer: str) -> str:
 
 
 # The page's own scripts, in the order they run: plugins first (each registers on
-# window.kgPlugins), explorer.js last (it builds the page and calls them before drawing).
-SCRIPTS = ("arrange.js", "table.js", "share.js", "explorer.js")
+# window.kgPlugins; timeline.js before leaderboard.js, which reads the date it sets), explorer.js
+# last (it builds the page and calls them before drawing).
+SCRIPTS = ("arrange.js", "table.js", "share.js", "timeline.js", "leaderboard.js", "explorer.js")
 
 
 @functools.lru_cache(maxsize=1)
@@ -121,12 +123,13 @@ def _assets() -> dict[str, object]:
             return handle.read()
 
     environment = jinja_environment()
-    own = {name: environment.loader.get_source(environment, name)[0] for name in (*SCRIPTS, "explorer.css")}
+    own = {name: environment.loader.get_source(environment, name)[0] for name in (*SCRIPTS, "explorer.css", "timeline.css")}
     return {
         "vis_js": _inline("vis-network.min.js", read(os.path.join(_VIS_DIR, "vis-network.min.js")), "</script"),
         "vis_css": _inline("vis-network.css", read(os.path.join(_VIS_DIR, "vis-network.css")), "</style"),
         "scripts": [_inline(name, own[name], "</script") for name in SCRIPTS],
         "explorer_css": _inline("explorer.css", own["explorer.css"], "</style"),
+        "timeline_css": _inline("timeline.css", own["timeline.css"], "</style"),
     }
 
 
@@ -212,7 +215,8 @@ def render_html(graph: nx.MultiDiGraph, title: str = DEFAULT_TITLE, min_confiden
     }
     data = {"nodes": net.nodes, "edges": net.edges, "claims": claim_items, "options": net.options, "start": start,
             "limit": LARGE_GRAPH, "expand": EXPAND_METHODS, "benchmarks": benchmarks, "minConfidence": min_confidence,
-            "papers": [paper_row(graph, p) for p in paper_ids], "readablePx": READABLE_PX}
+            "papers": [paper_row(graph, p) for p in paper_ids], "readablePx": READABLE_PX,
+            **timeline_data(graph, claim_list, {(e["from"], e["to"]): e["id"] for e in net.edges})}
     return jinja_environment().get_template("explorer.html.j2").render(
         page_title=title, counts=counts, data=data, start_size=len(start or []), min_confidence=min_confidence,
         roles=[{"text": ROLE_LEGEND[r], **ROLE_COLORS[r]} for r in (PROPOSED, BASELINE)], edge_color=EDGE_COLOR,

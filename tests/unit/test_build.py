@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 import pyoxigraph as ox
 import rdflib
+from dated import dated_records
 
 from kgraph import cli
 from kgraph.build import Limits, build, engine, splice, state
@@ -23,8 +24,9 @@ from kgraph.folder import BuildFolder
 from kgraph.query.sources import read_store
 from kgraph.ingest import merge_papers, read_papers
 from kgraph.model import Paper, Source
-from kgraph.rdf import DATA, KG, rdf_triples
+from kgraph.rdf import DATA, KG, graph_triples
 from kgraph.build.turtle_blocks import write_chunk, write_graph_ttl, written_blocks
+from kgraph.extract import paper as extract_paper_module
 from kgraph.saved import load_graph, saved_papers
 
 REPO = Path(__file__).resolve().parents[2]
@@ -317,7 +319,7 @@ def test_papers_whose_titles_slug_alike_are_built_apart(tmp_path, example_papers
     papers = [Paper(title, abstract, [Source("x.txt", n)]) for n, title in enumerate(("注意力", "自注意力", "α-Net", "β-Net"), 1)]
     out = tmp_path / "out"
     build([*example_papers[:2], *papers], out, jobs=1)
-    expected = rdf_triples(load_graph(out))
+    expected = graph_triples(load_graph(out))
     assert len({t[0] for t in expected if t[2] == ox.NamedNode(f"{KG}Paper")}) == 6
     assert _store(out) == expected
     assert {(t.subject, t.predicate, t.object) for t in ox.parse(path=str(out / "graph.ttl"),
@@ -358,7 +360,7 @@ def test_a_build_after_an_interrupted_one_writes_all_rdf_again(tmp_path, example
     BuildFolder(out).updating.touch()  # as a killed build leaves it
     assert build(example_papers, out, jobs=1).rewritten == len(example_papers)
     assert stale not in _store(out)
-    assert _store(out) == rdf_triples(load_graph(out))
+    assert _store(out) == graph_triples(load_graph(out))
     assert not BuildFolder(out).updating.exists()
 
 
@@ -372,11 +374,11 @@ def test_a_build_where_most_papers_changed_loads_a_new_store(tmp_path, example_p
     # the changed papers are deleted, not the new one (the store holds nothing of it)
     assert not grown.store_rebuilt and grown.store_deleted == grown.rewritten - 1
     assert grown.rewritten < len(example_papers)
-    assert _store(out) == rdf_triples(load_graph(out))
+    assert _store(out) == graph_triples(load_graph(out))
     renamed = [Paper(p.title, p.abstract, [Source("renamed.txt", n)]) for n, p in enumerate(example_papers, 1)]
     report = build(renamed, out, jobs=1)
     assert report.store_rebuilt and report.store_deleted == 0 and report.rewritten == len(renamed)
-    assert _store(out) == rdf_triples(load_graph(out))
+    assert _store(out) == graph_triples(load_graph(out))
 
 
 def test_a_build_that_loaded_many_chunks_compacts_the_store(tmp_path, example_papers):
@@ -388,7 +390,7 @@ def test_a_build_that_loaded_many_chunks_compacts_the_store(tmp_path, example_pa
     assert first.chunks_loaded >= 2 and first.store_compacted
     grown = build(example_papers + copies(example_papers[:1], 1), out, jobs=1, limits=limits)
     assert grown.chunks_loaded == 1 and not grown.store_compacted  # one chunk: not worth it
-    assert _store(out) == rdf_triples(load_graph(out))
+    assert _store(out) == graph_triples(load_graph(out))
 
 
 def test_a_few_changed_papers_still_come_to_the_store_in_several_chunks(tmp_path, example_papers):
@@ -454,7 +456,7 @@ def test_queries_read_a_builds_own_store(tmp_path, example_papers):
     build(example_papers, out, jobs=1)
     (out / "graph.ttl").unlink()
     store = read_store(out)
-    assert {(q.subject, q.predicate, q.object) for q in store} == rdf_triples(load_graph(out))
+    assert {(q.subject, q.predicate, q.object) for q in store} == graph_triples(load_graph(out))
 
 
 def test_papers_to_extract_are_submitted_before_the_cached_ones_are_read(tmp_path, example_papers, monkeypatch):
@@ -519,3 +521,22 @@ def test_a_rebuild_that_would_make_the_same_page_keeps_graph_html(tmp_path, exam
     (out / "graph.html").write_bytes(page + b"\n")
     assert build(example_papers, out, jobs=1).page_made and (out / "graph.html").read_bytes() == page
     assert build(example_papers[1:], out, jobs=1).page_made
+
+
+def test_conflicts_and_standings_are_made_again_only_when_something_changed(tmp_path, monkeypatch):
+    """They depend on every claim: a no-op rebuild copies their block and leaves the store as it is;
+    an update that adds a contradiction makes them again, in graph.ttl and in the store, as a fresh build does."""
+    papers, extractions = dated_records()
+    monkeypatch.setattr(extract_paper_module, "extract_paper", lambda paper, disabled=(): extractions[paper.key])
+    first, later = papers[:5], papers[5:]  # the papers of "Other" (Zeta > Eta, Eta > Zeta) come later
+    out = tmp_path / "out"
+    conflicts_query = f"SELECT ?c WHERE {{ ?c a <{KG}Conflict> }}"
+    assert build(first, out, jobs=1).analysis_written
+    again = build(first, out, jobs=1)
+    assert not again.analysis_written and again.rewritten == 0
+    assert len(list(read_store(out).query(conflicts_query))) == 1  # the 3-cycle on Bench-1K
+    assert build(first + later, out, jobs=1).analysis_written
+    build(first + later, tmp_path / "fresh", jobs=1)
+    assert len(list(read_store(out).query(conflicts_query))) == 2  # and the contradiction on Other
+    assert outputs(out) == outputs(tmp_path / "fresh")
+    assert _store(out) == graph_triples(load_graph(out))

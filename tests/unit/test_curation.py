@@ -259,7 +259,9 @@ def test_graphml_carries_the_curation_as_plain_attributes(curated, tmp_path):
 def test_nothing_else_in_graph_ttl_changes(curated, plain):
     out, _ = curated
     graph_plain, graph_curated = _triples(plain), _triples(out)
-    subjects = {s for s, _, _ in graph_plain ^ graph_curated}
+    # standings and conflicts are made from all claims (a rejected claim ranks its benchmark again):
+    # they are the analyses' block, not facts of a paper
+    subjects = {s for s, _, _ in graph_plain ^ graph_curated if "/standing/" not in s and "/conflict/" not in s}
     # the rejected claim, the corrected one (a new IRI: its loser changed), the winners' outperforms
     # shortcuts, and the new method Medusa-2
     named = sorted(str(s).rsplit("/", 2)[-2] + ("" if "/claim/" in str(s) else ":" + str(s).rsplit("/", 1)[1])

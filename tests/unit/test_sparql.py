@@ -64,11 +64,17 @@ def test_who_beats_matches_names_and_aliases_in_any_case(league: Path, engine: s
 
 
 @pytest.mark.parametrize("engine", ENGINES)
-def test_leaderboard_counts_wins_per_benchmark_with_margins(league: Path, engine: str) -> None:
+def test_leaderboard_ranks_within_tables_and_groups_with_the_best_margin(league: Path, engine: str) -> None:
+    # ImageNet claims without a metric (BT > Alpha > Gamma) and with top-1 accuracy (Alpha > Beta)
+    # are two tables; an unbound metric sorts first
     assert _canned(league, "leaderboard", engine) == [
-        ("COCO", BETA, "1", "1", "Gamma: 3x"),
-        ("ImageNet", "Alpha", "2", "2", f"{BETA}: 2.1"),
-        ("ImageNet", BETA, "1", "1", None),
+        ("COCO", None, "1", "1", BETA, "1", "0", "1", "3x", "Gamma", None),
+        ("COCO", None, "1", "2", "Gamma", "0", "1", "1", None, None, None),
+        ("ImageNet", None, "1", "1", BETA, "1", "0", "1", None, None, None),
+        ("ImageNet", None, "1", "2", "Alpha", "1", "1", "2", None, None, None),
+        ("ImageNet", None, "1", "3", "Gamma", "0", "1", "1", None, None, None),
+        ("ImageNet", "top-1 accuracy", "1", "1", "Alpha", "1", "0", "1", "2.1", BETA, "top-1 accuracy"),
+        ("ImageNet", "top-1 accuracy", "1", "2", BETA, "0", "1", "1", None, None, None),
     ]
 
 
@@ -90,10 +96,22 @@ def test_methods_per_organization(league: Path, engine: str) -> None:
 
 
 @pytest.mark.parametrize("engine", ENGINES)
-def test_contradictions_list_each_pair_once_with_both_papers(league: Path, engine: str) -> None:
-    assert _canned(league, "contradictions", engine) == [
-        ("ImageNet", "Alpha", BETA, "Alpha Paper", "top-1 accuracy", "Beta Paper", None),
-    ]
+def test_conflicts_list_a_contradiction_with_both_claims_and_papers(league: Path, engine: str) -> None:
+    (alpha_wins, beta_wins) = _canned(league, "conflicts", engine)
+    cycle = f"contradiction on ImageNet: Alpha > {BETA} > Alpha"
+    assert alpha_wins == ("ImageNet", "contradiction", cycle, "Alpha", BETA, "Alpha Paper", None,
+                          "Alpha outperforms Beta by 2.1 top-1 accuracy on ImageNet.")
+    assert beta_wins == ("ImageNet", "contradiction", cycle, BETA, "Alpha", "Beta Paper", "2024-05-01",
+                         "BT outperforms Alpha on ImageNet.")
+
+
+@pytest.mark.parametrize("engine", ENGINES)
+def test_sota_lists_the_unbeaten_with_their_claims(league: Path, engine: str) -> None:
+    # on ImageNet Alpha and BT beat each other: nobody is unbeaten
+    assert _canned(league, "sota", engine, benchmark="imagenet") == []
+    assert _canned(league, "sota", engine, benchmark="COCO") == [
+        ("COCO", None, "COCO", BETA, "Gamma", "3x", None, "Beta Paper", "2024-05-01")]
+    assert _canned(league, "sota", engine, benchmark="COCO", date="2024-04-30") == []  # before Beta Paper
 
 
 @pytest.mark.parametrize("engine", ENGINES)
@@ -104,12 +122,19 @@ def test_papers_without_claims(league: Path, engine: str) -> None:
 def test_every_canned_query_says_what_it_answers_and_is_tested() -> None:
     queries = canned_queries()
     assert sorted(queries) == sorted(["who-beats", "leaderboard", "most-beaten", "methods-per-organization",
-                                      "contradictions", "papers-without-claims", "unreviewed-claims"])
+                                      "conflicts", "papers-without-claims", "sota", "unreviewed-claims"])
     # unreviewed-claims is tested on a curated build: tests/unit/test_curation.py
     for query in queries.values():
         assert len(query.description) > 20 and not query.description.startswith("#")
     assert list(queries["who-beats"].params) == ["method"]
-    assert all(not q.params for name, q in queries.items() if name != "who-beats")
+    assert (list(queries["sota"].params), queries["sota"].optional) == (["benchmark", "date"], {"date"})
+    assert all(not q.params for name, q in queries.items() if name not in ("who-beats", "sota"))
+    check_params(queries["sota"], {"benchmark": "COCO"})  # the date may be left out, the benchmark not
+    with pytest.raises(InputError, match="sota needs --param benchmark=VALUE"):
+        check_params(queries["sota"], {"date": "2024-01-01"})
+    for wrong in ("yesterday", "2024-1-1", "2024-01"):  # no silent empty answer for a date of another shape
+        with pytest.raises(InputError, match=f"--param date='{wrong}' is not of the form YYYY-MM-DD"):
+            check_params(queries["sota"], {"benchmark": "COCO", "date": wrong})
 
 
 # ---------------------------------------------------------------------------------------------
@@ -267,7 +292,7 @@ BAD_SPARQL = "SELECT ?x WHERE {\n  ?x ?y ?z\n}\nLIMIT x"  # both parsers point a
     ("bad_sparql_inline", "<query>:4: not valid SPARQL"),
     ("bad_sparql_file", "{tmp}/bad.rq:4: not valid SPARQL"),
     ("missing_rq_file", "{tmp}/missing.rq: no such file"),
-    ("unknown_canned", "nope: no such canned query; known: contradictions, leaderboard"),
+    ("unknown_canned", "nope: no such canned query; known: conflicts, leaderboard"),
     ("missing_param", "{canned}: who-beats needs --param method=VALUE"),
     ("bad_param", "--param method: expected KEY=VALUE"),
     ("no_query", "kgraph query: give GRAPH and either a query"),

@@ -1,13 +1,13 @@
-// The explorer's behaviour: filters, search focus, the big-graph starting view, tooltips, the
-// side panel and the leaderboard. Positions come from Python (each group's shape) and
-// arrange.js (where the groups of a view go); physics stays off.
+// The explorer's behaviour: filters, search focus, the big-graph starting view, tooltips and the
+// side panel. Positions come from Python (each group's shape) and arrange.js (where the groups of
+// a view go); physics stays off.
 //
-// Other scripts (table.js, share.js, ...) are plugins: each pushes a function onto
-// window.kgPlugins, which is called with the `kg` object below before the first view is drawn.
-// They listen to kg.on("view", fn) (the filters changed and the view was computed again; fn gets
-// it), kg.on("fit", fn) (the canvas was re-fitted) and kg.on("state", fn) (anything kept in the
-// URL changed), change filters with kg.setFilters({...}), and add a condition of their own on the
-// claims to kg.filters (then kg.setFilters({}) to apply it).
+// Other scripts (table.js, share.js, timeline.js, leaderboard.js) are plugins: each pushes a
+// function onto window.kgPlugins, which is called with the `kg` object below before the first view
+// is drawn. They listen to kg.on("view", fn) (the filters changed and the view was computed again;
+// fn gets it), kg.on("fit", fn) (the canvas was re-fitted) and kg.on("state", fn) (anything kept in
+// the URL changed), change filters with kg.setFilters({...}), add a condition of their own on the
+// claims to kg.filters (then kg.setFilters({}) to apply it), and draw with kg.element and kg.button.
 //
 // Safety: no HTML is ever parsed from a string here. Names are set with textContent or drawn on
 // the canvas as text; cards are cloned from the page's inert <template> elements, which Jinja
@@ -22,9 +22,6 @@
     unclaimed: byId("kg-unclaimed"), showAll: byId("kg-show-all"), expand: byId("kg-expand"),
   };
   const MAX_PANEL_CLAIMS = 40;
-  const BOARD_ROWS_ALL = 5;
-  const BOARD_ROWS_ONE = 100;
-  const BOARD_OPEN = 6; // benchmark tables open at first, the busiest ones
   const FIT_PAD = { x: 16, top: 16, bottom: 40 }; // screen pixels kept free around a view (the status line at the bottom)
   const FIT_MAX_SCALE = 1;
   const READABLE_TRIED = 200; // groups tried for a readable view, busiest first
@@ -56,6 +53,8 @@
     on: (name, fn) => { if (!listeners.has(name)) listeners.set(name, []); listeners.get(name).push(fn); },
     emit: (name, value) => (listeners.get(name) || []).forEach((fn) => fn(value)),
     setFilters: (values) => { Object.assign(state, values); syncControls(); apply(true); },
+    apply: (fit) => apply(fit), element: (...args) => element(...args), button: (...args) => button(...args),
+    focusOn: (id) => focusOn(id), setBenchmark: (id) => setBenchmark(id),
   };
 
   function passes(claim, index) {
@@ -161,7 +160,6 @@
     edges.update(relabelled);
     hideTip();
     renderStatus();
-    renderBoard();
     renderDetails();
     renderLargeControls();
     byId("kg-empty").hidden = current.methods.size > 0;
@@ -281,74 +279,6 @@
     renderDetails();
   }
 
-  // --- the leaderboard -----------------------------------------------------------------------
-
-  function rankings(live) {
-    const perBenchmark = new Map(); // benchmark -> method -> {beats: Set, beatenBy: Set}
-    claims.forEach((claim, i) => {
-      if (!live[i] || !claim.benchmark) return;
-      if (!perBenchmark.has(claim.benchmark)) perBenchmark.set(claim.benchmark, { claims: 0, methods: new Map() });
-      const board = perBenchmark.get(claim.benchmark);
-      board.claims += 1;
-      for (const id of [claim.winner, claim.loser]) {
-        if (!board.methods.has(id)) board.methods.set(id, { beats: new Set(), beatenBy: new Set() });
-      }
-      board.methods.get(claim.winner).beats.add(claim.loser);
-      board.methods.get(claim.loser).beatenBy.add(claim.winner);
-    });
-    return perBenchmark;
-  }
-
-  function boardTable(board, limit) {
-    const rows = Array.from(board.methods, ([id, r]) => ({ id, wins: r.beats.size, losses: r.beatenBy.size }));
-    rows.sort((a, b) => b.wins - a.wins || a.losses - b.losses
-      || methods.get(a.id).label.localeCompare(methods.get(b.id).label));
-    const table = element("table");
-    const head = table.createTHead().insertRow();
-    [["#", "n"], ["Method", ""], ["Beats", "n"], ["Loses", "n"]].forEach(([text, cls]) => head.append(element("th", cls, text)));
-    const body = table.createTBody();
-    let rank = 0;
-    rows.slice(0, limit).forEach((row, i) => {
-      const previous = rows[i - 1];
-      if (!previous || previous.wins !== row.wins || previous.losses !== row.losses) rank = i + 1;
-      const tr = body.insertRow();
-      tr.dataset.method = row.id;
-      tr.insertCell().textContent = rank;
-      tr.insertCell().append(button(methods.get(row.id).label, () => focusOn(row.id), "link"));
-      tr.insertCell().textContent = row.wins;
-      tr.insertCell().textContent = row.losses;
-      tr.cells[0].className = tr.cells[2].className = tr.cells[3].className = "n";
-    });
-    return { table, more: Math.max(0, rows.length - limit) };
-  }
-
-  function renderBoard() {
-    const target = byId("kg-board");
-    target.replaceChildren();
-    const perBenchmark = rankings(current.live);
-    const order = state.benchmark ? [state.benchmark].filter((b) => perBenchmark.has(b))
-      : Array.from(perBenchmark.keys()).sort((a, b) => perBenchmark.get(b).claims - perBenchmark.get(a).claims
-        || benchmarkLabel.get(a).localeCompare(benchmarkLabel.get(b)));
-    if (!order.length) {
-      target.append(element("p", "muted", "No claim naming a benchmark passes the filters."));
-      return;
-    }
-    order.forEach((id, i) => {
-      const board = perBenchmark.get(id);
-      const { table, more } = boardTable(board, state.benchmark ? BOARD_ROWS_ONE : BOARD_ROWS_ALL);
-      const details = element("details");
-      details.dataset.benchmark = id;
-      details.open = Boolean(state.benchmark) || i < BOARD_OPEN;
-      const summary = element("summary", "", `${benchmarkLabel.get(id)} (${board.claims} claim${board.claims === 1 ? "" : "s"})`);
-      details.append(summary, table);
-      if (more) {
-        details.append(state.benchmark ? document.createTextNode(`and ${more} more`)
-          : button(`${more} more: filter on ${benchmarkLabel.get(id)}`, () => setBenchmark(id), "link"));
-      }
-      target.append(details);
-    });
-  }
-
   // --- actions -------------------------------------------------------------------------------
 
   function focusOn(id) {
@@ -436,6 +366,7 @@
   // --- the network ---------------------------------------------------------------------------
 
   let network = null;
+  kg.edges = edges; // a plugin may restyle arrows (timeline.js: conflicts)
   (window.kgPlugins || []).forEach((plugin) => plugin(kg));
   syncControls();
   apply(false); // set what is hidden before vis draws anything
