@@ -87,9 +87,6 @@ def chromium() -> Iterator[object]:
     reason = skip_reason()
     if reason:
         pytest.skip(reason)
-    if _LAUNCHED:
-        yield _LAUNCHED[0]
-        return
     from playwright.sync_api import sync_playwright
 
     if _LAUNCHED.browser is None:
