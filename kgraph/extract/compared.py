@@ -77,6 +77,9 @@ def compared_names(doc: Doc, start: int, sent: Span, fronted: bool) -> list[Span
                 break
             j = going_on
             continue
+        if lower in {"that", "those"} and j + 1 < sent.end and doc[j + 1].lower_ == "of":
+            j += 2  # "2.4% lower than that of X"
+            continue
         if lower == ")" or lower in OBJECT_ENDS:  # "(3.12 vs. 3.80) and a higher CLAP score"; "the baseline by 91%"
             break
         if not names and (lower in SKIP_BEFORE_NAMES or lower in LIST_JOINERS) and skipped < 6:
@@ -104,6 +107,8 @@ def _list_goes_on(doc: Doc, j: int, sent: Span, last: Span) -> int | None:
         return after  # "SegFormer-B5 and the recent Mask2Former"
     if lower in LIST_JOINERS or lower in METHOD_HEADS and j == last.end:
         return j + 1  # "Medusa decoding and ...": the name is Medusa
+    if j == last.end and doc[j].is_lower and doc[j].is_alpha and j + 1 < sent.end and doc[j + 1].lower_ in {"and", "or"}:
+        return j + 1  # "the LOSS attack and X": a noun after a name, then the next name
     if lower == "by":
         return margin_then_name(doc, j + 1, sent)  # "outperforms X by 2.3% and Y by 1.1%"
     return None
