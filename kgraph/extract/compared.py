@@ -82,11 +82,11 @@ def compared_names(doc: Doc, start: int, sent: Span, fronted: bool) -> list[Span
             continue
         if lower == ")" or lower in OBJECT_ENDS:  # "(3.12 vs. 3.80) and a higher CLAP score"; "the baseline by 91%"
             break
-        if not names and (lower in SKIP_BEFORE_NAMES or lower in LIST_JOINERS) and skipped < 6:
+        if (lower in SKIP_BEFORE_NAMES or lower in LIST_JOINERS) and skipped < 6:  # no name yet, from here on
             skipped += 1
             j += 1
             continue
-        if not names and (token.is_lower or token.text in {",", "(", "%", ":", "—", "–"} or token.like_num) and skipped < MAX_SKIPPED:
+        if (token.is_lower or token.text in {",", "(", "%", ":", "—", "–"} or token.like_num) and skipped < MAX_SKIPPED:
             skipped += 1  # descriptive words before the first name ("complex segmentation models such as", "2.5 for")
             j += 1
             continue
