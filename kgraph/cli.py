@@ -8,7 +8,6 @@ import gc
 import json
 import os
 import sys
-import threading
 import time
 from collections.abc import Iterator, Sequence
 from pathlib import Path
@@ -175,32 +174,9 @@ def cmd_export(args: argparse.Namespace) -> int:
     return 0
 
 
-@contextlib.contextmanager
-def _time_limit(seconds: float, source: str) -> Iterator[None]:
-    """Stop this process (exit status 2, one line) if the block runs longer than ``seconds`` (0: no
-    limit). Ending the process is what really stops a query: the engines cannot be interrupted
-    (Oxigraph runs it without holding the GIL, so this timer's thread runs meanwhile)."""
-    if not seconds:
-        yield
-        return
-
-    def stop() -> None:
-        sys.stderr.write(f"kgraph: error: {source}: the query ran longer than {seconds:g} s and was stopped "
-                         "(--timeout SECONDS to change the limit, 0 for none)\n")
-        sys.stderr.flush()
-        os._exit(2)
-
-    timer = threading.Timer(seconds, stop)
-    timer.daemon = True
-    timer.start()
-    try:
-        yield
-    finally:
-        timer.cancel()
-
-
 def cmd_query(args: argparse.Namespace) -> int:
     from kgraph.query.results import format_result, terminal_width
+    from kgraph.query.limit import time_limit
     from kgraph.query.sparql import bound_query, canned_queries, canned_query, check_params, query_graph, read_query
 
     if args.list:
@@ -225,7 +201,7 @@ def cmd_query(args: argparse.Namespace) -> int:
     if args.print_query:
         sys.stdout.write(bound_query(text, params))
         return 0
-    with _time_limit(args.timeout, source):
+    with time_limit(args.timeout, source):
         result = query_graph(args.graph, text, source, params, args.engine)
     sys.stdout.write(format_result(result, args.format, terminal_width()))
     return 0

@@ -18,7 +18,6 @@ from pathlib import Path
 import httpx
 import pytest
 import rdflib
-from browser import LAUNCH_ARGS  # the chromium fixture comes from conftest.py (one browser per session)
 
 from kgraph import cli
 from kgraph.curate.decisions import read_decisions
