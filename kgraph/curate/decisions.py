@@ -158,7 +158,7 @@ def _check_split(d: Decision) -> None:
         raise ValueError(f"'split_as' is for correct, not {d.action}")
     if "same_as" in d.set:
         raise ValueError("'split_as' and 'same_as' cannot be given together (a split or a merge)")
-    label = normalize_name(d.set["split_as"] or "")
+    label = normalize_name(d.set["split_as"])
     if not label:
         raise ValueError("'split_as' must hold a letter or a digit")
     if label == normalize_name(d.set.get("name") or d.name or ""):
