@@ -21,7 +21,7 @@ from kgraph.schema import MENTION_FIELDS
 
 # Fields left out of the JSON while unset: a line or cache entry written before they existed, or a
 # fact nobody curated, reads and writes the same bytes.
-_OMITTED_WHEN_NONE = frozenset({"curation"})
+_OMITTED_WHEN_NONE = frozenset({"curation", "split_as"})
 
 
 def _plain(value: Any) -> Any:
@@ -158,6 +158,9 @@ class Mention:
     aliases: list[str] = field(default_factory=list)
     family: str | None = None  # the broader benchmark or metric it is a variant of (ImageNet for ImageNet-1K)
     curation: Curation | None = None
+    # The entity the name means in this paper, when a curator split it off from what the same name
+    # means in other papers ("SD": speculative decoding there, "Stable Diffusion" here).
+    split_as: str | None = None
 
 
 @dataclass
@@ -205,8 +208,15 @@ class Extraction:
         names += [[kind, long] for kind, _, long in defined if (kind, normalize_name(long)) not in named]
         families = [[m.kind, m.name, m.family] for m in mentions if m.family]
         names += [[kind, family] for kind, _, family in families]
+        splits = {(m.kind, normalize_name(m.name)): [m.kind, m.name, m.split_as] for m in mentions if m.split_as}
+        if splits:  # the split name counts as its label here, and no alias of it joins it to another entity
+            labels = {where: label for where, (_, _, label) in splits.items()}
+            names = [[kind, labels.get((kind, normalize_name(name)), name)] for kind, name in names]
+            aliases = [[kind, a, b] for kind, a, b in aliases
+                       if (kind, normalize_name(a)) not in splits and (kind, normalize_name(b)) not in splits]
+            defined = [d for d in defined if (d[0], normalize_name(d[1])) not in splits]
         return Names(self.paper_key, names, aliases + defined, [[claim.winner, claim.loser] for claim in self.claims],
-                     families)
+                     families, list(splits.values()))
 
     def _defined_abbreviations(self, names: list[list[str]], aliases: list[list[str]]) -> list[list[str]]:
         """[kind, short, long] for each name that is an abbreviation the paper defines, not yet linked to
@@ -249,9 +259,12 @@ class Names:
     aliases: list[list[str]]  # [kind, name, other name] that the paper states are one
     claims: list[list[str]]  # [winner, loser] as written
     families: list[list[str]] = field(default_factory=list)  # [kind, name, the family it is a variant of]
+    splits: list[list[str]] = field(default_factory=list)  # [kind, name, the entity a curator said it means here]
 
     def to_json(self) -> str:
-        return json.dumps([self.paper_key, self.names, self.aliases, self.claims, self.families], ensure_ascii=False)
+        """Names without splits (all a machine extraction has) are written as before splits existed."""
+        return json.dumps([self.paper_key, self.names, self.aliases, self.claims, self.families,
+                           *([self.splits] if self.splits else [])], ensure_ascii=False)
 
     @classmethod
     def from_json(cls, text: str) -> Names:

@@ -4,7 +4,9 @@ Names are one entity when they normalise alike (case, hyphens, spaces), when a p
 one as the abbreviation of the other ("Skeleton Sequence Learning (SSL)"), or when they differ
 by a typo (a fuzzy match on long names whose digits agree). An acronym that different papers
 expand differently ("SSL" as two different things) is linked to an expansion only inside the
-paper that defines it, so that unrelated methods are not fused through a shared acronym.
+paper that defines it, so that unrelated methods are not fused through a shared acronym. A name
+a curator split (``Names.splits``: this paper's "SD" is Stable Diffusion) is bound the same way,
+inside its paper only, to the entity of the label the curator gave.
 """
 
 from __future__ import annotations
@@ -184,6 +186,7 @@ class NameTally:
         self.pairs: Counter[tuple[str, str, str, str]] = Counter()  # (paper, kind, short key, long key)
         self.papers: dict[str, Counter[str]] = defaultdict(Counter)  # "kind\tkey" -> keys of the papers naming it
         self.families: dict[str, Counter[str]] = defaultdict(Counter)  # "kind\tkey" -> keys of its family
+        self.splits: Counter[tuple[str, str, str, str]] = Counter()  # (paper, kind, key, key of the label it means)
 
     def add(self, names: Names) -> None:
         self._count(names, 1)
@@ -208,15 +211,20 @@ class NameTally:
             if short_key and long_key:
                 _add(self.expansions, (kind, short_key), long_key, step)
                 _add_one(self.pairs, (names.paper_key, kind, short_key, long_key), step)
+        for kind, name, label in names.splits:
+            _add_one(self.splits, (names.paper_key, kind, normalize_name(name), normalize_name(label)), step)
 
     def to_json(self) -> str:
         return json.dumps([self.forms, [[*k, c] for k, c in self.expansions.items()],
-                           [[*k, n] for k, n in self.pairs.items()], self.papers, self.families], ensure_ascii=False)
+                           [[*k, n] for k, n in self.pairs.items()], self.papers, self.families,
+                           [[*k, n] for k, n in self.splits.items()]], ensure_ascii=False)
 
     @classmethod
     def from_json(cls, text: str) -> NameTally:
-        """A tally as ``to_json`` wrote it (raises ValueError, TypeError or KeyError if it is not one)."""
-        forms, expansions, pairs, papers, families = json.loads(text)
+        """A tally as ``to_json`` wrote it, or as it did before splits (raises ValueError, TypeError or
+        KeyError if it is not one)."""
+        forms, expansions, pairs, papers, families, *rest = json.loads(text)
+        (splits,) = rest or [[]]
         tally = cls()
         for table, saved in ((tally.forms, forms), (tally.papers, papers), (tally.families, families)):
             for name, counts in saved.items():
@@ -224,6 +232,7 @@ class NameTally:
         for kind, short_key, counts in expansions:
             tally.expansions[(kind, short_key)] = Counter(counts)
         tally.pairs.update({(paper, kind, short_key, long_key): n for paper, kind, short_key, long_key, n in pairs})
+        tally.splits.update({(paper, kind, key, label_key): n for paper, kind, key, label_key, n in splits})
         return tally
 
     def papers_naming(self, keys: Iterable[tuple[str, str]]) -> set[str]:
@@ -244,6 +253,8 @@ class NameTally:
                 finders[kind].union(short_key, long_key)
             else:  # ambiguous acronym: bind it to this paper's expansion only
                 local[(paper_key, kind, short_key)] = long_key
+        for paper_key, kind, key, label_key in sorted(self.splits):  # a curator's split: bound likewise, never joined
+            local[(paper_key, kind, key)] = label_key
 
         for kind, finder in finders.items():
             for a, b in _fuzzy_pairs(list(finder.parent)):

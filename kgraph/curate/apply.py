@@ -136,6 +136,8 @@ def _corrected(d: Decision, fact: Fact, stamp: Curation) -> Fact | str:
     original = {key: getattr(fact, key) for key, value in values.items() if getattr(fact, key) != value}
     if same_as and same_as not in fact.aliases:
         original["aliases"] = "; ".join(fact.aliases)
+    if "split_as" in original:  # a split: the machine took the name to mean what it means elsewhere
+        original["entity"] = original.pop("split_as") or fact.name
     if not original:
         return dataclasses.replace(fact, curation=stamp)
     fixed = dataclasses.replace(fact, **values, curation=dataclasses.replace(stamp, status="corrected", original=original))

@@ -5,9 +5,10 @@ A decision names its paper (``paper``: the paper's node id, ``title`` beside it)
 extractor stated it (``winner``/``loser``, or ``name``; ``benchmark``/``metric`` to tell a claim
 made once per benchmark apart) and its evidence span (``field``, ``start``, ``end``): what still
 finds the fact after a rebuild, ``--update`` or an extractor upgrade (``kgraph.curate.apply``).
-``action`` is accept, reject, correct (``set``: the curated values) or add (``set``: the missed
-fact; the span is its evidence). ``curator`` and ``at`` say who and when. Later lines override
-earlier ones about the same fact, so the file is a log that a review page only appends to.
+``action`` is accept, reject, correct (``set``: the curated values, for a mention also a merge,
+``same_as``, or a split, ``split_as``) or add (``set``: the missed fact; the span is its evidence).
+``curator`` and ``at`` say who and when. Later lines override earlier ones about the same fact, so
+the file is a log that a review page only appends to.
 """
 
 from __future__ import annotations
@@ -32,7 +33,9 @@ CLAIM = "claim"
 FACTS = (CLAIM, *MENTION_FIELDS)
 FIELDS = ("abstract", "title")
 CLAIM_VALUES = ("winner", "loser", "benchmark", "metric", "margin")  # what ``set`` may give a claim
-MENTION_VALUES = ("name", "kind", "same_as")  # and a mention (same_as: merge with the entity of that name)
+# And what it may give a mention: same_as merges it with the entity of that name; split_as says that in
+# this paper its name means another entity than elsewhere, the one of that label.
+MENTION_VALUES = ("name", "kind", "same_as", "split_as")
 # Every key a line may hold, in the order it is written.
 KEYS = ("action", "paper", "title", "fact", "winner", "loser", "benchmark", "metric", "name", "field", "start", "end",
         "set", "curator", "at", "note")
@@ -143,8 +146,23 @@ def _check(d: Decision) -> None:
         raise ValueError("a correction needs 'set' (the curated values)")
     if d.action in ("accept", "reject") and d.set:
         raise ValueError(f"'set' is for correct and add, not {d.action}")
-    if emptied := [k for k in (*required, "kind") if k in d.set and not d.set[k]]:
+    if emptied := [k for k in (*required, "kind", "split_as") if k in d.set and not d.set[k]]:
         raise ValueError(f"'set' cannot make {emptied[0]!r} empty")
+    if "split_as" in d.set:
+        _check_split(d)
+
+
+def _check_split(d: Decision) -> None:
+    """A split is a correction naming another entity than the merge or the name it is split from."""
+    if d.action != "correct":
+        raise ValueError(f"'split_as' is for correct, not {d.action}")
+    if "same_as" in d.set:
+        raise ValueError("'split_as' and 'same_as' cannot be given together (a split or a merge)")
+    label = normalize_name(d.set["split_as"])
+    if not label:
+        raise ValueError("'split_as' must hold a letter or a digit")
+    if label == normalize_name(d.set.get("name") or d.name or ""):
+        raise ValueError("'split_as' must name another entity than the mention's name")
 
 
 def read_decisions(path: str | os.PathLike[str]) -> list[Decision]:

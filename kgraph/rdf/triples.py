@@ -25,7 +25,7 @@ from kgraph.rdf.terms import (Term, _decimal, _hashed_iri, _integer, _node, _num
 from kgraph.schema import ENTITY_KINDS, MENTION_ROLES, PAPER_TYPE
 
 # The values of a fact a curator may correct: the machine's is kept as kg:machineWinner and so on.
-MACHINE_VALUES = ("winner", "loser", "benchmark", "metric", "margin", "name", "kind", "aliases")
+MACHINE_VALUES = ("winner", "loser", "benchmark", "metric", "margin", "name", "kind", "aliases", "entity")
 
 Triples = set[tuple[ox.NamedNode, ox.NamedNode, Term]]
 
