@@ -282,6 +282,11 @@ class NameTally:
             retired.update({old: by_key[(kind, clusters[root][0])] for old, root in retired_to.items()})
         self._link_families(entities, by_key)
         resolved_local = {k: by_key[(k[1], long_key)] for k, long_key in local.items()}
+        for (_, kind, key), entity_id in resolved_local.items():  # "SD" names Stable Diffusion in some paper:
+            said = forms[f"{kind}\t{key}"]                       # searching for "SD" should find it too
+            entity = entities[entity_id]
+            if said and (form := _pick_label(said)) != entity.label and form not in entity.aliases:
+                entity.aliases = sorted([*entity.aliases, form])
         return Resolution(entities, by_key, resolved_local, _registered(registry, entities, by_key, retired))
 
     def _link_families(self, entities: dict[str, Entity], by_key: dict[tuple[str, str], str]) -> None:

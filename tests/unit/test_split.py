@@ -168,6 +168,9 @@ def test_a_split_binds_the_name_in_its_paper_and_keeps_the_tally_format():
     resolution = resolve([one, two, Extraction("c", baselines=[mention("stable diffusion")])])
     assert resolution.entity_id("method", "SD", "a") != resolution.entity_id("method", "SD", "b") \
         == resolution.entity_id("method", "Stable Diffusion", "c")  # the label's entity, wherever it is named
+    split_entity = resolution.entities[resolution.entity_id("method", "SD", "b")]
+    assert "SD" in split_entity.aliases  # a search for "SD" finds what it names in paper b too
+    assert resolution.entities[resolution.entity_id("method", "SD", "a")].aliases == []
     tally = NameTally()
     tally.add(one.names())
     assert json.loads(one.names().to_json()) == json.loads(one.names().to_json())[:5]  # no splits: as before
