@@ -7,8 +7,8 @@ names replaced by generated ones drawn from pools that grow with the corpus), so
 distinct methods and benchmarks grows as it does in real listings. Every figure comes from this
 one run: throughput of ``kgraph build`` with ``--jobs 1`` and ``--jobs 2``, peak memory of the
 whole process tree (proportional set sizes), store and Turtle sizes, and the time to bring a
-build up to date after 1% new papers arrive, against the full build: once as a rebuild of the
-grown input, once as ``--update`` with the new listing alone.
+build up to date: with nothing new (``no-op``), and after 1% new papers arrive, against the full
+build: once as a rebuild of the grown input, once as ``--update`` with the new listing alone.
 
 Two figures bound the speedup of ``--jobs 2``: ``ceiling``, two copies of a pure-Python loop
 against one, taken just before the builds (what the machine's two cores give at that moment),
@@ -145,7 +145,8 @@ def main() -> int:
     args.work.mkdir(parents=True, exist_ok=True)
     print(f"{'papers':>8} {'jobs1/s':>8} {'jobs2/s':>8} {'speedup':>7} {'ceiling':>7} {'bound':>7} {'cpu 2/1':>7} "
           f"{'peak MiB':>9} {'store MiB':>9} "
-          f"{'ttl MiB':>8} {'full s':>7} {'+1% s':>7} {'+1%/full':>8} {'update s':>8} {'upd/full':>8}", flush=True)
+          f"{'ttl MiB':>8} {'full s':>7} {'no-op s':>7} {'+1% s':>7} {'+1%/full':>8} {'update s':>8} {'upd/full':>8}",
+          flush=True)
     first_rate = None
     for count in args.sizes:
         corpus = args.work / f"corpus-{count}.jsonl"
@@ -159,6 +160,7 @@ def main() -> int:
             seconds, peaks[jobs], cpu[jobs] = run_build([str(corpus), "-o", str(out), "--jobs", str(jobs)])
             rates[jobs] = count / seconds
         full = count / rates[2]
+        noop, _, _ = run_build([str(corpus), "-o", str(args.work / f"out-{count}-j2"), "--jobs", "2"])  # nothing new
         new = generate(max(1, count // 100), seed=count + 1, offset=count)
         # A day's listing, two ways: the whole grown input rebuilt, or the new listing added with --update.
         write_jsonl(corpus, records + new)
@@ -172,7 +174,7 @@ def main() -> int:
         print(f"{count:>8} {rates[1]:>8.1f} {rates[2]:>8.1f} {rates[2] / rates[1]:>6.2f}x {ceiling:>6.2f}x "
               f"{bound:>6.2f}x {cpu[2] / cpu[1]:>7.2f} "
               f"{max(peaks.values()) / 2**20:>9.0f} {size(out / '.kgraph' / 'store') / 2**20:>9.1f} "
-              f"{size(out / 'graph.ttl') / 2**20:>8.1f} {full:>7.1f} {grown:>7.1f} {grown / full:>7.1%} "
+              f"{size(out / 'graph.ttl') / 2**20:>8.1f} {full:>7.1f} {noop:>7.1f} {grown:>7.1f} {grown / full:>7.1%} "
               f"{update:>8.1f} {update / full:>7.1%}", flush=True)
     print(f"throughput at {args.sizes[-1]} vs {args.sizes[0]} (jobs 1): {rates[1] / first_rate:.2f}")
     return 0
