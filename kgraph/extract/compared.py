@@ -19,7 +19,7 @@ from spacy.tokens import Doc, Span
 from kgraph.extract.evidence import sentences
 from kgraph.extract.names import is_generic, name_at, names_in
 from kgraph.extract.rules import words
-from kgraph.extract.triggers import trigger_at
+from kgraph.extract.triggers import named_then_by, trigger_at
 
 if TYPE_CHECKING:
     from kgraph.extract.claims import Comparison
@@ -141,11 +141,12 @@ def _plain_method_at(doc: Doc, j: int, sent: Span) -> Span | None:
 
 
 def _name_within(doc: Doc, j: int, sent: Span, reach: int) -> int | None:
-    """Where a name starts within ``reach`` tokens from ``j``, past lower-case words only, else None."""
+    """Where a name starts within ``reach`` tokens from ``j``, past lower-case words that open no
+    comparison of their own, else None."""
     for k in range(j, min(sent.end, j + reach)):
         if name_at(doc, k, allow_title=True) is not None:
             return k
-        if not doc[k].is_lower:
+        if not doc[k].is_lower or trigger_at(doc, k, sent) is not None:
             return None
     return None
 
@@ -175,14 +176,8 @@ def margin_then_name(doc: Doc, j: int, sent: Span) -> int | None:
     while k < sent.end and doc[k].lower_ in {"and", ","}:
         k += 1
     if k < sent.end and doc[k].lower_ in ANOTHER_OBJECT:  # "and on Y by 20.2", not "and on MATH it ..."
-        name = name_at(doc, k + 1, allow_title=True) if k + 1 < sent.end else None
-        return k + 1 if name is not None and name.end < sent.end and doc[name.end].lower_ == "by" else None
-    for k in range(k, min(sent.end, k + 4)):  # "and the domain-adversarial baseline Y", not "and outperforms Y"
-        if name_at(doc, k, allow_title=True) is not None:
-            return k
-        if not doc[k].is_lower or trigger_at(doc, k, sent) is not None:
-            return None
-    return None
+        return k + 1 if named_then_by(doc, k + 1, sent) else None
+    return _name_within(doc, k, sent, 4)  # "and the domain-adversarial baseline Y", not "and outperforms Y"
 
 
 def _combined(doc: Doc, name: Span, sent: Span) -> Span:

@@ -58,7 +58,7 @@ def trigger_at(doc: Doc, k: int, sent: Span) -> tuple[int, str] | None:
     if lower.startswith(WIN_STEMS) and not (k > sent.start and doc[k - 1].lower_ in {"or", "and"} and k > sent.start + 1
                                             and doc[k - 2].lower_.startswith("match")):
         return k + 1, "verb"
-    if lower in OVER_WORDS and (nxt in {"over", "upon"} or nxt == "on" and _named_then_by(doc, k + 2, sent)):
+    if lower in OVER_WORDS and (nxt in {"over", "upon"} or nxt == "on" and named_then_by(doc, k + 2, sent)):
         return k + 2, "over"  # "improves over X", "improving on X by 2.6"
     if lower == "ahead" and nxt == "of":  # "ahead of X by 4.3 points"
         return k + 2, "over"
@@ -85,7 +85,7 @@ def trigger_at(doc: Doc, k: int, sent: Span) -> tuple[int, str] | None:
     return None
 
 
-def _named_then_by(doc: Doc, j: int, sent: Span) -> bool:
+def named_then_by(doc: Doc, j: int, sent: Span) -> bool:
     """Does a name at ``j`` come with its margin ("on MOTRv2 by 2.6"), not a place ("on COCO, ...")?"""
     name = name_at(doc, j, allow_title=True) if j < sent.end else None
     return name is not None and name.end < sent.end and doc[name.end].lower_ == "by"
