@@ -46,6 +46,7 @@ class Comparison:
     wins: bool
     kind: str  # verb (outperforms), over (gains over), than, compared (compared to, versus), at-least, hedge
     fronted: bool  # the sentence opens with it: "Compared with X, our method ..."
+    until: int  # where the sentence's next trigger stands (named object or not), else the sentence's end
     agent: int | None = None  # where the winner starts when the subject loses: "X is outperformed by / lags behind <agent>"
 
 
@@ -56,11 +57,11 @@ def find_comparisons(doc: Doc) -> list[Comparison]:
     antecedents = find_antecedents(doc)
     in_metric = {i for span in metric_spans for i in range(span.start, span.end)}  # "exact match" is no "match"
     for sent in sentences(doc):
-        for k in range(sent.start, sent.end):
-            found = trigger_at(doc, k, sent)
-            if found is None or found[1] == "hedge" and k in in_metric:
+        found = [(k, trigger) for k in range(sent.start, sent.end) if (trigger := trigger_at(doc, k, sent))]
+        for n, (k, (start, kind)) in enumerate(found):
+            if kind == "hedge" and k in in_metric:
                 continue
-            start, kind = found
+            until = found[n + 1][0] if n + 1 < len(found) else sent.end
             opening = doc[sent.start:k]  # "Compared with X, ...", "When evaluated against X, ...", not "Our model beats X"
             fronted = k - sent.start <= 2 and not names_in(opening, allow_title=True) \
                 and not any(t.lower_ in AUTHOR_CUES for t in opening)
@@ -90,7 +91,8 @@ def find_comparisons(doc: Doc) -> list[Comparison]:
                 wins = values_say_better(doc, k, sent, any(normalize_name(s.label_) in lower_better for s in metric_spans
                                                             if sent.start <= s.start < sent.end))
             hedged = HEDGE_CONTEXT.search(sent.text.lower()) is not None and kind not in WINNING_KINDS
-            comparisons.append(Comparison(sent, k, objects, wins and not negated and not hedged, kind, fronted, agent))
+            comparisons.append(Comparison(sent, k, objects, wins and not negated and not hedged, kind, fronted, until,
+                                          agent))
     return comparisons
 
 
@@ -195,7 +197,7 @@ def _clauses(doc: Doc, comparisons: list[Comparison]) -> list[tuple[int, int, in
     bounds = []
     for comp in comparisons:
         start, end = doc[comp.trigger].idx, comp.sent.end_char
-        following = next((doc[k].idx for k in range(comp.trigger + 1, comp.sent.end) if trigger_at(doc, k, comp.sent)), end)
+        following = doc[comp.until].idx if comp.until < comp.sent.end else end
         after_objects = max([o.end_char for o in comp.objects if o.start > comp.trigger], default=start)
         cut = CLAUSE_BREAK.search(text, after_objects, following)
         bounds.append((start, cut.start() if cut else following, following))
