@@ -53,8 +53,7 @@
     on: (name, fn) => { if (!listeners.has(name)) listeners.set(name, []); listeners.get(name).push(fn); },
     emit: (name, value) => (listeners.get(name) || []).forEach((fn) => fn(value)),
     setFilters: (values) => { Object.assign(state, values); syncControls(); apply(true); },
-    apply: (fit) => apply(fit), element: (...args) => element(...args), button: (...args) => button(...args),
-    focusOn: (id) => focusOn(id), setBenchmark: (id) => setBenchmark(id),
+    apply, element, button, focusOn, setBenchmark, // function declarations below (hoisted): what plugins draw with
   };
 
   function passes(claim, index) {
