@@ -29,6 +29,7 @@ POSITIVE = pattern("positive")
 DECREASE = pattern("decrease")
 LOWER_IS_BETTER_CONTEXT = pattern("lower_is_better_context")
 SUBJECT_GAP = words("subject_gap")
+RESULT_VERBS = words("result_verbs")
 AUTHOR_CUES = words("author_cues")
 THIRD_PARTY = words("third_party")
 WINNING_KINDS = {"verb", "over", "at-least", "behind"}  # triggers that say "better" (or not worse) by themselves
@@ -106,6 +107,7 @@ def find_baselines_and_claims(doc: Doc, comparisons: list[Comparison], proposed:
                    for i in _token_range(doc, found.start(), found.end())}
     baselines: dict[str, Mention] = {}
     claims: list[Claim] = []
+    won: dict[int, tuple[Comparison, str, str]] = {}  # per sentence, the last comparison with a winner
     for comp, (clause_start, clause_end, reach) in zip(comparisons, _clauses(doc, comparisons), strict=True):
         losers = [o for o in comp.objects if normalize_name(o.text) not in own and normalize_name(o.text) not in bench_keys]
         for loser in losers:
@@ -113,8 +115,11 @@ def find_baselines_and_claims(doc: Doc, comparisons: list[Comparison], proposed:
         if not comp.wins or not losers:
             continue
         winner, source = _winner(doc, comp, own, primary, not_methods)
+        if winner is None and comp.sent.start in won and _continues(doc, won[comp.sent.start][0], comp, not_methods):
+            _, winner, source = won[comp.sent.start]  # "improves by 17% over X and by 9% over Y"
         if winner is None:
             continue
+        won[comp.sent.start] = (comp, winner, source)
         confidence = round(rule("claims", f"comparison-{comp.kind}").confidence * rule("claims", source).confidence, 3)
         loser_keys = {normalize_name(l.text) for l in losers}
         same_sentence = [c for c in comparisons if c.sent == comp.sent]
@@ -245,6 +250,15 @@ def _winner(doc: Doc, comp: Comparison, own: set[str], primary: str | None,
     return None, ""
 
 
+def _continues(doc: Doc, previous: Comparison, comp: Comparison, not_methods: set[int]) -> bool:
+    """Does ``comp`` go on with ``previous``'s subject: a few words joined by "and" or a comma, naming no
+    method ("... over X and by 9% over Y", "... than X, and 1.4x faster than Y")?"""
+    start = max([o.end for o in previous.objects if o.start > previous.trigger], default=previous.trigger + 1)
+    between = doc[start:comp.trigger]
+    return 0 < len(between) <= 8 and any(t.lower_ in {"and", ","} for t in between) \
+        and not [n for n in names_in(between, allow_title=True) if not not_methods.intersection(range(n.start, n.end))]
+
+
 def _is_own(name: str, own: set[str]) -> bool:
     """One of the paper's names, or a size or variant of one ("FooLM-7B", "FooNet-L", "Foo-VL 2B")."""
     while True:
@@ -263,12 +277,14 @@ def _is_author_cue(token: Token) -> bool:
 
 
 def _subject_before(doc: Doc, trigger: int, sent: Span, not_methods: set[int]) -> Span | None:
-    """A name that ends right before the trigger, adverbs and auxiliaries aside."""
+    """A name that ends right before the trigger, adverbs and auxiliaries aside; not the object of a verb
+    ("it improves mMOTA over X")."""
     j = trigger
     while j > sent.start and (doc[j - 1].lower_.endswith("ly") or doc[j - 1].lower_ in SUBJECT_GAP):
         j -= 1
     for name in names_in(doc[max(sent.start, j - 6):j], allow_title=True):
         if name.end == j and not is_generic(name.text) and not not_methods.intersection(range(name.start, name.end)) \
-                and not (name.start > sent.start and doc[name.start - 1].like_num):  # "a gain of 0.32 dB over": a unit
+                and not (name.start > sent.start and doc[name.start - 1].like_num  # "a gain of 0.32 dB over": a unit
+                         or name.start > sent.start and doc[name.start - 1].lower_ in RESULT_VERBS):
             return name
     return None

@@ -18,7 +18,7 @@ from spacy.tokens import Doc, Span
 
 from kgraph.extract.evidence import sentences
 from kgraph.extract.names import is_generic, name_at, names_in
-from kgraph.extract.rules import words
+from kgraph.extract.rules import pattern, words
 from kgraph.extract.triggers import named_then_by, trigger_at
 
 if TYPE_CHECKING:
@@ -34,6 +34,8 @@ LIST_JOINERS = words("list_joiners")
 BACK_REFERENCES = words("back_references")
 BACK_REFERENCE_WORDS = words("back_reference_words")
 METHOD_HEADS = words("method_heads")
+COMPARATIVE = pattern("comparative")
+NEW_CLAUSE = words("result_verbs") | words("passive_auxiliaries")
 ANOTHER_OBJECT = {"of", "on", "over"}  # "ahead of X by 4.3 and of Y by 1.2"
 VALUE = re.compile(r"^[+-]?\d+(\.\d+)?[x×%]$")  # "2.6x", "30.7%" as one token
 MARGIN_REACH = 8  # tokens of a margin before the next name: "by 5.0% success rate on HM3D and Y"
@@ -146,7 +148,7 @@ def _name_within(doc: Doc, j: int, sent: Span, reach: int) -> int | None:
     for k in range(j, min(sent.end, j + reach)):
         if name_at(doc, k, allow_title=True) is not None:
             return k
-        if not doc[k].is_lower or trigger_at(doc, k, sent) is not None:
+        if not doc[k].is_lower or trigger_at(doc, k, sent) is not None or COMPARATIVE.match(doc[k].lower_):
             return None
     return None
 
@@ -177,7 +179,12 @@ def margin_then_name(doc: Doc, j: int, sent: Span) -> int | None:
         k += 1
     if k < sent.end and doc[k].lower_ in ANOTHER_OBJECT:  # "and on Y by 20.2", not "and on MATH it ..."
         return k + 1 if named_then_by(doc, k + 1, sent) else None
-    return _name_within(doc, k, sent, 4)  # "and the domain-adversarial baseline Y", not "and outperforms Y"
+    start = _name_within(doc, k, sent, 4)  # "and the domain-adversarial baseline Y", not "and outperforms Y"
+    name = name_at(doc, start, allow_title=True) if start is not None else None
+    if name is not None and name.end < sent.end \
+            and (doc[name.end].lower_ in NEW_CLAUSE or trigger_at(doc, name.end, sent) is not None):
+        return None  # "by 2%, and Y beats Z": Y opens a clause of its own
+    return start
 
 
 def _combined(doc: Doc, name: Span, sent: Span) -> Span:

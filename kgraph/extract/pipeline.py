@@ -79,9 +79,9 @@ def build_nlp(disabled: tuple[str, ...] = ()) -> Language:
     # Keep hyphenated names whole ("ARC-Encoder", "Focus-DETR"): drop the letter-hyphen-letter infix.
     infixes = [pattern for pattern in nlp.Defaults.infixes if HYPHENS not in pattern]
     nlp.tokenizer.infix_finditer = compile_infix_regex(infixes).finditer
-    # End a sentence after names in capitals or digits ("over Qwen3-ViT. Next ...", "256K."),
-    # which spaCy keeps whole to protect abbreviations such as "U.S.".
-    suffixes = [*nlp.Defaults.suffixes, r"(?<=[A-Za-z0-9][A-Z0-9])\.$"]
+    # End a sentence after names in capitals or digits ("over Qwen3-ViT. Next ...", "256K.",
+    # "Transformer-M."), which spaCy keeps whole to protect abbreviations such as "U.S.".
+    suffixes = [*nlp.Defaults.suffixes, r"(?<=[A-Za-z0-9][A-Z0-9])\.$", r"(?<=[A-Za-z0-9]-[A-Z])\.$"]
     nlp.tokenizer.suffix_search = compile_suffix_regex(suffixes).search
     # Keep model names with digits and hyphens whole ("NTv2-500M", "Llama-3-8B"), which the infix
     # and unit rules would cut at the digits ("NTv2", "-", "500", "M").
