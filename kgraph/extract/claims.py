@@ -32,9 +32,13 @@ SUBJECT_GAP = words("subject_gap")
 RESULT_VERBS = words("result_verbs")
 AUTHOR_CUES = words("author_cues")
 THIRD_PARTY = words("third_party")
-WINNING_KINDS = {"verb", "over", "at-least", "behind"}  # triggers that say "better" (or not worse) by themselves
+WORSE = pattern("worse")
+WORSE_VERBS = words("worse_verbs")
+WINNING_KINDS = {"verb", "over", "at-least", "behind", "worse"}  # triggers that say "better" (or not worse) by themselves
 VARIANT = pattern("variant")
 CLAUSE_BREAK = pattern("clause_break")
+ALL_BENCHMARKS = pattern("all_benchmarks")
+COUNTS = {"both": 2, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9, "ten": 10}
 
 
 @dataclass
@@ -45,7 +49,7 @@ class Comparison:
     trigger: int  # token index
     objects: list[Span]
     wins: bool
-    kind: str  # verb (outperforms), over (gains over), than, compared (compared to, versus), at-least, hedge
+    kind: str  # verb (outperforms), over (gains over), than, compared (compared to, versus), at-least, behind, worse, hedge
     fronted: bool  # the sentence opens with it: "Compared with X, our method ..."
     until: int  # where the sentence's next trigger stands (named object or not), else the sentence's end
     agent: int | None = None  # where the winner starts when the subject loses: "X is outperformed by / lags behind <agent>"
@@ -73,6 +77,8 @@ def find_comparisons(doc: Doc) -> list[Comparison]:
             if kind == "verb" and passive_at(doc, k, sent) or kind == "behind":  # "X is outperformed by / lags behind Y"
                 subject_end = auxiliary_at(doc, k, sent) + (kind == "behind")  # "X is outperformed", "X (still) trails"
                 objects, agent = coordinated_before(doc, subject_end, sent), start + (kind == "verb")
+            if kind == "than" and (verb := _worse_verb(doc, k, sent)) is not None:  # "X is 1.8 BLEU worse than Y"
+                kind, objects, agent = "worse", coordinated_before(doc, verb, sent), start
             if not objects:
                 continue
             negated = any(doc[i].lower_ in NEGATIONS for i in range(max(sent.start, k - 3), k))
@@ -95,6 +101,14 @@ def find_comparisons(doc: Doc) -> list[Comparison]:
             comparisons.append(Comparison(sent, k, objects, wins and not negated and not hedged, kind, fronted, until,
                                           agent))
     return comparisons
+
+
+def _worse_verb(doc: Doc, k: int, sent: Span) -> int | None:
+    """Where "is" / "performs" stands before a "worse than" at ``k`` (its subject loses), else None."""
+    context = doc[max(sent.start, k - 4):k]
+    if not WORSE.search(context.text.lower()) or POSITIVE.search(context.text.lower()):
+        return None
+    return next((j for j in range(k - 1, max(sent.start, k - 8), -1) if doc[j].lower_ in WORSE_VERBS), None)
 
 
 def find_baselines_and_claims(doc: Doc, comparisons: list[Comparison], proposed: list[Mention], primary: str | None,
@@ -132,7 +146,8 @@ def find_baselines_and_claims(doc: Doc, comparisons: list[Comparison], proposed:
         placed = [(at, b) for at, b in _named_in(text, clause_start, clause_end, benchmarks, compared)
                   if normalize_name(b) not in loser_keys] \
             or _named_in(text, *before, benchmarks, compared) or _named_in(text, *fronted, benchmarks, compared)
-        in_clause = [b for _, b in placed]
+        in_clause = [b for _, b in placed] or _every_benchmark(doc, [(clause_start, clause_end), before, fronted],
+                                                              benchmarks)
         plain = plain_latex(text)
         margin_at, margin, per_loser, per_bench = margin_for(plain, before[0], clause_start, reach,
                                                              len(losers), len(in_clause), comp.kind == "verb")
@@ -172,6 +187,24 @@ def _one_per_key(claims: list[Claim]) -> list[Claim]:
         if key not in unique or unique[key].margin is None and c.margin is not None:
             unique[key] = c
     return sorted(unique.values(), key=lambda c: (c.evidence.start, claims.index(c)))
+
+
+def _every_benchmark(doc: Doc, ranges: list[tuple[int, int]], benchmarks: list[Mention]) -> list[str]:
+    """The benchmarks a claim "on all three datasets" is made on: every benchmark of the paper, if as
+    many as it says, else those of the one sentence that names that many; none when neither."""
+    text = text_of(doc)
+    said = next((m for start, end in ranges if (m := ALL_BENCHMARKS.search(text, start, end))), None)
+    if said is None:
+        return []
+    count = COUNTS.get(said.group("n") or said.group(2)) or (int(said.group("n")) if (said.group("n") or "").isdigit() else None)
+    every = sorted({b.name: text.find(b.name) for b in benchmarks}.items(), key=lambda item: item[1])
+    if count is None or count == len(every):
+        return [name for name, _ in every]
+    for sent in sentences(doc):
+        named = [name for name, at in every if sent.start_char <= at < sent.end_char]
+        if len(named) == count:
+            return named
+    return []
 
 
 def _named_in(text: str, start: int, end: int, mentions: list[Mention],
@@ -271,9 +304,9 @@ def _is_own(name: str, own: set[str]) -> bool:
 
 
 def _is_author_cue(token: Token) -> bool:
-    """"our method", "the proposed model", "it"; not "their method" or "existing models"."""
+    """"our method", "the proposed model", "it", a sentence's opening "Its"; not "their method" or "existing models"."""
     before = token.nbor(-1).lower_ if token.i > 0 else ""
-    return token.lower_ in AUTHOR_CUES and before not in THIRD_PARTY
+    return (token.lower_ in AUTHOR_CUES or token.lower_ == "its" and token.is_sent_start) and before not in THIRD_PARTY
 
 
 def _subject_before(doc: Doc, trigger: int, sent: Span, not_methods: set[int]) -> Span | None:

@@ -18,7 +18,7 @@ UNITS = alternation("margin_units")
 MARGIN = re.compile(
     rf"\bby\s+(?:up to |over |about |around |nearly |approximately |an average of |on average |roughly |~|at least )?"
     rf"({NUMBER}(?:\s?(?:{UNITS})(?!\w)|(?=times\b))?)"
-    rf"|(?<![\w@.])({NUMBER}(?:\s?(?:{UNITS})(?!\w))?)(?:\s+[A-Z][\w@-]*)?\s+(?:higher|lower|faster|better|fewer|less|more|larger|smaller|improvements?|"
+    rf"|(?<![\w@.])({NUMBER}(?:\s?(?:{UNITS})(?!\w))?)(?:\s+[A-Z][\w@-]*)?\s+(?:higher|lower|faster|better|worse|slower|fewer|less|more|larger|smaller|improvements?|"
     r"speed-?ups?|reductions?|gains?|increases?|boosts?|acceleration|absolute|relative|average|over|above|than)\b"
     rf"|(?:(?:up to|(?<!compared )(?<!comparison )with) ({NUMBER}\s?(?:%|x|×|times))|(?:a|an) ({NUMBER}\s?(?:x|×|times)))(?=[\s,;.)])"
     rf"|\b(?:improvements?|gains?|boosts?|increases?|speed-?ups?|reductions?|margin) of (?:up to |about |around |over |nearly )?"
