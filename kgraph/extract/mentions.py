@@ -74,32 +74,45 @@ def find_benchmarks(doc: Doc, exclude: set[str]) -> list[Mention]:
              for i in range(span.start, span.end)}
     metric_keys = {normalize_name(s.text) for s in doc.spans["metric"]}
     for sent in sentences(doc):
-        # "On X, Y and Z, FooNet achieves ...": a sentence that opens with a list of where is an evaluation
-        cued = EVAL_CUES.search(sent.text.lower()) is not None or doc[sent.start].lower_ in LIST_PREPOSITIONS
-        i = sent.start
-        while i < sent.end:
-            name = name_at(doc, i, allow_title=True)
-            if name is None or i in taken:
-                i += 1
-                continue
-            key = normalize_name(name.text)
-            if key in exclude or key in metric_keys or is_generic(name.text):
-                i = name.end
-                continue
-            after = doc[name.end].lower_ if name.end < sent.end else ""
-            before = doc[name.start - 1].lower_ if name.start > sent.start else ""
-            found_by = None
-            if BENCHMARK_SHAPE.search(name.text) and is_strong_name(name[0].text):
-                found_by = "benchmark-shape"
-            elif after in DATASET_WORDS and (is_strong_name(name[0].text) or len(name) > 1):
-                found_by = "dataset-word"
-            elif cued and _in_evaluation_list(doc, name, sent) \
-                    and (is_strong_name(name[0].text) or (DATASET_WORDS | {"tasks"}) & {t.lower_ for t in sent}):
-                found_by = "evaluation-list"
-            if found_by is not None and before not in {"our", "the proposed"} and not MODEL_SHAPE.search(name.text):
-                found.append(mention(name, "benchmark", rule("benchmarks", found_by)))
-            i = name.end
+        named = any(sent.start_char <= m.start < sent.end_char for m in found)
+        found += _named_in_sentence(doc, sent, taken, exclude | metric_keys, named)
     return _dedupe(found)
+
+
+def _named_in_sentence(doc: Doc, sent: Span, taken: set[int], not_benchmarks: set[str], named: bool) -> list[Mention]:
+    """Benchmarks of one sentence found by their shape or context; ``named`` says whether the vocabulary
+    found one there, which vouches for plain words in the same list ("On Gowalla, Yelp2018 and X")."""
+    # "On X, Y and Z, FooNet achieves ...": a sentence that opens with a list of where is an evaluation
+    cued = EVAL_CUES.search(sent.text.lower()) is not None or doc[sent.start].lower_ in LIST_PREPOSITIONS
+    found, weak = [], []
+    i = sent.start
+    while i < sent.end:
+        name = name_at(doc, i, allow_title=True)
+        if name is None or i in taken:
+            i += 1
+            continue
+        if normalize_name(name.text) in not_benchmarks or is_generic(name.text):
+            i = name.end
+            continue
+        after = doc[name.end].lower_ if name.end < sent.end else ""
+        before = doc[name.start - 1].lower_ if name.start > sent.start else ""
+        found_by = None
+        listed = cued and _in_evaluation_list(doc, name, sent)
+        if BENCHMARK_SHAPE.search(name.text) and is_strong_name(name[0].text):
+            found_by = "benchmark-shape"
+        elif after in DATASET_WORDS and (is_strong_name(name[0].text) or len(name) > 1):
+            found_by = "dataset-word"
+        elif listed and (is_strong_name(name[0].text) or (DATASET_WORDS | {"tasks"}) & {t.lower_ for t in sent}):
+            found_by = "evaluation-list"
+        if before not in {"our", "the proposed"} and not MODEL_SHAPE.search(name.text):
+            if found_by is not None:
+                found.append(mention(name, "benchmark", rule("benchmarks", found_by)))
+            elif listed and name.start - 1 not in taken:  # not the rest of a known name ("LSUN Bedroom")
+                weak.append(name)
+        i = name.end
+    if named or found:  # a list of places with one known benchmark in it: its plain words are benchmarks too
+        found += [mention(name, "benchmark", rule("benchmarks", "evaluation-list")) for name in weak]
+    return sorted(found, key=lambda m: m.start)
 
 
 def _variant_mention(span: Span, label: Span) -> Mention:
@@ -134,8 +147,8 @@ def _in_evaluation_list(doc: Doc, name: Span, sent: Span) -> bool:
     not a list item; after "and" it ends the list ("on X, Y and Z show ...").
     """
     last_item = name.start > sent.start and doc[name.start - 1].lower_ in {"and", "or"}
-    if name.end < sent.end and doc[name.end].is_lower and doc[name.end].lower_ not in DATASET_WORDS | {"and", "or"} \
-            and not last_item:
+    if name.end < sent.end and doc[name.end].is_lower \
+            and doc[name.end].lower_ not in DATASET_WORDS | {"and", "or", "tasks"} and not last_item:
         return False
     j = name.start - 1
     while j >= sent.start:
@@ -146,6 +159,9 @@ def _in_evaluation_list(doc: Doc, name: Span, sent: Span) -> bool:
             j -= 1
             continue
         if j > sent.start and doc[j - 1].i >= sent.start and name_at(doc, j, True) is None and doc[j].is_digit:
+            j -= 1
+            continue
+        if j > sent.start and doc[j - 1].lower_ == "the" and doc[j].is_lower:  # "on the held-out X", "on the challenging X"
             j -= 1
             continue
         return False
