@@ -35,6 +35,7 @@ RESULT_CONTEXT = pattern("result_context")
 COMMON_METRICS = words("common_metrics")
 METRIC_WINDOW = 4  # tokens either side of a common-word metric that may report a result on it
 RESOLUTION = pattern("resolution")
+VERSION_SUFFIX = re.compile(r"^v\d+(\.\d+)*$")  # "ScanNet v2", "LVIS v1.0": a version of the benchmark
 MODEL_NOUNS = words("group_nouns") | words("model_nouns")  # "GQA models": a kind of model, not the benchmark
 
 
@@ -66,7 +67,7 @@ def find_benchmarks(doc: Doc, exclude: set[str]) -> list[Mention]:
     never before a kind of model ("GQA models"). A resolution written after a label belongs to it
     ("ImageNet 256x256": a variant of ImageNet).
     """
-    labels = [(_with_resolution(span), span) for span in doc.spans["benchmark"]]
+    labels = [(_with_suffix(span), span) for span in doc.spans["benchmark"]]
     found = [_variant_mention(span, label) for span, label in labels
              if len(label.text) > 4 or EVAL_CUES.search(sentence_of(label).text.lower())
              and not (label.end < len(doc) and doc[label.end].lower_ in MODEL_NOUNS)]
@@ -116,14 +117,15 @@ def _named_in_sentence(doc: Doc, sent: Span, taken: set[int], not_benchmarks: se
 
 
 def _variant_mention(span: Span, label: Span) -> Mention:
-    """A vocabulary benchmark with its alias and family. For a resolution written after a label, the
+    """A vocabulary benchmark with its alias and family. For a resolution or version written after a label, the
     alias is the variant's concept if the vocabulary has it ("ImageNet 256times256" is "ImageNet
     256x256") and the family is that concept's, else the label's own ("ImageNet")."""
     found_by = rule("benchmarks", "vocabulary")
     if span is label:
         return mention(span, "benchmark", found_by, _pref_alias(label), family=families().get(label.label_))
-    width, height = RESOLUTION.match(span[-1].text).groups()[::2]
-    variant = _benchmark_labels().get(normalize_name(f"{label.label_} {width}x{height}"))
+    resolution = RESOLUTION.match(span[-1].text)
+    suffix = "{}x{}".format(*resolution.groups()[::2]) if resolution else span[-1].text
+    variant = _benchmark_labels().get(normalize_name(f"{label.label_} {suffix}"))
     family = families().get(variant, label.label_) if variant else label.label_
     return mention(span, "benchmark", found_by, [variant] if variant else [], family=family)
 
@@ -133,9 +135,11 @@ def _benchmark_labels() -> dict[str, str]:
     return {normalize_name(t.label): t.pref_label for t in load("benchmarks")}
 
 
-def _with_resolution(span: Span) -> Span:
+def _with_suffix(span: Span) -> Span:
+    """A label with the resolution or version written after it: "ImageNet 256x256", "ScanNet v2"."""
     doc = span.doc
-    if span.end < len(doc) and RESOLUTION.match(doc[span.end].text) and span[-1].whitespace_:
+    if span.end < len(doc) and span[-1].whitespace_ and \
+            (RESOLUTION.match(doc[span.end].text) or VERSION_SUFFIX.match(doc[span.end].text)):
         return doc[span.start:span.end + 1]
     return span
 
