@@ -69,7 +69,8 @@ def find_benchmarks(doc: Doc, exclude: set[str]) -> list[Mention]:
     """
     labels = [(_with_suffix(span), span) for span in doc.spans["benchmark"]]
     found = [_variant_mention(span, label) for span, label in labels
-             if len(label.text) > 4 or EVAL_CUES.search(sentence_of(label).text.lower())
+             if len(label.text) > 4 or (EVAL_CUES.search(sentence_of(label).text.lower())
+                                        or _in_opening_list(doc, label, sentence_of(label)))
              and not (label.end < len(doc) and doc[label.end].lower_ in MODEL_NOUNS)]
     taken = {i for span in [*(span for span, _ in labels), *doc.spans["model"], *doc.spans["organization"]]
              for i in range(span.start, span.end)}
@@ -108,6 +109,8 @@ def _named_in_sentence(doc: Doc, sent: Span, taken: set[int], not_benchmarks: se
         if before not in {"our", "the proposed"} and not MODEL_SHAPE.search(name.text):
             if found_by is not None:
                 found.append(mention(name, "benchmark", rule("benchmarks", found_by)))
+            elif _in_opening_list(doc, name, sent) and RESULT_CONTEXT.search(sent.text.lower()):  # "On Nordland, it improves ..."
+                found.append(mention(name, "benchmark", rule("benchmarks", "evaluation-list")))
             elif listed and name.start - 1 not in taken:  # not the rest of a known name ("LSUN Bedroom")
                 weak.append(name)
         i = name.end
@@ -145,7 +148,18 @@ def _with_suffix(span: Span) -> Span:
 
 
 def _in_evaluation_list(doc: Doc, name: Span, sent: Span) -> bool:
-    """Is the name inside a list that a preposition like "on" opens ("on FineGym, Diving48 and NTU 60")?
+    """Is the name inside a list that a preposition like "on" opens ("on FineGym, Diving48 and NTU 60")?"""
+    return _list_opener(doc, name, sent) is not None
+
+
+def _in_opening_list(doc: Doc, name: Span, sent: Span) -> bool:
+    """Is the name in the list of where that opens its sentence ("On XSum, EntRL improves ...")?"""
+    return _list_opener(doc, name, sent) == sent.start
+
+
+def _list_opener(doc: Doc, name: Span, sent: Span) -> int | None:
+    """Where the preposition ("on") or opener ("datasets such as") of the evaluation list holding the
+    name stands, else None.
 
     A name after a comma and before a verb is the subject of a new clause ("On X, RTD outperforms Y"),
     not a list item; after "and" it ends the list ("on X, Y and Z show ...").
@@ -153,12 +167,12 @@ def _in_evaluation_list(doc: Doc, name: Span, sent: Span) -> bool:
     last_item = name.start > sent.start and doc[name.start - 1].lower_ in {"and", "or"}
     if name.end < sent.end and doc[name.end].is_lower \
             and doc[name.end].lower_ not in DATASET_WORDS | {"and", "or", "tasks"} and not last_item:
-        return False
+        return None
     j = name.start - 1
     while j >= sent.start:
         text = doc[j].lower_
         if text in LIST_PREPOSITIONS or (text in LIST_OPENERS and _after_dataset_word(doc, j, sent)):
-            return True
+            return j
         if text in {",", "and", "the", "&", "(", "both", "such", "e.g.", "including"} or name_at(doc, j, True) is not None:
             j -= 1
             continue
@@ -168,8 +182,8 @@ def _in_evaluation_list(doc: Doc, name: Span, sent: Span) -> bool:
         if j > sent.start and doc[j - 1].lower_ == "the" and doc[j].is_lower:  # "on the held-out X", "on the challenging X"
             j -= 1
             continue
-        return False
-    return False
+        return None
+    return None
 
 
 def _after_dataset_word(doc: Doc, j: int, sent: Span) -> bool:
