@@ -27,6 +27,7 @@ LIST_OPENERS = words("list_openers")
 DATASET_WORDS = words("dataset_words")
 MODEL_SHAPE = pattern("model_shape")
 BENCHMARK_SHAPE = pattern("benchmark_shape")
+SPLIT_NAME = pattern("split_name", re.IGNORECASE)
 INSTITUTION_SUFFIXES = words("institution_suffixes")
 CODE_HOSTS = words("code_hosts")
 NON_OWNER_SEGMENTS = words("non_owner_segments")
@@ -93,7 +94,7 @@ def _named_in_sentence(doc: Doc, sent: Span, taken: set[int], not_benchmarks: se
         if name is None or i in taken:
             i += 1
             continue
-        if normalize_name(name.text) in not_benchmarks or is_generic(name.text):
+        if normalize_name(name.text) in not_benchmarks or is_generic(name.text) or SPLIT_NAME.match(name.text):
             i = name.end
             continue
         after = doc[name.end].lower_ if name.end < sent.end else ""
