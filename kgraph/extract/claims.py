@@ -114,7 +114,7 @@ def _worse_verb(doc: Doc, k: int, sent: Span) -> int | None:
 def find_baselines_and_claims(doc: Doc, comparisons: list[Comparison], proposed: list[Mention], primary: str | None,
                               benchmarks: list[Mention], metrics: list[Mention]) -> tuple[list[Mention], list[Claim]]:
     own = {normalize_name(n) for m in proposed for n in (m.name, *m.aliases)}
-    bench_keys = {normalize_name(b.name) for b in benchmarks}
+    not_losers = {normalize_name(m.name) for m in (*benchmarks, *metrics)}  # a metric is never a loser
     text = text_of(doc)
     not_methods = {i for m in (*benchmarks, *metrics)  # every occurrence: "an FID of 1.98, a lower FID than X"
                    for found in re.finditer(rf"(?<![\w-]){re.escape(m.name)}(?![\w-])", text)
@@ -123,7 +123,7 @@ def find_baselines_and_claims(doc: Doc, comparisons: list[Comparison], proposed:
     claims: list[Claim] = []
     won: dict[int, tuple[Comparison, str, str]] = {}  # per sentence, the last comparison with a winner
     for comp, (clause_start, clause_end, reach) in zip(comparisons, _clauses(doc, comparisons), strict=True):
-        losers = [o for o in comp.objects if normalize_name(o.text) not in own and normalize_name(o.text) not in bench_keys]
+        losers = [o for o in comp.objects if normalize_name(o.text) not in own | not_losers]
         for loser in losers:
             baselines.setdefault(normalize_name(loser.text), mention(loser, "method", rule("baselines", "comparison-object")))
         if not comp.wins or not losers:

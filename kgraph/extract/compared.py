@@ -35,6 +35,7 @@ BACK_REFERENCES = words("back_references")
 BACK_REFERENCE_WORDS = words("back_reference_words")
 METHOD_HEADS = words("method_heads")
 COMPARATIVE = pattern("comparative")
+CLAUSE_WORDS = {"while", "whereas", "although", "but", "which", "that"}  # "..., while keeping FID": no more names
 NEW_CLAUSE = words("result_verbs") | words("passive_auxiliaries")
 ANOTHER_OBJECT = {"of", "on", "over"}  # "ahead of X by 4.3 and of Y by 1.2"
 VALUE = re.compile(r"^[+-]?\d+(\.\d+)?[x×%]$")  # "2.6x", "30.7%" as one token
@@ -148,7 +149,8 @@ def _name_within(doc: Doc, j: int, sent: Span, reach: int) -> int | None:
     for k in range(j, min(sent.end, j + reach)):
         if name_at(doc, k, allow_title=True) is not None:
             return k
-        if not doc[k].is_lower or trigger_at(doc, k, sent) is not None or COMPARATIVE.match(doc[k].lower_):
+        if not doc[k].is_lower or trigger_at(doc, k, sent) is not None or COMPARATIVE.match(doc[k].lower_) \
+                or doc[k].lower_ in CLAUSE_WORDS:
             return None
     return None
 
@@ -172,6 +174,8 @@ def margin_then_name(doc: Doc, j: int, sent: Span) -> int | None:
         return None
     k = j + 1
     while k < end and doc[k].lower_ not in {"and", ","}:
+        if trigger_at(doc, k, sent) is not None:
+            return None  # "by 14% over X and by 9% over Y": a comparison of its own
         k += 1
     if k == end:  # "by 1.7% at similar FLOPs": no next name
         return None
