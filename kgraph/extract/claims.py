@@ -17,7 +17,7 @@ from spacy.tokens import Doc, Span, Token
 
 from kgraph.extract.compared import compared_names, coordinated_before, find_antecedents, referred, referred_back
 from kgraph.extract.evidence import clean_name, evidence_of, mention, sentences, text_of
-from kgraph.extract.margins import each_before, each_own, margin_for, metric_near, plain_latex, quantity
+from kgraph.extract.margins import MarginContext, each_before, each_own, margin_for, metric_near, plain_latex, quantity
 from kgraph.extract.names import is_generic, is_strong_name, name_at, names_in
 from kgraph.extract.rules import pattern, rule, words
 from kgraph.extract.triggers import auxiliary_at, lower_is_better, passive_at, trigger_at, values_say_better
@@ -149,9 +149,12 @@ def find_baselines_and_claims(doc: Doc, comparisons: list[Comparison], proposed:
         in_clause = [b for _, b in placed] or _every_benchmark(doc, [(clause_start, clause_end), before, fronted],
                                                               benchmarks)
         plain = plain_latex(text)
-        margin_at, margin, per_loser, per_bench = margin_for(plain, before[0], clause_start, reach,
-                                                             len(losers), len(in_clause), comp.kind == "verb")
-        per_loser = per_loser or each_own(plain, [(l.start_char, l.end_char) for l in losers], reach)
+        context = MarginContext(earlier=bool(earlier), next_trigger=comp.until < comp.sent.end,
+                                values_given=comp.kind == "compared" and any(_value_given(doc, l) for l in losers))
+        margin_at, margin, per_loser, per_bench = margin_for(plain, before[0], clause_start, reach, len(losers),
+                                                             len(in_clause), comp.kind == "verb", context)
+        per_loser = per_loser or each_own(plain, [(l.start_char, l.end_char) for l in losers
+                                                  if l.start >= comp.sent.start], reach)
         per_bench = per_bench or (None if per_loser else each_before(plain, clause_start, [at for at, _ in placed]))
         metric = metric_near(text, margin_at, (clause_start, reach), before,
                              [m for m in metrics if normalize_name(m.name) not in loser_keys])
@@ -187,6 +190,12 @@ def _one_per_key(claims: list[Claim]) -> list[Claim]:
         if key not in unique or unique[key].margin is None and c.margin is not None:
             unique[key] = c
     return sorted(unique.values(), key=lambda c: (c.evidence.start, claims.index(c)))
+
+
+def _value_given(doc: Doc, loser: Span) -> bool:
+    """Is the loser's own value written before it ("compared with 2.4x for X", "0.81 for X")?"""
+    at = next((i for i in range(loser.start - 1, max(0, loser.start - 3), -1) if doc[i].lower_ == "for"), None)
+    return at is not None and any(t.like_num or t.text[:1].isdigit() for t in doc[max(0, at - 3):at])
 
 
 def _every_benchmark(doc: Doc, ranges: list[tuple[int, int]], benchmarks: list[Mention]) -> list[str]:

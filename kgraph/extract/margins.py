@@ -7,6 +7,7 @@ respectively": which number is this pair's margin, and which metric it is stated
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 
 from kgraph.extract.rules import alternation
 from kgraph.model import Mention
@@ -42,8 +43,17 @@ METRIC_NUMBER_REACH = 16  # characters before a metric where its own number stan
 MARGIN_LOOKAHEAD = 12  # characters past a region that a margin's following words may take ("1.5x over")
 
 
-def margin_for(text: str, start: int, trigger: int, end: int, losers: int, benchmarks: int,
-               verb: bool) -> tuple[int, str | None, list[str] | None, list[str] | None]:
+@dataclass(frozen=True)
+class MarginContext:
+    """What else the comparison's sentence holds, which decides whose a number is."""
+
+    earlier: bool  # another comparison precedes it in the sentence
+    next_trigger: bool  # its clause ends where another comparison starts
+    values_given: bool  # the loser's own value is given ("compared with 2.4x for X")
+
+
+def margin_for(text: str, start: int, trigger: int, end: int, losers: int, benchmarks: int, verb: bool,
+               context: MarginContext) -> tuple[int, str | None, list[str] | None, list[str] | None]:
     """The margin a comparison states, where it stands, and the per-loser or per-benchmark margins of a
     "respectively" list. ``text[start:trigger]`` is the part of the sentence before the trigger (back to
     the previous one), ``text[trigger:end]`` its clause. "outperforms X by N" states it after the trigger;
@@ -52,16 +62,28 @@ def margin_for(text: str, start: int, trigger: int, end: int, losers: int, bench
     loser ("X, which is 500 times larger") describes the loser."""
     relative = RELATIVE_CLAUSE.search(text, trigger, end)
     after = margins(text, trigger, relative.start() if relative else end)
+    if context.next_trigger:  # "over X and reduces WER by 9.8% relative to Y": Y's margin
+        after = [m for m in after if not _right_before(text, m, end)]
     prior = [] if verb else margins(text, start, trigger)
-    own = [m for m in after if not OTHER_QUANTITY.match(text, m[0] + len(m[1]))]  # not "with 3x fewer steps"
     # "improves by 17% over X and by 9% over Y": X's margin is the one right before its trigger
-    adjacent = [m for m in prior if m[2] and len(gap := text[m[0] + len(m[1]):trigger].split()) <= 2
-                and not {",", "and"} & set(gap)]
+    adjacent = [m for m in prior if m[2] and _right_before(text, m, trigger)]
+    if context.earlier:  # "outperforms X by 3.2 points, and improves over Y": the 3.2 is X's
+        prior = [m for m in prior if not m[2] or m in adjacent]
+    own = [m for m in after if not OTHER_QUANTITY.match(text, m[0] + len(m[1]))]  # not "with 3x fewer steps"
     chosen = adjacent[-1:] or [m for m in after if m[2]][:1] or prior[-1:] or own[:1]
+    if context.values_given:  # "a 3.1x speedup, compared with 2.4x for X": the winner's own value
+        chosen = [m for m in chosen if m[2]]
     at, margin = (chosen[0][0], chosen[0][1]) if chosen else (trigger, None)
-    per_loser = respectively(text, start, end, losers)
-    per_bench = None if per_loser else respectively(text, start, end, benchmarks)
+    listed_from = trigger if context.earlier else start  # not the previous comparison's list
+    per_loser = respectively(text, listed_from, end, losers)
+    per_bench = None if per_loser else respectively(text, listed_from, end, benchmarks)
     return at, margin, per_loser, per_bench
+
+
+def _right_before(text: str, margin: tuple[int, str, bool], at: int) -> bool:
+    """Does the margin stand right before ``at``, in the same phrase ("by 17% over", not "by 2x; and")?"""
+    gap = text[margin[0] + len(margin[1]):at].split()
+    return len(gap) <= 2 and not {",", "and", ";"} & set(gap)
 
 
 def metric_near(text: str, at: int, clause: tuple[int, int], before: tuple[int, int],

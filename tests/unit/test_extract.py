@@ -236,6 +236,16 @@ def test_sentences_end_after_names_in_capitals():
     assert {c.loser for c in ext.claims} == {"Qwen3-ViT"}
 
 
+def test_a_margin_belongs_to_the_comparison_it_stands_in():
+    """"X by 3.2, and improves over Y": no margin for Y; "over X and ... by 9.8% relative to Y": Y's, not X's."""
+    ext = run("We propose FooKV. It outperforms BarKV by 3.2 points on RULER, and improves over BazKV on LongBench.")
+    assert {(c.loser, c.benchmark, c.margin) for c in ext.claims} == {("BarKV", "RULER", "3.2 points"),
+                                                                       ("BazKV", "LongBench", None)}
+    ext = run("We propose FooSU. FooSU improves STOI over BarSpeech and reduces the word error rate by 9.8% "
+              "relative to BazTTS.")
+    assert {(c.loser, c.margin) for c in ext.claims} == {("BarSpeech", None), ("BazTTS", "9.8%")}
+
+
 def test_each_comparison_keeps_its_own_benchmark_and_margin():
     ext = run("We propose RTD. RTD outperforms Code Llama and StarCoder on HumanEval by 6.3 points, "
               "and improves over Reflexion by 2.4 points on MBPP.")
