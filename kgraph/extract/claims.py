@@ -154,7 +154,7 @@ def find_baselines_and_claims(doc: Doc, comparisons: list[Comparison], proposed:
         margin_at, margin, per_loser, per_bench = margin_for(plain, before[0], clause_start, reach, len(losers),
                                                              len(in_clause), comp.kind == "verb", context)
         per_loser = per_loser or each_own(plain, [(l.start_char, l.end_char) for l in losers
-                                                  if l.start >= comp.sent.start], reach)
+                                                  if l.start >= comp.sent.start], comp.sent.end_char)
         per_bench = per_bench or (None if per_loser else each_before(plain, clause_start, [at for at, _ in placed]))
         metric = metric_near(text, margin_at, (clause_start, reach), before,
                              [m for m in metrics if normalize_name(m.name) not in loser_keys])

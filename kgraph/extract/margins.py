@@ -17,7 +17,7 @@ RANGE_END = r"(?:\s?[-–]\s?\d+(?:\.\d+)?)?"
 NUMBER = rf"[~>]?{FIRST}{RANGE_END}"  # "+1.7", "~7", "10 - 45"
 UNITS = alternation("margin_units")
 MARGIN = re.compile(
-    rf"\bby\s+(?:up to |over |about |around |nearly |approximately |an average of |on average |roughly |~|at least )?"
+    rf"\bby\s+(?:up to |over |more than |about |around |nearly |approximately |an average of |on average |roughly |~|at least )?"
     rf"({NUMBER}(?:\s?(?:{UNITS})(?!\w)|(?=times\b))?)"
     rf"|(?<![\w@.])({NUMBER}(?:\s?(?:{UNITS})(?!\w))?)(?:\s+[A-Z][\w@-]*)?\s+(?:higher|lower|faster|better|worse|slower|fewer|less|more|larger|smaller|improvements?|"
     r"speed-?ups?|reductions?|gains?|increases?|boosts?|acceleration|absolute|relative|average|over|above|than)\b"
@@ -159,7 +159,7 @@ def each_own(text: str, names: list[tuple[int, int]], end: int) -> list[str] | N
     own: list[str | None] = []
     for i, (_, name_end) in enumerate(names):
         until = names[i + 1][0] if i + 1 < len(names) else end
-        stated = [m for at, m, by in margins(text, name_end, until) if by and at - name_end <= 12]
+        stated = [m for at, m, by in margins(text, name_end, until) if by and at - name_end <= 20]
         own.append(stated[0] if stated else None)
     if sum(m is not None for m in own) < 2:
         return None

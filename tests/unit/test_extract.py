@@ -246,6 +246,13 @@ def test_a_margin_belongs_to_the_comparison_it_stands_in():
     assert {(c.loser, c.margin) for c in ext.claims} == {("BarSpeech", None), ("BazTTS", "9.8%")}
 
 
+def test_each_loser_keeps_its_own_margin_across_two_triggers():
+    ext = run("We propose FooMix. On MUSDB18-HQ, FooMix improves over BarRNN by 0.6 dB and over BazDemucs by 0.8 dB, "
+              "and beats QuxNet by 6.2 points and QuuxNet by more than 30 points.")
+    assert {(c.loser, c.margin) for c in ext.claims} == {("BarRNN", "0.6 dB"), ("BazDemucs", "0.8 dB"),
+                                                         ("QuxNet", "6.2 points"), ("QuuxNet", "30 points")}
+
+
 def test_each_comparison_keeps_its_own_benchmark_and_margin():
     ext = run("We propose RTD. RTD outperforms Code Llama and StarCoder on HumanEval by 6.3 points, "
               "and improves over Reflexion by 2.4 points on MBPP.")
