@@ -84,6 +84,8 @@ def _names_after_trigger(doc: Doc, trigger: int, end: int) -> list[Span]:
                     j = comma + 1  # "a novel Real-ISR method, AdcSR": the name comes after the comma
                     continue
             name = _with_of_phrase(doc, name, end)
+            if _modifies_another(doc, name, end):
+                break
             found.append(name)
             j = name.end
             if j + 1 < end and doc[j].text in {",", "and"} and name_at(doc, j + 1, allow_title=True) is not None:
@@ -114,6 +116,16 @@ def _names_after_trigger(doc: Doc, trigger: int, end: int) -> list[Span]:
             continue
         break
     return found
+
+
+def _modifies_another(doc: Doc, name: Span, end: int) -> bool:
+    """Is the name what the proposal uses, not what it is: "introduce X into Y" (a known technique in a
+    new place), "collect GPT-4 outputs", "introduce Mamba layers" (a plural noun that it qualifies)?"""
+    if name.end >= end:
+        return False
+    after = doc[name.end]
+    return after.lower_ == "into" or (after.is_lower and after.is_alpha and len(after) > 3 and after.lower_.endswith("s")
+                                      and after.lower_ not in CATEGORY_NOUNS | STOP_WORDS)
 
 
 def _with_of_phrase(doc: Doc, name: Span, end: int) -> Span:
