@@ -43,6 +43,7 @@ class Stated:
     margin: str | None = None
     margin_value: float | None = None
     margin_unit: str | None = None
+    claim: str | None = None  # its own node id (``kgraph.graph.claim_id``), by which the RDF names it
 
     def known_by(self, as_of: str | None) -> bool:
         """Whether the claim counts as of ``as_of`` (None: today, undated claims included)."""
@@ -58,7 +59,7 @@ def stated_claims(graph: nx.MultiDiGraph) -> list[Stated]:
         paper = data.get("paper")
         date = graph.nodes[paper].get("date") if paper in graph else None
         found.append(Stated(winner, loser, paper, data.get("benchmark"), data.get("metric"), comparable_date(date),
-                            data.get("margin"), data.get("margin_value"), data.get("margin_unit")))
+                            data.get("margin"), data.get("margin_value"), data.get("margin_unit"), data.get("claim")))
     return sorted(found, key=claim_order)
 
 

@@ -6,7 +6,8 @@ Nodes are ``paper:<id>``, ``method:<slug>``, ``benchmark:<slug>``, ``metric:<slu
 
 Edges carry ``type`` and are keyed by it: ``proposes``, ``evaluated_on``, ``compared_with``,
 ``uses_metric``, ``mentions_organization`` (paper -> entity) and ``outperforms`` (method ->
-method, with ``benchmark``/``metric`` node ids, ``margin`` and ``paper``). Every edge keeps its
+method, with ``benchmark``/``metric`` node ids, ``margin``, ``paper``, ``claim``: the claim's own
+id, ``claim:<hash>`` of ``claim_identities``, and ``revisions``: its earlier versions, if any). Every edge keeps its
 evidence: ``evidence`` (sentence), ``evidence_start``/``evidence_end`` (offsets in
 ``evidence_field`` of the paper), ``rule`` and ``confidence``; a fact a person checked
 (``kgraph.curate``) also ``curation_status``, ``curator``, ``curated_at`` and ``machine_<field>``
@@ -16,11 +17,12 @@ for each value they corrected.
 from __future__ import annotations
 
 import hashlib
+import json
 from collections.abc import Iterable
 
 import networkx as nx
 
-from kgraph.model import Claim, Curation, Evidence, Extraction, Mention, Paper
+from kgraph.model import Claim, Curation, Evidence, Extraction, Mention, Paper, normalize_name
 from kgraph.resolve import Entity, Resolution, slugify
 from kgraph.schema import MENTION_ROLES, NODE_TYPES, PAPER_TYPE
 
@@ -38,6 +40,43 @@ def paper_node_id(paper: Paper) -> str:
     if slug.replace("-", "") != paper.key:
         slug += "." + hashlib.sha256(paper.key.encode("utf-8")).hexdigest()[:16]
     return f"paper:{slug}"
+
+
+def claim_identities(claims: list[Claim]) -> list[tuple[str, ...]]:
+    """What identifies each of a paper's claims across re-extractions: its sentence (field and
+    words) and its winner's, loser's and benchmark's names as the machine read them (a curator's
+    correction keeps the claim), normalised as resolution compares names. A later claim of the list
+    that shares all that ("faster and more accurate than X": two claims) adds its metric's name; the
+    first keeps the plain identity, so a sentence's claim keeps its IRI when a new extractor finds
+    a second metric in it.
+
+    Names, not entity ids: the entities the names resolve to may merge or split later, the claim
+    stays. Metric, margin, value, unit, rule, confidence and offsets change in place (``revisions``)."""
+    identities: list[tuple[str, ...]] = []
+    seen: set[tuple[str, ...]] = set()
+    for claim in claims:
+        base = _claim_base(claim)
+        identities.append(base + (_machine_key(claim, "metric"),) if base in seen else base)
+        seen.add(base)
+    return identities
+
+
+def _claim_base(claim: Claim) -> tuple[str, ...]:
+    sentence = normalize_name.__wrapped__(claim.evidence.text)  # not cached: sentences do not recur as names do
+    return (claim.evidence.field, sentence, *(_machine_key(claim, name) for name in ("winner", "loser", "benchmark")))
+
+
+def _machine_key(claim: Claim, name: str) -> str:
+    """The name key of one of a claim's values as the machine read it."""
+    original = claim.curation.original if claim.curation is not None else {}
+    value = original[name] if name in original else getattr(claim, name)
+    return normalize_name(value or "")
+
+
+def claim_id(paper_id: str, identity: tuple[str, ...]) -> str:
+    """A claim's node id (its IRI: ``kgraph.rdf.terms.node_iri_text``): a hash of its paper and identity."""
+    digest = hashlib.sha256(json.dumps([paper_id, *identity], ensure_ascii=False).encode("utf-8")).hexdigest()
+    return f"claim:{digest[:16]}"
 
 
 def _evidence_attrs(evidence: Evidence, rule: str, confidence: float,
@@ -91,8 +130,8 @@ def build_graph(papers: Iterable[Paper], extractions: dict[str, Extraction], res
         for role in MENTION_ROLES:
             for mention in getattr(extraction, role.field):
                 _add_mention_edge(graph, resolution, paper, paper_id, mention, role.edge)
-        for claim in extraction.claims:
-            _add_claim_edge(graph, resolution, paper, paper_id, claim)
+        for claim, identity in zip(extraction.claims, claim_identities(extraction.claims)):
+            _add_claim_edge(graph, resolution, paper, paper_id, claim, claim_id(paper_id, identity))
     return graph
 
 
@@ -122,7 +161,8 @@ def _add_mention_edge(graph: nx.MultiDiGraph, resolution: Resolution, paper: Pap
                    **_evidence_attrs(mention.evidence, mention.rule, mention.confidence, mention.curation))
 
 
-def _add_claim_edge(graph: nx.MultiDiGraph, resolution: Resolution, paper: Paper, paper_id: str, claim: Claim) -> None:
+def _add_claim_edge(graph: nx.MultiDiGraph, resolution: Resolution, paper: Paper, paper_id: str, claim: Claim,
+                    node_id: str) -> None:
     winner = resolution.entity_id("method", claim.winner, paper.key)
     loser = resolution.entity_id("method", claim.loser, paper.key)
     if winner == loser:
@@ -135,9 +175,10 @@ def _add_claim_edge(graph: nx.MultiDiGraph, resolution: Resolution, paper: Paper
     key = f"outperforms|{paper_id}|{benchmark or ''}|{metric or ''}"
     if graph.has_edge(winner, loser, key=key):
         return
-    graph.add_edge(winner, loser, key=key, type="outperforms", paper=paper_id, benchmark=benchmark,
+    history = {"revisions": claim.revisions} if claim.revisions else {}
+    graph.add_edge(winner, loser, key=key, type="outperforms", paper=paper_id, claim=node_id, benchmark=benchmark,
                    metric=metric, margin=claim.margin, margin_value=claim.margin_value, margin_unit=claim.margin_unit,
-                   **_evidence_attrs(claim.evidence, claim.rule, claim.confidence, claim.curation))
+                   **_evidence_attrs(claim.evidence, claim.rule, claim.confidence, claim.curation), **history)
 
 
 def summary(graph: nx.MultiDiGraph) -> dict[str, int]:

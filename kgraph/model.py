@@ -21,7 +21,7 @@ from kgraph.schema import MENTION_FIELDS
 
 # Fields left out of the JSON while unset: a line or cache entry written before they existed, or a
 # fact nobody curated, reads and writes the same bytes.
-_OMITTED_WHEN_NONE = frozenset({"curation", "split_as"})
+_OMITTED_WHEN_NONE = frozenset({"curation", "split_as", "revisions"})
 
 
 def _plain(value: Any) -> Any:
@@ -178,6 +178,15 @@ class Claim:
     margin_value: float | None = None  # its number, for sorting and comparing
     margin_unit: str | None = None  # "%", "x", "points", or the metric it is stated in ("BLEU")
     curation: Curation | None = None
+    # Its earlier versions, oldest first, as earlier builds saved them (``CLAIM_VALUES`` of each): set
+    # by a build that read the claim again with other values (kgraph.build.history), never by the extractor.
+    revisions: list[dict[str, Any]] | None = None
+
+
+# What a claim states, and what a revision records when any of it changes (its curation does not count:
+# a curator who accepts a claim changes none of it, one who corrects it changes a value).
+CLAIM_VALUES = ("winner", "loser", "benchmark", "metric", "margin", "margin_value", "margin_unit", "evidence", "rule",
+                "confidence")
 
 
 @dataclass

@@ -150,8 +150,8 @@ def test_review_then_build_then_upgrade(chromium, tmp_path, inputs, capsys):
     changed = {s for s, _, _ in before ^ curated if "/standing/" not in s and "/conflict/" not in s}
     names = sorted(str(s).split("/id/")[1].split("/")[0] + ("" if "/claim/" in str(s) else ":" + str(s).rsplit("/", 1)[1])
                    for s in changed)
-    # only: the rejected claim, the corrected one (a new IRI), the two winners' shortcuts, the new Medusa-2
-    assert names == ["claim", "claim", "claim", "method:halonorm", "method:ldt", "method:medusa-2"]
+    # only: the rejected claim, the corrected one (its IRI kept), the two winners' shortcuts, the new Medusa-2
+    assert names == ["claim", "claim", "method:halonorm", "method:ldt", "method:medusa-2"]
 
     env = {**os.environ, "PYTHONPATH": str(_upgraded_package(tmp_path))}
     run = subprocess.run([sys.executable, "-m", "kgraph", "build", *inputs, "-o", str(out), "-j", "1"],
@@ -162,8 +162,17 @@ def test_review_then_build_then_upgrade(chromium, tmp_path, inputs, capsys):
     upgraded = set(rdflib.Graph().parse(out / "graph.ttl"))
     _assert_curated(out, capsys)
     difference = curated ^ upgraded
-    assert {p for _, p, _ in difference} == {KG.confidence}  # the rule's claims' confidence, nothing else
-    assert {str(o) for _, _, o in difference} == {"0.9", "0.81"}
+    revised = {(s, o) for s, p, o in upgraded if p == PROV.wasRevisionOf}
+    versions = {version for _, version in revised}
+    # the rule's claims' confidence, changed in place, and the earlier version each now states; nothing else
+    assert revised and {p for s, p, _ in difference if s not in versions} == {KG.confidence, PROV.wasRevisionOf}
+    assert {str(o) for s, p, o in difference if p == KG.confidence and s not in versions} == {"0.9", "0.81"}
+
+    def confidence(triples: set, node: rdflib.URIRef) -> rdflib.Literal:
+        return next(o for s, p, o in triples if s == node and p == KG.confidence)
+
+    assert all(confidence(upgraded, version) == confidence(curated, claim) for claim, version in revised)
+    assert {s for s, _, _ in difference} - {claim for claim, _ in revised} == versions
 
 
 def _assert_curated(out: Path, capsys) -> None:

@@ -25,7 +25,7 @@ from kgraph.rdf.namespace import DATA, KG
 _CLAIMS = f"""
 PREFIX kg: <{KG}>
 PREFIX dcterms: <http://purl.org/dc/terms/>
-SELECT ?winner ?loser ?paper ?benchmark ?metric ?date ?margin ?value ?unit WHERE {{
+SELECT ?claim ?winner ?loser ?paper ?benchmark ?metric ?date ?margin ?value ?unit WHERE {{
   ?claim a kg:Claim ; kg:winner ?winner ; kg:loser ?loser ; kg:statedIn ?paper .
   OPTIONAL {{ ?claim kg:onBenchmark ?benchmark }} OPTIONAL {{ ?claim kg:withMetric ?metric }}
   OPTIONAL {{ ?paper dcterms:date ?date }} OPTIONAL {{ ?claim kg:margin ?margin }}
@@ -58,7 +58,8 @@ def stored_claims(store: ox.Store) -> list[Stated]:
                                                                           "metric")]
         number = value(row, "value")
         claims.append(Stated(*ids, date=comparable_date(value(row, "date")), margin=value(row, "margin"),
-                             margin_value=float(number) if number is not None else None, margin_unit=value(row, "unit")))
+                             margin_value=float(number) if number is not None else None, margin_unit=value(row, "unit"),
+                             claim=node_id(row["claim"].value)))
     return sorted(claims, key=claim_order)  # as kgraph.asof.stated_claims gives them: the same analyses
 
 

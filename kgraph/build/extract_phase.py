@@ -18,13 +18,14 @@ from pathlib import Path
 from kgraph.build.cache import ExtractionCache
 from kgraph.build.curation_phase import Curating
 from kgraph.build.engine import ExtractionStream
+from kgraph.build.history import carried, previous_claims
 from kgraph.build.papers_index import SavedLine, read_papers_index, write_papers_index
 from kgraph.build.splice import Splicer, read_bound, write_bound
 from kgraph.build.state import Versions
 from kgraph.folder import BuildFolder
 from kgraph.graph import paper_node_id
 from kgraph.io import atomic_writer
-from kgraph.model import Names, Paper
+from kgraph.model import Claim, Names, Paper
 from kgraph.rdf.terms import node_iri_text
 from kgraph.resolve import NameTally
 from kgraph.saved import paper_line
@@ -73,8 +74,10 @@ def extract(papers: list[Paper], folder: BuildFolder, versions: Versions, jobs: 
     stale = curating.stale(papers, digests) if last else set()
     kept = set(digests) - stale if stale is not None else set()
     saved_tally = _saved_tally(folder, versions, last, kept) if last else None
-    last = {digest: line for digest, line in last.items() if digest in kept}
-    todo = [paper for paper, digest in zip(papers, digests) if digest not in last]
+    kept_lines = {digest: line for digest, line in last.items() if digest in kept}
+    todo = [paper for paper, digest in zip(papers, digests) if digest not in kept_lines]
+    previous = previous_claims(folder.papers, last, {paper_iri(paper) for paper in todo})  # their claims' history
+    last = kept_lines
     if advance:
         advance(len(papers) - len(todo))
     tally = saved_tally or NameTally()
@@ -91,7 +94,7 @@ def extract(papers: list[Paper], folder: BuildFolder, versions: Versions, jobs: 
                                                pool_min_papers=pool_min_papers)) as fresh:
             # closed when done: the last result is taken before the stream ends, and its workers must go
             lines = _write_lines(folder.papers, papers, digests, last, fresh, tally, saved_tally is None, counts,
-                                 curating)
+                                 curating, previous)
     finally:
         if cache is not None:
             cache.close()
@@ -101,9 +104,10 @@ def extract(papers: list[Paper], folder: BuildFolder, versions: Versions, jobs: 
 
 def _write_lines(saved: Path, papers: list[Paper], digests: list[str], last: dict[str, SavedLine],
                  fresh: ExtractionStream, tally: NameTally, count_copied: bool, counts: ExtractCounts,
-                 curating: Curating) -> list[tuple[str, SavedLine]]:
+                 curating: Curating, previous: dict[str, list[Claim]]) -> list[tuple[str, SavedLine]]:
     """papers.jsonl, whole or not at all: each line copied from the last one or written from its
-    extraction, curated (extracting from now: the stream started with the first papers to extract)."""
+    extraction, curated, with its claims' earlier versions (``previous``: paper IRI -> the claims
+    of its last line) (extracting from now: the stream started with the first papers to extract)."""
     lines: list[tuple[str, SavedLine]] = []
     with contextlib.ExitStack() as stack:
         handle = stack.enter_context(atomic_writer(saved, "wb"))
@@ -119,8 +123,9 @@ def _write_lines(saved: Path, papers: list[Paper], digests: list[str], last: dic
                 same, (facts, paper_names) = next(fresh)
                 assert same is paper
                 facts, paper_names = curating.curate(paper, digest, facts, paper_names)
-                data = (paper_line(paper, facts) + "\n").encode("utf-8")  # encoded once, to write and to hash
-                line = SavedLine(splicer.write(data), len(data), line_digest(data), paper_iri(paper), paper_names)
+                iri = paper_iri(paper)
+                data = (paper_line(paper, carried(facts, previous.get(iri))) + "\n").encode("utf-8")  # to write, to hash
+                line = SavedLine(splicer.write(data), len(data), line_digest(data), iri, paper_names)
                 _count(tally, line, counts)
             lines.append((digest, line))
             if len(lines) % HOLD_EVERY == 0:

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from kgraph.rdf.namespace import KG
+from kgraph.rdf.namespace import KG, PREFIXES
 
 REFRESH_SHORTCUTS = f"""
 PREFIX kg: <{KG}>
@@ -26,9 +26,11 @@ WINNERS_IN_PAPERS = f"""
 PREFIX kg: <{KG}>
 SELECT DISTINCT ?winner WHERE {{ VALUES ?paper {{ %s }} ?claim kg:statedIn ?paper ; kg:winner ?winner }}
 """
+# What a paper said: every node derived from it (its claims, mentions and earlier versions of its
+# claims: kg:statedIn and kg:inPaper are written as prov:wasDerivedFrom too), then its own triples.
 DELETE_PAPERS = f"""
-PREFIX kg: <{KG}>
-DELETE {{ ?node ?p ?o }} WHERE {{ VALUES ?paper {{ %s }} ?node kg:statedIn|kg:inPaper ?paper . ?node ?p ?o }} ;
+PREFIX prov: <{PREFIXES["prov"]}>
+DELETE {{ ?node ?p ?o }} WHERE {{ VALUES ?paper {{ %s }} ?node prov:wasDerivedFrom ?paper . ?node ?p ?o }} ;
 DELETE {{ ?paper ?p ?o }} WHERE {{ VALUES ?paper {{ %s }} ?paper ?p ?o }}
 """
 DELETE_DESCRIPTIONS = f"""

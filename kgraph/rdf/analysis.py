@@ -21,7 +21,7 @@ from kgraph.conflicts import Conflict, conflicts
 from kgraph.rank import Standing, standings
 from kgraph.rdf.namespace import KG
 from kgraph.rdf.terms import _hashed_iri, _integer, _node, _number
-from kgraph.rdf.triples import Triples, claim_iri, rdf_triples
+from kgraph.rdf.triples import Triples, rdf_triples
 
 P = {name: ox.NamedNode(str(KG[name])) for name in (
     "Conflict", "conflictOn", "conflictMethod", "conflictClaim", "conflictPaper", "cycleLength",
@@ -51,7 +51,9 @@ def analysis_triples(claims: list[Stated], label: Labels) -> Triples:
 
 
 def _claim(claim: Stated) -> ox.NamedNode:
-    return claim_iri(claim.paper, claim.winner, claim.loser, claim.benchmark, claim.metric)
+    if claim.claim is None:
+        raise ValueError(f"claim {claim.winner!r} > {claim.loser!r} has no id of its own")
+    return _node(claim.claim)
 
 
 def _add_conflict(rdf: Triples, conflict: Conflict, label: Labels) -> None:

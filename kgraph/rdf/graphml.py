@@ -7,11 +7,13 @@ making the file unreadable.
 Node ids are the nodes' RDF IRIs (as in graph.ttl), so a GraphML node can be joined with the
 RDF or a SPARQL answer; the short id (``method:vllm``) stays in the ``curie`` attribute, and the
 attributes naming another node (a claim's ``paper``, ``benchmark``, ``metric``; a variant's
-``broader``) hold its IRI too.
+``broader``) hold its IRI too, and a claim's ``claim`` its own; its earlier versions (``revisions``)
+are JSON text.
 """
 
 from __future__ import annotations
 
+import json
 import os
 import re
 from typing import BinaryIO
@@ -22,7 +24,7 @@ from kgraph.io import atomic_writer
 from kgraph.rdf.terms import node_iri_text
 
 LIST_SEPARATOR = "; "
-REFERENCES = ("paper", "benchmark", "metric", "broader")  # attributes whose value is another node's id
+REFERENCES = ("paper", "benchmark", "metric", "broader", "claim")  # attributes whose value is a node's id
 # Characters XML 1.0 cannot hold, even escaped.
 _NOT_XML = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
 
@@ -36,6 +38,8 @@ def _graphml_value(value: object) -> object:
     """A GraphML data value: numbers and booleans as they are, lists joined, everything else text."""
     if isinstance(value, (bool, int, float)):
         return value
+    if isinstance(value, list) and any(isinstance(item, dict) for item in value):  # a claim's revisions
+        return _xml_text(json.dumps(value, ensure_ascii=False, sort_keys=True))
     if isinstance(value, (list, tuple, set, frozenset)):
         return _xml_text(LIST_SEPARATOR.join(str(item) for item in value))
     return _xml_text(str(value))

@@ -1,8 +1,10 @@
 """The networkx graph as triples in the kgraph ontology (``ontology/kgraph.ttl``).
 
 Every node gets a readable IRI under ``https://w3id.org/kgraph/id/`` made from its node id
-(``method:foo-net`` -> ``.../id/method/foo-net``); claims and mentions, which have no node id,
-get a stable hash of what identifies them. Each edge becomes both a direct triple for simple
+(``method:foo-net`` -> ``.../id/method/foo-net``), claims from theirs (``claim:<hash>``,
+``kgraph.graph.claim_id``); mentions, which have no id, get a stable hash of what identifies
+them. A claim read again with other values (``revisions``) is ``prov:wasRevisionOf`` a
+``kg:ClaimVersion`` node per earlier version (``claim:<hash>-v1`` the first), chained. Each edge becomes both a direct triple for simple
 queries and an n-ary ``kg:Claim`` / ``kg:Mention`` node that keeps its evidence. The standard
 super-classes and super-properties declared in the ontology are written too, so PROV-O,
 DCTERMS and schema.org consumers need no reasoner. The triples are a set: the same graph gives
@@ -19,9 +21,9 @@ import pyoxigraph as ox
 from rdflib import OWL, RDF, RDFS, SKOS, XSD, Graph, URIRef
 from rdflib.namespace import DCTERMS, SDO
 
-from kgraph.rdf.namespace import KG
+from kgraph.rdf.namespace import KG, PREFIXES
 from kgraph.rdf.terms import (Term, _decimal, _hashed_iri, _integer, _node, _number, _value, curator_iri, date_literal,
-                              web_iri)
+                              node_iri_text, web_iri)
 from kgraph.schema import ENTITY_KINDS, MENTION_ROLES, PAPER_TYPE
 
 # The values of a fact a curator may correct: the machine's is kept as kg:machineWinner and so on.
@@ -44,9 +46,11 @@ K = {name: _named(str(KG[name])) for name in (
     "sourceLocation", "evidenceText", "evidenceStart", "evidenceEnd", "evidenceField", "extractionRule",
     "confidence", "mentionOf", "inPaper", "relation", "surfaceForm", "surfaceStart", "surfaceEnd", "outperforms",
     "winner", "loser", "statedIn", "onBenchmark", "withMetric", "margin", "value", "unit",
+    "ClaimVersion", "winnerName", "loserName", "benchmarkName", "metricName",
     "curationStatus", "curatedAt", *(f"machine{name.title()}" for name in MACHINE_VALUES))}
 CURATION_STATUSES = {status: _named(str(KG[status.title()])) for status in ("accepted", "corrected", "added")}
-_ATTRIBUTED_TO = _named("http://www.w3.org/ns/prov#wasAttributedTo")
+_ATTRIBUTED_TO, _REVISION_OF, _DERIVED_FROM = (_named(PREFIXES["prov"] + name) for name in (
+    "wasAttributedTo", "wasRevisionOf", "wasDerivedFrom"))
 _XSD_DATETIME = _named(str(XSD.dateTime))
 
 NODE_CLASSES = {node_type: K[node_type] for node_type in (PAPER_TYPE, *(kind.node_type for kind in ENTITY_KINDS))}
@@ -156,17 +160,11 @@ def _add_mention(rdf: Triples, paper_id: str, entity_id: str, data: dict) -> Non
     _add_evidence(rdf, mention, data)
 
 
-def claim_iri(paper_id: str, winner_id: str, loser_id: str, benchmark_id: str | None,
-              metric_id: str | None) -> ox.NamedNode:
-    """A claim's IRI: one per paper, winner, loser, benchmark and metric (as the graph has one edge)."""
-    return _hashed_iri("claim", paper_id, winner_id, loser_id, benchmark_id, metric_id)
-
-
 def _add_claim(rdf: Triples, winner_id: str, loser_id: str, data: dict) -> None:
     winner, loser = _node(winner_id), _node(loser_id)
     rdf.add((winner, K["outperforms"], loser))
     paper_id, benchmark_id, metric_id = data["paper"], data.get("benchmark"), data.get("metric")
-    claim = claim_iri(paper_id, winner_id, loser_id, benchmark_id, metric_id)
+    claim = _own_node(data["claim"])
     rdf.add((claim, _RDF_TYPE, K["Claim"]))
     rdf.add((claim, K["winner"], winner))
     rdf.add((claim, K["loser"], loser))
@@ -175,13 +173,46 @@ def _add_claim(rdf: Triples, winner_id: str, loser_id: str, data: dict) -> None:
         rdf.add((claim, K["onBenchmark"], _node(benchmark_id)))
     if metric_id:
         rdf.add((claim, K["withMetric"], _node(metric_id)))
-    if data.get("margin") is not None:
-        rdf.add((claim, K["margin"], ox.Literal(str(data["margin"]))))
-    if data.get("margin_value") is not None:
-        rdf.add((claim, K["value"], _number(data["margin_value"])))
-    if data.get("margin_unit"):
-        rdf.add((claim, K["unit"], ox.Literal(data["margin_unit"])))
+    _add_margin(rdf, claim, data)
     _add_evidence(rdf, claim, data)
+    versions = data.get("revisions") or []
+    for number, version in enumerate(versions, 1):
+        _add_version(rdf, data["claim"], number, paper_id, version)
+    if versions:
+        rdf.add((claim, _REVISION_OF, _own_node(f"{data['claim']}-v{len(versions)}")))
+
+
+def _own_node(node_id: str) -> ox.NamedNode:
+    """The IRI of a node named once (a claim, a version of one): not through ``_node``'s cache, kept for entities."""
+    return ox.NamedNode(node_iri_text(node_id))
+
+
+def _add_margin(rdf: Triples, subject: ox.NamedNode, data: dict) -> None:
+    if data.get("margin") is not None:
+        rdf.add((subject, K["margin"], ox.Literal(str(data["margin"]))))
+    if data.get("margin_value") is not None:
+        rdf.add((subject, K["value"], _number(data["margin_value"])))
+    if data.get("margin_unit"):
+        rdf.add((subject, K["unit"], ox.Literal(data["margin_unit"])))
+
+
+def _add_version(rdf: Triples, claim_id: str, number: int, paper_id: str, version: dict) -> None:
+    """An earlier version of a claim (``model.CLAIM_VALUES`` as a build saved them), which the next
+    version (a later one, else the claim) ``prov:wasRevisionOf``. Its winner, loser, benchmark and
+    metric are the names the paper was read to give then (literals: they need not resolve now)."""
+    node = _own_node(f"{claim_id}-v{number}")
+    if number > 1:
+        rdf.add((node, _REVISION_OF, _own_node(f"{claim_id}-v{number - 1}")))
+    rdf.add((node, _RDF_TYPE, K["ClaimVersion"]))
+    rdf.add((node, _DERIVED_FROM, _node(paper_id)))
+    for name in ("winner", "loser", "benchmark", "metric"):
+        if version.get(name):
+            rdf.add((node, K[f"{name}Name"], ox.Literal(version[name])))
+    _add_margin(rdf, node, version)
+    evidence = version["evidence"]
+    _add_evidence(rdf, node, {"evidence": evidence["text"], "evidence_start": evidence["start"],
+                              "evidence_end": evidence["end"], "evidence_field": evidence["field"],
+                              "rule": version["rule"], "confidence": round(version["confidence"], 3)})
 
 
 def rdf_triples(graph: nx.MultiDiGraph) -> Triples:
