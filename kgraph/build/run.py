@@ -136,13 +136,14 @@ def unchanged_build(output: Path, request: str, limits: Limits = Limits()) -> Bu
         return None
     with folder.locked():  # not while another build is changing the folder
         found = unchanged.recorded(folder, request, limits)
-    if found is None:
+    try:
+        curation = found["curation"]
+        orphans = [tuple(orphan) for orphan in curation.pop("orphans")]
+        return BuildReport(counts=dict(found["counts"]), lines_copied=found["counts"][PAPER_TYPE],
+                           curation=CurationSummary(**curation, orphans=orphans),
+                           papers_with_claims=found["papers_with_claims"], notes=list(found["notes"]))
+    except (TypeError, KeyError, ValueError):  # none, or not a report this version records
         return None
-    curation = found["curation"]
-    orphans = [tuple(orphan) for orphan in curation.pop("orphans")]
-    return BuildReport(counts=found["counts"], lines_copied=found["counts"][PAPER_TYPE],
-                       curation=CurationSummary(**curation, orphans=orphans),
-                       papers_with_claims=found["papers_with_claims"], notes=found["notes"])
 
 
 def saved_digests(output: Path) -> list[str] | None:

@@ -111,6 +111,8 @@ CHANGES = {
     "an interrupted build's marker": lambda listing, out: BuildFolder(out).updating.touch(),
     "a killed build's leftover": lambda listing, out: (out / ".graph.ttl.x.tmp").write_bytes(b"@prefix"),
     "the record damaged": lambda listing, out: BuildFolder(out).build_record.write_text("{", encoding="utf-8"),
+    "the record's report damaged": lambda listing, out: BuildFolder(out).build_record.write_text(
+        BuildFolder(out).build_record.read_text(encoding="utf-8").replace('"counts"', '"countz"'), encoding="utf-8"),
 }
 
 
