@@ -10,8 +10,8 @@ writing a record of
   (outputs name an input by it) and the options that change what is read, and of the curation
   file and the IRI registry given;
 - what did the work: ``state.versions()``, the page's version and the build's limits;
-- what it left: the size and modification time of every file of the build folder and of its
-  state folder (the outputs, every index, the state, the registry, the curation record ...);
+- what it left: the size, modification and change times and inode of every file of the build
+  folder and of its state folder (the outputs, every index, the state, the registry ...);
 - what it reported.
 
 A rebuild asked the same, by the same code, into a folder whose files are all as recorded,
@@ -68,7 +68,8 @@ def _code(limits: object) -> str:
 
 def _files(folder: BuildFolder) -> dict[str, object]:
     """Every file of the build folder and of its state folder (but the lock and this record):
-    size and modification time; a folder is only there."""
+    size, modification time, change time (which no one can set back: an edit whose
+    modification time was restored still shows) and inode (a file replaced); a folder is only there."""
     found: dict[str, object] = {}
     for where in (folder.path, folder.state_dir):
         with os.scandir(where) as entries:
@@ -77,8 +78,8 @@ def _files(folder: BuildFolder) -> dict[str, object]:
                 if path in (folder.lock, folder.build_record):
                     continue
                 status = entry.stat(follow_symlinks=False)
-                found[str(path.relative_to(folder.path))] = ("folder" if entry.is_dir()
-                                                             else [status.st_size, status.st_mtime_ns])
+                found[str(path.relative_to(folder.path))] = ("folder" if entry.is_dir() else [
+                    status.st_size, status.st_mtime_ns, status.st_ctime_ns, status.st_ino])
     return found
 
 

@@ -100,11 +100,21 @@ def _append(name: str) -> Callable[[Path, Path], None]:
     return append
 
 
+def _edit_behind_its_time(listing: Path, out: Path) -> None:
+    """graph.ttl edited in place, same size, its modification time set back."""
+    path, stat = out / "graph.ttl", (out / "graph.ttl").stat()
+    with path.open("r+b") as handle:
+        handle.seek(-2, os.SEEK_END)
+        handle.write(b"#\n")
+    os.utime(path, ns=(stat.st_atime_ns, stat.st_mtime_ns))
+
+
 CHANGES = {
     "an input edited": _edit_input,
     "a curation file added": _add_curation_file,
     "graph.ttl edited": _append("graph.ttl"),
     "papers.jsonl touched": _touch("papers.jsonl"),
+    "graph.ttl edited, its time set back": _edit_behind_its_time,
     "graph.html deleted": lambda listing, out: (out / "graph.html").unlink(),
     "the papers.jsonl index damaged": _append(".kgraph/papers-jsonl.tsv"),
     "the state touched": _touch(".kgraph/state.json"),
