@@ -15,9 +15,11 @@ from pathlib import Path
 from tqdm import tqdm
 
 from kgraph.io import atomic_writer
-from kgraph.build import build, saved_digests
+from kgraph.build import BuildReport, build, saved_digests, unchanged_build
+from kgraph.build import request as build_request
 from kgraph.build.engine import ExtractionStream, default_jobs, start_fork_server
-from kgraph.curate.commands import add_curation_commands, curation_line, read_ledger
+from kgraph.curate.commands import add_curation_commands, curation_file, curation_line, read_ledger
+from kgraph.curate.ledger import Ledger
 from kgraph.errors import InputError, OutputError
 from kgraph.extract.rules import rules
 from kgraph.folder import PAGE_FILE, BuildFolder, papers_path
@@ -69,21 +71,35 @@ def _check_folder(output: Path) -> None:
 
 
 def cmd_build(args: argparse.Namespace) -> int:
+    output = Path(args.update or args.output)
+    _check_folder(output)
+    ledger = read_ledger(args.curation, output)  # before any input: a bad curation file stops the build at once
+    asked = None if args.update or args.no_cache else build_request(
+        args.inputs, [args.format, args.max_input_size], [curation_file(args.curation, output),
+                                                          Path(args.iris) if args.iris else None])
+    report = unchanged_build(output, asked) if asked else None  # nothing new: what the last build found
+    if report is None:
+        report = _build(args, output, ledger, asked)
+    _print_build(report, output)
+    return 0
+
+
+def _build(args: argparse.Namespace, output: Path, ledger: Ledger, asked: str | None) -> BuildReport:
     inputs = [*args.inputs, *([papers_path(args.update)] if args.update else [])]
     if args.jobs > 1 and not args.dask and sum(os.path.getsize(p) for p in inputs if os.path.isfile(p)) >= WARM_START_BYTES:
         start_fork_server()  # while the inputs are read: workers, if needed, then start at once
-    output = Path(args.update or args.output)
-    _check_folder(output)
     kept = None if args.no_cache else BuildFolder(output).parsed_inputs  # inputs read again are not parsed again
-    ledger = read_ledger(args.curation, output)  # before any input: a bad curation file stops the build at once
     with _reading():
         if args.update:
             saved = saved_papers(output, saved_digests(output))
             papers = merge_papers([*saved, *read_papers(args.inputs, args.format, kept, args.max_input_size)])
         else:
             papers = read_papers(args.inputs, args.format, kept, args.max_input_size)
-    report = build(papers, output, jobs=args.jobs, dask_address=args.dask, use_cache=not args.no_cache,
-                   progress=_progress, iris=Path(args.iris) if args.iris else None, curation=ledger)
+    return build(papers, output, jobs=args.jobs, dask_address=args.dask, use_cache=not args.no_cache,
+                 progress=_progress, iris=Path(args.iris) if args.iris else None, curation=ledger, request=asked)
+
+
+def _print_build(report: BuildReport, output: Path) -> None:
     counts = dict(report.counts)
     papers_total = counts.pop(PAPER_TYPE)
     print(f"papers: {papers_total}")
@@ -100,7 +116,6 @@ def cmd_build(args: argparse.Namespace) -> int:
         print(f"note: {note}")
     print("wrote " + ", ".join(str(path) for path in BuildFolder(output).outputs()))
     print(f"open {BuildFolder(output).page} in a browser")
-    return 0
 
 
 def cmd_extract(args: argparse.Namespace) -> int:

@@ -61,6 +61,7 @@ class BuildFolder:
         self.parsed_inputs = state / "inputs"  # what each input parsed to (kgraph.ingest.parsed)
         self.lock = state / "build.lock"  # held by the build writing the folder
         self.updating = state / "updating"  # while graph.ttl and the store may disagree with the state
+        self.build_record = state / "build.json"  # what the last build was asked, left and reported (written last)
         self.retired = [state / "turtle.sqlite"]  # what builds of earlier versions kept, deleted when seen
 
     def outputs(self) -> list[Path]:

@@ -18,7 +18,7 @@ import functools
 import gc
 from collections.abc import Callable
 from concurrent.futures import Future
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 
 from kgraph.build.curation_phase import Curating, CurationSummary
@@ -30,6 +30,7 @@ from kgraph.build.plan import (PAGE_ALL_PAPERS_LIMIT, PAGE_MAX_METHODS, PageChoi
                                entity_fingerprints, plan_rdf, scan)
 from kgraph.build.rdf_phase import Chunking, RdfJob, write_rdf
 from kgraph.build.state import BuildState, Versions, read_registry, versions
+from kgraph.build import unchanged
 from kgraph.build.workers import Workers
 from kgraph.curate.ledger import Ledger
 from kgraph.folder import BuildFolder
@@ -90,12 +91,14 @@ class _Options:
 
 def build(papers: list[Paper], output: Path, jobs: int = 1, dask_address: str | None = None,
           use_cache: bool = True, progress: Progress | None = None, limits: Limits = Limits(),
-          iris: Path | None = None, curation: Ledger | None = None) -> BuildReport:
+          iris: Path | None = None, curation: Ledger | None = None, request: str | None = None) -> BuildReport:
     """Build (or bring up to date) the outputs in ``output`` for these papers, the curation
     decisions of ``curation`` applied to their facts (``kgraph.curate``).
 
     Entity IRIs are those of the folder's registry (``.kgraph/iris.json``), else of ``iris`` (a
     registry exported from another build), for the names they hold; new names get new ones.
+    ``request`` (``unchanged.request``: what these papers were read from) is recorded with the
+    report, so that a rebuild asked the same is answered by ``unchanged_build``.
 
     What a build holds for long (the papers, then their names and resolution) is moved out of
     the garbage collector's sight as it is made (``gc.freeze``), until the build ends: each full
@@ -106,11 +109,41 @@ def build(papers: list[Paper], output: Path, jobs: int = 1, dask_address: str | 
     folder = BuildFolder(output)
     try:
         with folder.locked():
+            unchanged.forget(folder)  # before anything changes: a build that stops leaves no record
             folder.remove_leftovers()  # of a killed build (no other is running: this one holds the lock)
-            return _build(papers, folder, _Options(jobs, dask_address, use_cache, progress, limits, iris,
-                                                   curation or Ledger([])))
+            report = _build(papers, folder, _Options(jobs, dask_address, use_cache, progress, limits, iris,
+                                                     curation or Ledger([])))
+            if request is not None and use_cache:
+                unchanged.record(folder, request, limits, _findings(report))
+            return report
     finally:
         gc.unfreeze()
+
+
+def _findings(report: BuildReport) -> dict:
+    """What a build found, as a rebuild with nothing new would report it (it does no work)."""
+    curation = replace(report.curation, papers_curated=0)
+    return {"counts": report.counts, "curation": asdict(curation), "papers_with_claims": report.papers_with_claims,
+            "notes": report.notes}
+
+
+def unchanged_build(output: Path, request: str, limits: Limits = Limits()) -> BuildReport | None:
+    """The report of a rebuild asked ``request`` when the folder holds what the last build,
+    asked the same by this code, left (``unchanged``), without running it: it would copy every
+    line, write no RDF and keep the page. None: run ``build``."""
+    folder = BuildFolder(output)
+    if not folder.build_record.is_file():
+        return None
+    with folder.locked():  # not while another build is changing the folder
+        found = unchanged.recorded(folder, request, limits)
+    try:
+        curation = found["curation"]
+        orphans = [tuple(orphan) for orphan in curation.pop("orphans")]
+        return BuildReport(counts=dict(found["counts"]), lines_copied=found["counts"][PAPER_TYPE],
+                           curation=CurationSummary(**curation, orphans=orphans),
+                           papers_with_claims=found["papers_with_claims"], notes=list(found["notes"]))
+    except (TypeError, KeyError, ValueError):  # none, or not a report this version records
+        return None
 
 
 def saved_digests(output: Path) -> list[str] | None:
@@ -236,4 +269,4 @@ def _counts(resolution: Resolution, found: Scan, page_claims: int, limits: Limit
     return counts
 
 
-__all__ = ["BuildReport", "Limits", "Progress", "build", "saved_digests"]
+__all__ = ["BuildReport", "Limits", "Progress", "build", "saved_digests", "unchanged_build"]

@@ -123,14 +123,14 @@ def _all_of(shapes: Graph, shape: Node, v: str) -> str:
 
 
 @dataclass(frozen=True)
-class _Check:
+class Check:
     shape: str
     path: str | None
     component: str
     query: str  # a SELECT of ?this: each focus node that violates it
 
 
-def _property_checks(shapes: Graph, shape: str, focus: str, prop: Node, prefixes: str) -> Iterator[_Check]:
+def _property_checks(shapes: Graph, shape: str, focus: str, prop: Node, prefixes: str) -> Iterator[Check]:
     path = shapes.value(prop, SH.path)
     if not isinstance(path, URIRef):
         raise UnsupportedShape(f"only predicate paths are supported, not {path!r}")
@@ -157,26 +157,26 @@ def _property_checks(shapes: Graph, shape: str, focus: str, prop: Node, prefixes
             where = f"{focus} ?this {p} ?v FILTER (!{condition}) }}"
         else:
             raise UnsupportedShape(f"cannot check {key} on a property")
-        yield _Check(shape, str(path), name, f"{prefixes}SELECT DISTINCT ?this WHERE {{ {where}")
+        yield Check(shape, str(path), name, f"{prefixes}SELECT DISTINCT ?this WHERE {{ {where}")
 
 
-def _node_checks(shapes: Graph, shape: str, node: Node, focus: str, prefixes: str) -> Iterator[_Check]:
+def _node_checks(shapes: Graph, shape: str, node: Node, focus: str, prefixes: str) -> Iterator[Check]:
     for key, value in sorted(shapes.predicate_objects(node)):
         if key in _SHAPE_KEYS:
             continue
         if key == SH.sparql:
             select = str(shapes.value(value, SH.select)).replace("$this", "?this")
             message = str(shapes.value(value, SH.message) or "sh:sparql")
-            yield _Check(shape, None, message,
+            yield Check(shape, None, message,
                          f"{prefixes}SELECT DISTINCT ?this WHERE {{ {focus} {{ {select} }} }}")
         elif (condition := _value_condition(shapes, key, value, "?this")) is not None:
             name = _name(shapes, key, value)
-            yield _Check(shape, None, name, f"{prefixes}SELECT DISTINCT ?this WHERE {{ {focus} FILTER (!{condition}) }}")
+            yield Check(shape, None, name, f"{prefixes}SELECT DISTINCT ?this WHERE {{ {focus} FILTER (!{condition}) }}")
         else:
             raise UnsupportedShape(f"cannot check {key} on a node shape")
 
 
-def compile_shapes(shapes: Graph) -> list[_Check]:
+def compile_shapes(shapes: Graph) -> list[Check]:
     """Every constraint of the node shapes as a SPARQL query (raises UnsupportedShape)."""
     prefixes = "".join(f"PREFIX {shapes.value(d, SH.prefix)}: <{shapes.value(d, SH.namespace)}>\n"
                        for d in sorted(shapes.objects(None, SH.declare)))
@@ -191,21 +191,28 @@ def compile_shapes(shapes: Graph) -> list[_Check]:
     return checks
 
 
+def store_checks(store: ox.Store, shapes: Graph) -> list[Check]:
+    """The shapes' queries for this store: without following ``rdfs:subClassOf`` when it declares none."""
+    checks = compile_shapes(shapes)
+    if not store.query(f"ASK {{ ?a <{RDFS.subClassOf}> ?b }}"):
+        checks = [replace(check, query=check.query.replace(_TYPE_OF, _TYPE)) for check in checks]
+    return checks
+
+
+def violations(store: ox.Store, check: Check, limit: int | None = None) -> list[Violation]:
+    """One constraint's violations, in focus order (at most ``limit``, when given)."""
+    end = f" ORDER BY ?this LIMIT {limit}" if limit else " ORDER BY ?this"
+    return [Violation(check.shape, str(row["this"]), check.path, check.component)
+            for row in store.query(check.query + end)]
+
+
 def validate(store: ox.Store, shapes: Graph, limit: int | None = None) -> list[Violation]:
     """The violations of ``shapes`` in the store's default graph, each constraint's in focus order
     (at most ``limit`` per constraint when given). The queries run in threads (Oxigraph works
     off the GIL), one per core."""
-    checks = compile_shapes(shapes)
-    if not store.query(f"ASK {{ ?a <{RDFS.subClassOf}> ?b }}"):
-        checks = [replace(check, query=check.query.replace(_TYPE_OF, _TYPE)) for check in checks]
-    end = f" ORDER BY ?this LIMIT {limit}" if limit else " ORDER BY ?this"
-
-    def run(check: _Check) -> list[Violation]:
-        return [Violation(check.shape, str(row["this"]), check.path, check.component)
-                for row in store.query(check.query + end)]
-
     with ThreadPoolExecutor(os.cpu_count() or 1) as pool:
-        return [violation for found in pool.map(run, checks) for violation in found]
+        found = pool.map(lambda check: violations(store, check, limit), store_checks(store, shapes))
+        return [violation for violations_of_one in found for violation in violations_of_one]
 
 
 def read_shapes(path: str | None = None) -> Graph:
