@@ -118,13 +118,14 @@ def _list_goes_on(doc: Doc, j: int, sent: Span, last: Span) -> int | None:
 
 
 def _value_for(doc: Doc, j: int, sent: Span) -> int | None:
-    """Past "30.7% for" (a loser's own value) at ``j``: where its name starts, else None."""
+    """Past "30.7% for" or "41% and 52% for" (a loser's own values) at ``j``: where its name starts, else None."""
     if not (doc[j].like_num or VALUE.match(doc[j].text)):
         return None
-    for k in range(j + 1, min(sent.end - 1, j + 3)):
+    for k in range(j + 1, min(sent.end - 1, j + 8)):
         if doc[k].lower_ == "for":
             return k + 1
-        if doc[k].is_alpha and doc[k].lower_ not in {"x", "times", "points"}:
+        if doc[k].is_alpha and doc[k].lower_ not in {"x", "times", "points", "and"} \
+                or doc[k].lower_ == "and" and not (doc[k + 1].like_num or VALUE.match(doc[k + 1].text)):
             return None
     return None
 

@@ -106,8 +106,13 @@ def values_say_better(doc: Doc, k: int, sent: Span, lower_better: bool) -> bool:
 
 
 def _followed_by_for(doc: Doc, i: int, sent: Span) -> bool:
-    """Is the number at ``i`` a loser's ("0.81 for X", "33.6% for X")?"""
-    return any(t.lower_ == "for" for t in doc[i + 1:min(sent.end, i + 3)])
+    """Is the number at ``i`` a loser's ("0.81 for X", "33.6% for X", "41% and 52% for X")?"""
+    for t in doc[i + 1:min(sent.end, i + 8)]:
+        if t.lower_ == "for":
+            return True
+        if not (t.like_num or t.lower_ in {"%", "x", "and", ","} or t.text[:1].isdigit()):
+            return False
+    return False
 
 
 def auxiliary_at(doc: Doc, k: int, sent: Span) -> int:
