@@ -205,7 +205,8 @@ def _every_benchmark(doc: Doc, ranges: list[tuple[int, int]], benchmarks: list[M
     said = next((m for start, end in ranges if (m := ALL_BENCHMARKS.search(text, start, end))), None)
     if said is None:
         return []
-    count = COUNTS.get(said.group("n") or said.group(2)) or (int(said.group("n")) if (said.group("n") or "").isdigit() else None)
+    number = said.group("n") or said.group(2)  # "three", "12", or "both"
+    count = int(number) if number.isdigit() else COUNTS.get(number)
     every = sorted({b.name: text.find(b.name) for b in benchmarks}.items(), key=lambda item: item[1])
     if count is None or count == len(every):
         return [name for name, _ in every]

@@ -16,7 +16,7 @@ import tomllib
 from dataclasses import dataclass
 from importlib import resources
 
-ENGINE_VERSION = "65"
+ENGINE_VERSION = "66"
 RULES_FILE = "rules.toml"
 
 
