@@ -15,7 +15,7 @@ import queue
 import tempfile
 import threading
 from collections.abc import Callable, Iterable, Iterator
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -128,7 +128,7 @@ def write_rdf(job: RdfJob, plan: RdfPlan) -> None:
             job.counts.analysis_written = True
 
         update = functools.partial(update_store, job.folder.store, plan, store_triples, job.chunking, job.counts,
-                                   analyse if plan.analysis_stale else None)
+                                   analyse if plan.analysis_stale else None, job.jobs > 1)
         write_ttl = functools.partial(write_graph_ttl, job.folder.graph_ttl, job.folder.graph_ttl_index,
                                       plan.blocks_in_order, plan.old_blocks, new_blocks)
         papers = functools.partial(_write_papers_rdf, job, plan.changed, Path(load), new_blocks)
@@ -138,19 +138,35 @@ def write_rdf(job: RdfJob, plan: RdfPlan) -> None:
             loaded: list[Path] = []
             papers(loaded.append)
             update(loaded)
-            write_ttl(lambda: None)
+            write_ttl()
 
 
 def _concurrently(papers: Callable, update: Callable, write_ttl: Callable) -> None:
     """The store loads each chunk while the workers write the next ones, and graph.ttl (mostly
     copied by the kernel) is written meanwhile up to the first changed paper (all of it but the
-    new papers, for a grown input), the rest once the store is up to date (the last block, the
-    analyses of all claims, is made from it): Oxigraph and copies work off the GIL."""
+    new papers, for a grown input), then the changed papers' blocks once all are written, while
+    the store still loads them, and last the analyses of all claims, made from the store once it
+    is up to date (while it compacts): Oxigraph and copies work off the GIL."""
     with ThreadPoolExecutor(2) as background:
         chunks: queue.Queue[Path | None] = queue.Queue()
         rdf_written = threading.Event()
-        stored = background.submit(update, iter(chunks.get, None))
-        pending = [stored, background.submit(write_ttl, lambda: (rdf_written.wait(), stored.result()))]
+        analysed: Future[None] = Future()
+        stored = background.submit(update, iter(chunks.get, None), lambda: analysed.set_result(None))
+
+        def until_analysed() -> None:
+            wait([analysed, stored], return_when=FIRST_COMPLETED)
+            if not analysed.done():
+                stored.result()  # the store's error, if it failed before its analyses
+
+        waits = iter([rdf_written.wait, until_analysed])
+
+        def more_written() -> bool:  # waits for the next of what is written last; False when none is left
+            step = next(waits, None)
+            if step is not None:
+                step()
+            return step is not None
+
+        pending = [stored, background.submit(write_ttl, more_written)]
         try:
             papers(chunks.put)
         finally:
@@ -178,11 +194,13 @@ def _write_papers_rdf(job: RdfJob, changed: set[int], folder: Path, blocks: dict
 
 
 def update_store(path: Path, plan: RdfPlan, triples: list[tuple], chunking: Chunking, counts: RdfCounts,
-                 analyse: Callable[[ox.Store], None] | None, chunks: Iterable[Path]) -> None:
+                 analyse: Callable[[ox.Store], None] | None, beside: bool, chunks: Iterable[Path],
+                 analysed: Callable[[], None] = lambda: None) -> None:
     """Bring the Oxigraph store up to date with the papers it holds (``plan.known``: their
     fingerprints; none: build it from nothing): drop changed and gone papers, load their Turtle
     chunk by chunk as the chunks come, replace changed entities, recompute the shortcuts of the
-    winners of dropped claims, then ``analyse`` the claims it holds, if given."""
+    winners of dropped claims, then ``analyse`` the claims it holds, if given, and call
+    ``analysed``; the compaction, if due, runs meanwhile if ``beside``, else after."""
     store = open_store(path)
     try:
         known = plan.known
@@ -201,14 +219,26 @@ def update_store(path: Path, plan: RdfPlan, triples: list[tuple], chunking: Chun
         replace_entities(store, plan.entity_iris, triples)
         if known:  # new papers brought their own shortcuts; those of dropped claims may be stale
             refresh_shortcuts(store, winners)
-        if analyse is not None:
-            analyse(store)
-        if counts.chunks_loaded >= chunking.compact_after_chunks:
-            # Bulk loads leave many files for the store to merge (82 after 100 chunks), which it does
-            # when next asked to flush: 14 s of the next rebuild, however small. Done here, where
-            # they were made (20 s at 100k papers).
-            store.optimize()
-            counts.store_compacted = True
+        counts.store_compacted = counts.chunks_loaded >= chunking.compact_after_chunks
+        _analyse_and_compact(store, analyse, analysed, counts.store_compacted, beside)
         store.flush()
     finally:
         del store  # release the store's lock before anyone reopens it
+
+
+def _analyse_and_compact(store: ox.Store, analyse: Callable[[ox.Store], None] | None, analysed: Callable[[], None],
+                         compact: bool, beside: bool) -> None:
+    """``analyse`` the store, then call ``analysed``; then ``compact`` it, or meanwhile if
+    ``beside``. Bulk loads leave many files for the store to merge (82 after 100 chunks), which it
+    does when next asked to flush: 14 s of the next rebuild, however small; done here, where they
+    were made (20 s at 100k papers), on one thread of Oxigraph's, off the GIL: beside the analyses
+    (mostly Python) and graph.ttl's last blocks, the other core is not left idle meanwhile."""
+    with ThreadPoolExecutor(1) as compactor:
+        compacted = compactor.submit(store.optimize) if compact and beside else None
+        if analyse is not None:
+            analyse(store)
+        analysed()
+        if compact and not beside:
+            store.optimize()
+        if compacted is not None:
+            compacted.result()

@@ -79,14 +79,14 @@ def written_blocks(path: Path, index: Path) -> Placed | None:
 
 
 def write_graph_ttl(path: Path, index: Path, fingerprints: dict[str, str], old: Placed,
-                    new: Mapping[str, Block], new_written: Callable[[], object] = lambda: None) -> None:
+                    new: Mapping[str, Block], more_written: Callable[[], bool] = lambda: False) -> None:
     """Write graph.ttl whole or not at all: the prefixes, then the block of each subject in the
     order of ``fingerprints`` (IRI -> fingerprint: the entities', then each paper's), from the file
     as ``old`` places it where the fingerprint is the same (same fingerprint, same block), else
-    from ``new``, which may still be filled until ``new_written()`` returns (called once, for the
-    first block not in it yet); then index where each block went."""
+    from ``new``, which may still be filled: at a block not in it yet, what came before is copied
+    and ``more_written()`` called, until the block is there (it returns False when no more will
+    come: the papers' blocks come first, the analyses' last); then index where each block went."""
     placed: Placed = {}
-    waited = False
     with contextlib.ExitStack() as stack:
         handle = stack.enter_context(atomic_writer(path, "wb"))
         handle.write(TURTLE_PREFIXES.encode("ascii"))
@@ -96,12 +96,10 @@ def write_graph_ttl(path: Path, index: Path, fingerprints: dict[str, str], old: 
             if iri in old and old[iri][2] == fingerprint:
                 source, (start, length, _) = path, old[iri]
             else:
-                if iri not in new and not waited:
-                    copier.flush()  # the run of old blocks is copied while the new ones are written
-                    new_written()
-                    waited = True
-                if iri not in new:
-                    raise RuntimeError(f"no Turtle block for {iri}: the build state is incomplete")
+                while iri not in new:
+                    copier.flush()  # the run of blocks before is copied while the next ones are written
+                    if not more_written() and iri not in new:
+                        raise RuntimeError(f"no Turtle block for {iri}: the build state is incomplete")
                 source, start, length = new[iri]
             placed[iri] = (copier.add(source, start, length), length, fingerprint)
         copier.flush()

@@ -251,7 +251,7 @@ def test_graph_ttl_copies_unchanged_blocks_from_the_file_it_wrote(tmp_path, exam
 
 def test_graph_ttl_reads_changed_papers_blocks_only_once_they_are_written(tmp_path):
     """With two jobs graph.ttl is copied from the last one while the changed papers' Turtle is
-    still being written: their blocks are read only once ``new_written()`` returns (the unchanged
+    still being written: their blocks are read only once ``more_written()`` returns (the unchanged
     ones before them are copied by then), and it is not waited for when no paper changed."""
     path, record = tmp_path / "graph.ttl", tmp_path / "graph-ttl.json"
     blocks = {f"{DATA}paper/p{n}": f"<{DATA}paper/p{n}> <{KG}q> {n} .\n" for n in range(4)}
@@ -260,11 +260,12 @@ def test_graph_ttl_reads_changed_papers_blocks_only_once_they_are_written(tmp_pa
     new: dict[str, tuple] = {}
     waits: list[int] = []
 
-    def written() -> None:  # the changed papers' chunk is written only now
+    def written() -> bool:  # the changed papers' chunk is written only now
         waits.append(len(new))
         [unfinished] = tmp_path.glob(".graph.ttl.*.tmp")
         assert unfinished.read_text(encoding="utf-8").endswith(blocks[f"{DATA}paper/p0"] + blocks[f"{DATA}paper/p1"])
         new.update(write_chunk(tmp_path / "b.ttl", [*changed.items()]))
+        return True
 
     fingerprints = {iri: "v2" if iri in changed else "v1" for iri in blocks}
     write_graph_ttl(path, record, fingerprints, written_blocks(path, record), new, written)
@@ -381,14 +382,16 @@ def test_a_build_where_most_papers_changed_loads_a_new_store(tmp_path, example_p
     assert _store(out) == graph_triples(load_graph(out))
 
 
-def test_a_build_that_loaded_many_chunks_compacts_the_store(tmp_path, example_papers):
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_a_build_that_loaded_many_chunks_compacts_the_store(tmp_path, example_papers, jobs):
     """Left to itself the store merges the files of many bulk loads at its next flush, stalling the
-    next rebuild however small (14 s at 100k papers): the build that loaded them compacts it."""
+    next rebuild however small (14 s at 100k papers): the build that loaded them compacts it (with
+    two jobs while it makes the analyses of all claims, with one after)."""
     limits = Limits(chunking=Chunking(rdf_batch=8, load_chunk=7, load_chunk_min=7, compact_after_chunks=2))
     out = tmp_path / "out"
-    first = build(example_papers, out, jobs=1, limits=limits)  # chunks of 7 papers
-    assert first.chunks_loaded >= 2 and first.store_compacted
-    grown = build(example_papers + copies(example_papers[:1], 1), out, jobs=1, limits=limits)
+    first = build(example_papers, out, jobs=jobs, limits=limits)  # chunks of 7 papers
+    assert first.chunks_loaded >= 2 and first.store_compacted and first.analysis_written
+    grown = build(example_papers + copies(example_papers[:1], 1), out, jobs=jobs, limits=limits)
     assert grown.chunks_loaded == 1 and not grown.store_compacted  # one chunk: not worth it
     assert _store(out) == graph_triples(load_graph(out))
 
