@@ -219,7 +219,8 @@ def find_proposed(doc: Doc, title: str, abbreviations: list[tuple[Span, Span]],
                 if term is not None and not is_generic(term.text) \
                         and (not term.text.islower() or AUTHOR_WORDS.intersection(t.lower_ for t in sent)):
                     found.append((_expand(term, abbreviations), "naming-word"))
-            elif token.lower_ == "our" and (name := _our_name(doc, token.i, sent, abbreviations)) is not None:
+            elif (token.lower_ == "our" or token.lower_ == "resulting" and token.i > sent.start
+                  and token.nbor(-1).lower_ == "the") and (name := _our_name(doc, token.i, sent, abbreviations)) is not None:
                 found.append((_expand(name, abbreviations), "our-name"))
 
     mentions = _merge([_to_mention(doc, span, rule("proposed", found_by), abbreviations)
@@ -241,8 +242,10 @@ def find_proposed(doc: Doc, title: str, abbreviations: list[tuple[Span, Span]],
 
 
 def _our_name(doc: Doc, our: int, sent: Span, abbreviations: list[tuple[Span, Span]]) -> Span | None:
-    """The name after "our": "our TinyFox", "our system TinyFox", "our model, CodeFox, ..."."""
+    """The name after "our" (or "the resulting"): "our TinyFox", "our system TinyFox", "our model, CodeFox, ..."."""
     j = our + 1
+    if doc[our].lower_ == "resulting" and not (j < sent.end and doc[j].lower_ in CATEGORY_NOUNS):
+        return None  # "the resulting SQL fragments" names no model of the paper's
     if j + 1 < sent.end and doc[j].lower_ in CATEGORY_NOUNS:
         j += 1
         if doc[j].text == "," and j + 1 < sent.end:
