@@ -58,8 +58,9 @@ def compared_names(doc: Doc, start: int, sent: Span, fronted: bool) -> list[Span
             j += 1
             continue
         if name is not None and not (name.end < sent.end and doc[name.end].lower_ in {"%", "x"}):
-            if name.end < sent.end and doc[name.end].lower_ in GROUP_NOUNS:
-                j = name.end + 1  # "SSL methods": a group, not a named baseline
+            after = doc[name.end].lower_ if name.end < sent.end else ""
+            if after in GROUP_NOUNS - {"baselines"} or after in {"'s", "’s"}:
+                j = name.end + 1  # "SSL methods": a group, not a named baseline; "Meta's LLaMA": its owner
                 continue
             if fronted and names and name.end < sent.end and doc[name.end].is_lower \
                     and doc[name.end].lower_ not in LIST_JOINERS:
@@ -101,8 +102,8 @@ def _list_goes_on(doc: Doc, j: int, sent: Span, last: Span) -> int | None:
     """Where a list of compared names goes on after its ``last`` name, from token ``j``; None where it ends
     ("outperforms X by 91% on Y": Y is where, not whom)."""
     lower = doc[j].lower_
-    if lower == "(" and (close := _unnamed_parenthesis(doc, j, sent)) is not None:
-        return close + 1  # a loser's score: "DreamerV3 (14.8%) and PPO (4.6%)"
+    if lower in {"(", "["} and (close := _unnamed_parenthesis(doc, j, sent)) is not None:
+        return close + 1  # a loser's score or a citation: "DreamerV3 (14.8%) and PPO (4.6%)", "X [12] and Y"
     if (value_for := _value_for(doc, j, sent)) is not None:
         return value_for  # "vs. 780 for X and 730 for Y", "compared with 33.6% for X and 30.7% for Y"
     if lower in SKIP_BEFORE_NAMES and doc[j - 1].lower_ in {"and", "or"} \
@@ -159,7 +160,7 @@ def _name_within(doc: Doc, j: int, sent: Span, reach: int) -> int | None:
 def _unnamed_parenthesis(doc: Doc, j: int, sent: Span) -> int | None:
     """The closing parenthesis of a short parenthesis at ``j`` that names nothing ("(14.8%)"), else None."""
     for k in range(j + 1, min(sent.end, j + 8)):
-        if doc[k].text == ")":
+        if doc[k].text in {")", "]"}:
             return k
         if name_at(doc, k, allow_title=True) is not None:
             return None

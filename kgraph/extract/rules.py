@@ -16,7 +16,7 @@ import tomllib
 from dataclasses import dataclass
 from importlib import resources
 
-ENGINE_VERSION = "67"
+ENGINE_VERSION = "68"
 RULES_FILE = "rules.toml"
 
 
