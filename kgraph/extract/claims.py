@@ -134,20 +134,13 @@ def find_baselines_and_claims(doc: Doc, comparisons: list[Comparison], proposed:
         if winner is None:
             continue
         won[comp.sent.start] = (comp, winner, source)
-        confidence = round(rule("claims", f"comparison-{comp.kind}").confidence * rule("claims", source).confidence, 3)
-        loser_keys = {normalize_name(l.text) for l in losers}
         same_sentence = [c for c in comparisons if c.sent == comp.sent]
-        fronted = (comp.sent.start_char, doc[same_sentence[0].trigger].idx)  # "On X, A beats B vs. C"
         earlier = [c.trigger for c in same_sentence if c.trigger < comp.trigger]
         before = (doc[earlier[-1]].idx if earlier else comp.sent.start_char, clause_start)  # "2x lower latency than"
-        compared = [(o.start_char, o.end_char) for c in same_sentence for o in c.objects] + \
-            [(comp.sent.start_char + m.start(), comp.sent.start_char + m.end())
-             for m in re.finditer(re.escape(winner), comp.sent.text)]
-        placed = [(at, b) for at, b in _named_in(text, clause_start, clause_end, benchmarks, compared)
-                  if normalize_name(b) not in loser_keys] \
-            or _named_in(text, *before, benchmarks, compared) or _named_in(text, *fronted, benchmarks, compared)
-        in_clause = [b for _, b in placed] or _every_benchmark(doc, [(clause_start, clause_end), before, fronted],
-                                                              benchmarks)
+        placed, in_clause = _places(doc, comp, same_sentence, winner, losers, (clause_start, clause_end), before,
+                                    benchmarks)
+        confidence = round(rule("claims", f"comparison-{comp.kind}").confidence * rule("claims", source).confidence, 3)
+        loser_keys = {normalize_name(l.text) for l in losers}
         plain = plain_latex(text)
         context = MarginContext(earlier=bool(earlier), next_trigger=comp.until < comp.sent.end,
                                 values_given=comp.kind == "compared" and any(_value_given(doc, l) for l in losers))
@@ -190,6 +183,23 @@ def _one_per_key(claims: list[Claim]) -> list[Claim]:
         if key not in unique or unique[key].margin is None and c.margin is not None:
             unique[key] = c
     return sorted(unique.values(), key=lambda c: (c.evidence.start, claims.index(c)))
+
+
+def _places(doc: Doc, comp: Comparison, same_sentence: list[Comparison], winner: str, losers: list[Span],
+            clause: tuple[int, int], before: tuple[int, int],
+            benchmarks: list[Mention]) -> tuple[list[tuple[int, str]], list[str]]:
+    """Where the claim is made: the benchmarks of its clause (not a loser's name), else just before its
+    trigger, else at the sentence's opening ("On X, A beats B vs. C"), else every benchmark of an "on all
+    three datasets"; as (offset, name) of those named, and the names."""
+    text = text_of(doc)
+    fronted = (comp.sent.start_char, doc[same_sentence[0].trigger].idx)
+    loser_keys = {normalize_name(l.text) for l in losers}
+    compared = [(o.start_char, o.end_char) for c in same_sentence for o in c.objects] + \
+        [(comp.sent.start_char + m.start(), comp.sent.start_char + m.end())
+         for m in re.finditer(re.escape(winner), comp.sent.text)]
+    placed = [(at, b) for at, b in _named_in(text, *clause, benchmarks, compared) if normalize_name(b) not in loser_keys] \
+        or _named_in(text, *before, benchmarks, compared) or _named_in(text, *fronted, benchmarks, compared)
+    return placed, [b for _, b in placed] or _every_benchmark(doc, [clause, before, fronted], benchmarks)
 
 
 def _value_given(doc: Doc, loser: Span) -> bool:

@@ -16,7 +16,7 @@ import tomllib
 from dataclasses import dataclass
 from importlib import resources
 
-ENGINE_VERSION = "68"
+ENGINE_VERSION = "69"
 RULES_FILE = "rules.toml"
 
 
