@@ -9,7 +9,6 @@ comparison ("outperforms them / both / these baselines").
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
@@ -19,7 +18,7 @@ from spacy.tokens import Doc, Span
 from kgraph.extract.evidence import sentences
 from kgraph.extract.names import is_generic, name_at, names_in
 from kgraph.extract.rules import pattern, words
-from kgraph.extract.triggers import named_then_by, trigger_at
+from kgraph.extract.triggers import named_then_by, trigger_at, value_for
 
 if TYPE_CHECKING:
     from kgraph.extract.claims import Comparison
@@ -38,7 +37,6 @@ COMPARATIVE = pattern("comparative")
 CLAUSE_WORDS = {"while", "whereas", "although", "but", "which", "that"}  # "..., while keeping FID": no more names
 NEW_CLAUSE = words("result_verbs") | words("passive_auxiliaries")
 ANOTHER_OBJECT = {"of", "on", "over"}  # "ahead of X by 4.3 and of Y by 1.2"
-VALUE = re.compile(r"^[+-]?\d+(\.\d+)?[x×%]$")  # "2.6x", "30.7%" as one token
 MARGIN_REACH = 8  # tokens of a margin before the next name: "by 5.0% success rate on HM3D and Y"
 MAX_SKIPPED = 8  # words before the first name: "complex segmentation models such as X"
 
@@ -104,8 +102,8 @@ def _list_goes_on(doc: Doc, j: int, sent: Span, last: Span) -> int | None:
     lower = doc[j].lower_
     if lower in {"(", "["} and (close := _unnamed_parenthesis(doc, j, sent)) is not None:
         return close + 1  # a loser's score or a citation: "DreamerV3 (14.8%) and PPO (4.6%)", "X [12] and Y"
-    if (value_for := _value_for(doc, j, sent)) is not None:
-        return value_for  # "vs. 780 for X and 730 for Y", "compared with 33.6% for X and 30.7% for Y"
+    if (value_at := value_for(doc, j, sent)) is not None:
+        return value_at  # "vs. 780 for X and 730 for Y", "compared with 33.6% for X and 30.7% for Y"
     if lower in SKIP_BEFORE_NAMES and doc[j - 1].lower_ in {"and", "or"} \
             and (after := _name_within(doc, j + 1, sent, 3)) is not None:
         return after  # "SegFormer-B5 and the recent Mask2Former"
@@ -115,19 +113,6 @@ def _list_goes_on(doc: Doc, j: int, sent: Span, last: Span) -> int | None:
         return j + 1  # "the LOSS attack and X": a noun after a name, then the next name
     if lower == "by":
         return margin_then_name(doc, j + 1, sent)  # "outperforms X by 2.3% and Y by 1.1%"
-    return None
-
-
-def _value_for(doc: Doc, j: int, sent: Span) -> int | None:
-    """Past "30.7% for" or "41% and 52% for" (a loser's own values) at ``j``: where its name starts, else None."""
-    if not (doc[j].like_num or VALUE.match(doc[j].text)):
-        return None
-    for k in range(j + 1, min(sent.end - 1, j + 8)):
-        if doc[k].lower_ == "for":
-            return k + 1
-        if doc[k].is_alpha and doc[k].lower_ not in {"x", "times", "points", "and"} \
-                or doc[k].lower_ == "and" and not (doc[k + 1].like_num or VALUE.match(doc[k + 1].text)):
-            return None
     return None
 
 

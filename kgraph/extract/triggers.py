@@ -9,8 +9,9 @@ comparative before "than", a neutral comparison ("compared to", "versus", "we co
 from __future__ import annotations
 
 import functools
+import re
 
-from spacy.tokens import Doc, Span
+from spacy.tokens import Doc, Span, Token
 
 from kgraph.extract.names import name_at
 from kgraph.extract.rules import pattern, stems, words
@@ -30,6 +31,7 @@ AMOUNTS = words("amounts")
 PASSIVE_AUXILIARIES = words("passive_auxiliaries")
 BEHIND_WORDS = words("behind_words")
 NEGATIONS = words("negations")
+VALUE = re.compile(r"^[+-]?\d+(\.\d+)?[x×%]$")  # "2.6x", "30.7%" as one token
 GAIN_WINDOW = 12  # tokens before "over" where a gain is said: "improves the median win rate across ... over X"
 
 
@@ -97,7 +99,7 @@ def values_say_better(doc: Doc, k: int, sent: Span, lower_better: bool) -> bool:
     is followed by "for" (or stands in parentheses: "(88.9 vs. 86.7)")."""
     before = [t for t in doc[max(sent.start, k - 8):k] if t.like_num]  # "50.1 mIoU on ADE20K (vs. 47.8 for X)"
     after = [t for t in doc[k + 1:min(sent.end, k + 3)] if t.like_num
-             and (doc[k].lower_ in NEUTRAL_WORDS or _followed_by_for(doc, t.i, sent))]
+             and (doc[k].lower_ in NEUTRAL_WORDS or value_for(doc, t.i, sent) is not None)]
     try:
         mine, theirs = float(before[-1].text.replace(",", "")), float(after[0].text.replace(",", ""))
     except (IndexError, ValueError):
@@ -105,14 +107,24 @@ def values_say_better(doc: Doc, k: int, sent: Span, lower_better: bool) -> bool:
     return mine < theirs if lower_better else mine > theirs
 
 
-def _followed_by_for(doc: Doc, i: int, sent: Span) -> bool:
-    """Is the number at ``i`` a loser's ("0.81 for X", "33.6% for X", "41% and 52% for X")?"""
-    for t in doc[i + 1:min(sent.end, i + 8)]:
-        if t.lower_ == "for":
-            return True
-        if not (t.like_num or t.lower_ in {"%", "x", "and", ","} or t.text[:1].isdigit()):
-            return False
-    return False
+def value_for(doc: Doc, i: int, sent: Span) -> int | None:
+    """Where the loser's name starts when the number at ``i`` is that loser's own value ("0.81 for X",
+    "33.6% for X", "41% and 52% for X"), else None."""
+    if not _value_like(doc[i]):
+        return None
+    for k in range(i + 1, min(sent.end - 1, i + 8)):
+        token = doc[k]
+        if token.lower_ == "for":
+            return k + 1
+        if token.lower_ == "and" and _value_like(doc[k + 1]) or _value_like(token) \
+                or token.lower_ in {"%", "x", "×", "times", "points", ","}:
+            continue
+        return None
+    return None
+
+
+def _value_like(token: Token) -> bool:
+    return token.like_num or VALUE.match(token.text) is not None
 
 
 def auxiliary_at(doc: Doc, k: int, sent: Span) -> int:
