@@ -20,7 +20,7 @@ from kgraph.extract.evidence import clean_name, evidence_of, mention, sentences,
 from kgraph.extract.margins import MarginContext, each_before, each_own, margin_for, metric_near, plain_latex, quantity
 from kgraph.extract.names import is_generic, is_strong_name, name_at, names_in
 from kgraph.extract.rules import pattern, rule, words
-from kgraph.extract.triggers import auxiliary_at, lower_is_better, passive_at, trigger_at, values_say_better
+from kgraph.extract.triggers import auxiliary_at, lower_is_better, passive_at, trigger_at, value_for, values_say_better
 from kgraph.model import Claim, Mention, normalize_name
 
 HEDGE_CONTEXT = pattern("hedge_context")
@@ -137,13 +137,13 @@ def find_baselines_and_claims(doc: Doc, comparisons: list[Comparison], proposed:
         same_sentence = [c for c in comparisons if c.sent == comp.sent]
         earlier = [c.trigger for c in same_sentence if c.trigger < comp.trigger]
         before = (doc[earlier[-1]].idx if earlier else comp.sent.start_char, clause_start)  # "2x lower latency than"
-        placed, in_clause = _places(doc, comp, same_sentence, winner, losers, (clause_start, clause_end), before,
+        loser_keys = {normalize_name(l.text) for l in losers}
+        placed, in_clause = _places(doc, comp, same_sentence, winner, loser_keys, (clause_start, clause_end), before,
                                     benchmarks)
         confidence = round(rule("claims", f"comparison-{comp.kind}").confidence * rule("claims", source).confidence, 3)
-        loser_keys = {normalize_name(l.text) for l in losers}
         plain = plain_latex(text)
         context = MarginContext(earlier=bool(earlier), next_trigger=comp.until < comp.sent.end,
-                                values_given=comp.kind == "compared" and any(_value_given(doc, l) for l in losers))
+                                values_given=comp.kind == "compared" and any(_value_given(doc, l, comp.sent) for l in losers))
         margin_at, margin, per_loser, per_bench = margin_for(plain, before[0], clause_start, reach, len(losers),
                                                              len(in_clause), comp.kind == "verb", context)
         per_loser = per_loser or each_own(plain, [(l.start_char, l.end_char) for l in losers
@@ -185,7 +185,7 @@ def _one_per_key(claims: list[Claim]) -> list[Claim]:
     return sorted(unique.values(), key=lambda c: (c.evidence.start, claims.index(c)))
 
 
-def _places(doc: Doc, comp: Comparison, same_sentence: list[Comparison], winner: str, losers: list[Span],
+def _places(doc: Doc, comp: Comparison, same_sentence: list[Comparison], winner: str, loser_keys: set[str],
             clause: tuple[int, int], before: tuple[int, int],
             benchmarks: list[Mention]) -> tuple[list[tuple[int, str]], list[str]]:
     """Where the claim is made: the benchmarks of its clause (not a loser's name), else just before its
@@ -193,7 +193,6 @@ def _places(doc: Doc, comp: Comparison, same_sentence: list[Comparison], winner:
     three datasets"; as (offset, name) of those named, and the names."""
     text = text_of(doc)
     fronted = (comp.sent.start_char, doc[same_sentence[0].trigger].idx)
-    loser_keys = {normalize_name(l.text) for l in losers}
     compared = [(o.start_char, o.end_char) for c in same_sentence for o in c.objects] + \
         [(comp.sent.start_char + m.start(), comp.sent.start_char + m.end())
          for m in re.finditer(re.escape(winner), comp.sent.text)]
@@ -202,10 +201,10 @@ def _places(doc: Doc, comp: Comparison, same_sentence: list[Comparison], winner:
     return placed, [b for _, b in placed] or _every_benchmark(doc, [clause, before, fronted], benchmarks)
 
 
-def _value_given(doc: Doc, loser: Span) -> bool:
-    """Is the loser's own value written before it ("compared with 2.4x for X", "0.81 for X")?"""
-    at = next((i for i in range(loser.start - 1, max(0, loser.start - 3), -1) if doc[i].lower_ == "for"), None)
-    return at is not None and any(t.like_num or t.text[:1].isdigit() for t in doc[max(0, at - 3):at])
+def _value_given(doc: Doc, loser: Span, sent: Span) -> bool:
+    """Is the loser's own value written before it ("compared with 2.4x for X", "0.81 for vanilla X")?"""
+    return any(value_for(doc, i, sent) in {loser.start - 1, loser.start}
+               for i in range(max(sent.start, loser.start - 10), loser.start))
 
 
 def _every_benchmark(doc: Doc, ranges: list[tuple[int, int]], benchmarks: list[Mention]) -> list[str]:

@@ -100,7 +100,8 @@ def _named_in_sentence(doc: Doc, sent: Span, taken: set[int], not_benchmarks: se
         after = doc[name.end].lower_ if name.end < sent.end else ""
         before = doc[name.start - 1].lower_ if name.start > sent.start else ""
         found_by = None
-        listed = cued and _in_evaluation_list(doc, name, sent)
+        opener = _list_opener(doc, name, sent)  # one walk back serves both kinds of list
+        listed = cued and opener is not None
         if BENCHMARK_SHAPE.search(name.text) and is_strong_name(name[0].text):
             found_by = "benchmark-shape"
         elif after in DATASET_WORDS and (is_strong_name(name[0].text) or len(name) > 1):
@@ -110,7 +111,7 @@ def _named_in_sentence(doc: Doc, sent: Span, taken: set[int], not_benchmarks: se
         if before not in {"our", "the proposed"} and not MODEL_SHAPE.search(name.text):
             if found_by is not None:
                 found.append(mention(name, "benchmark", rule("benchmarks", found_by)))
-            elif _in_opening_list(doc, name, sent) and RESULT_CONTEXT.search(sent.text.lower()):  # "On Nordland, it improves ..."
+            elif opener == sent.start and RESULT_CONTEXT.search(sent.text.lower()):  # "On Nordland, it improves ..."
                 found.append(mention(name, "benchmark", rule("benchmarks", "evaluation-list")))
             elif listed and name.start - 1 not in taken:  # not the rest of a known name ("LSUN Bedroom")
                 weak.append(name)
@@ -148,19 +149,14 @@ def _with_suffix(span: Span) -> Span:
     return span
 
 
-def _in_evaluation_list(doc: Doc, name: Span, sent: Span) -> bool:
-    """Is the name inside a list that a preposition like "on" opens ("on FineGym, Diving48 and NTU 60")?"""
-    return _list_opener(doc, name, sent) is not None
-
-
 def _in_opening_list(doc: Doc, name: Span, sent: Span) -> bool:
     """Is the name in the list of where that opens its sentence ("On XSum, EntRL improves ...")?"""
     return _list_opener(doc, name, sent) == sent.start
 
 
 def _list_opener(doc: Doc, name: Span, sent: Span) -> int | None:
-    """Where the preposition ("on") or opener ("datasets such as") of the evaluation list holding the
-    name stands, else None.
+    """Where the preposition ("on FineGym, Diving48 and NTU 60") or opener ("datasets such as") of the
+    evaluation list holding the name stands, else None.
 
     A name after a comma and before a verb is the subject of a new clause ("On X, RTD outperforms Y"),
     not a list item; after "and" it ends the list ("on X, Y and Z show ...").

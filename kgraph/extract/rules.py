@@ -16,7 +16,7 @@ import tomllib
 from dataclasses import dataclass
 from importlib import resources
 
-ENGINE_VERSION = "71"
+ENGINE_VERSION = "72"
 RULES_FILE = "rules.toml"
 
 
